@@ -1,0 +1,8 @@
+import type { Command } from 'commander';
+
+/** Registers the simulator's subcommands. */
+export function registerCommands(program: Command): void {
+  program.command('version').description('print the simulator version').action(() => {
+    process.stdout.write('gridbill-sim 0.1.0\n');
+  });
+}
