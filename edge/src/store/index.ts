@@ -1,0 +1,11 @@
+export { toJson } from './json.js';
+export { MIGRATIONS, migrate } from './migrations.js';
+export {
+  configureConnection,
+  type OpenedDatabase,
+  type OpenStoreOptions,
+  openDatabase,
+  StoreIntegrityError,
+} from './open-store.js';
+export { Outbox, type OutboxEvent, type OutboxEventType, type OutboxRow } from './outbox.js';
+export { applyRetention, type RetentionResult } from './retention.js';

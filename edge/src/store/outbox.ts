@@ -1,0 +1,100 @@
+import { createHash } from 'node:crypto';
+import type { Database, Statement } from 'better-sqlite3';
+import { toJson } from './json.js';
+
+/** The kinds of domain change that go upstream. */
+export type OutboxEventType =
+  | 'reading'
+  | 'interval'
+  | 'charge'
+  | 'balance_change'
+  | 'relay_event'
+  | 'relay_command'
+  | 'alarm'
+  | 'token_redemption'
+  | 'quarantine';
+
+export interface OutboxEvent {
+  type: OutboxEventType;
+  entityId: string;
+  payload: unknown;
+}
+
+export interface OutboxRow {
+  seq: number;
+  type: OutboxEventType;
+  entityId: string;
+  payload: string;
+  hash: string;
+  wallMs: number;
+  clockTrusted: boolean;
+}
+
+/**
+ * Transactional outbox: `append` must run inside the caller's transaction, so the event and
+ * the domain change commit together; `seq` comes from a counter row and is gapless.
+ *
+ * @example
+ * db.transaction(() => outbox.append({ type: 'alarm', entityId: 'm1', payload: {} }, t))()
+ * // → 1 on a fresh store, then 2, 3, ... (a rolled-back transaction leaves no gap)
+ */
+export class Outbox {
+  private readonly readSeq: Statement;
+  private readonly writeSeq: Statement;
+  private readonly insert: Statement;
+
+  constructor(private readonly db: Database) {
+    this.readSeq = db.prepare("SELECT value FROM meta WHERE key = 'outbox_seq'").pluck();
+    this.writeSeq = db.prepare("UPDATE meta SET value = ? WHERE key = 'outbox_seq'");
+    this.insert = db.prepare(
+      'INSERT INTO outbox (seq, type, entity_id, payload, hash, wall_ms, clock_trusted) ' +
+        'VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
+  }
+
+  append(event: OutboxEvent, time: { wallMs: number; trusted: boolean }): number {
+    if (!this.db.inTransaction) throw new Error('outbox.append must run inside a transaction');
+    const seq = Number.parseInt(this.readSeq.get() as string, 10) + 1;
+    const payload = toJson(event.payload);
+    const hash = createHash('sha256').update(`${event.type}\n${payload}`).digest('hex');
+    this.insert.run(seq, event.type, event.entityId, payload, hash, time.wallMs, time.trusted ? 1 : 0);
+    this.writeSeq.run(String(seq));
+    return seq;
+  }
+
+  lastSeq(): number {
+    return Number.parseInt(this.readSeq.get() as string, 10);
+  }
+
+  read(afterSeq: number, limit: number): OutboxRow[] {
+    const rows = this.db
+      .prepare('SELECT * FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?')
+      .all(afterSeq, limit) as Record<string, unknown>[];
+    return rows.map((r) => ({
+      seq: r.seq as number,
+      type: r.type as OutboxEventType,
+      entityId: r.entity_id as string,
+      payload: r.payload as string,
+      hash: r.hash as string,
+      wallMs: r.wall_ms as number,
+      clockTrusted: r.clock_trusted === 1,
+    }));
+  }
+
+  /** Highest seq central has acknowledged (set by the sync issue's drainer). */
+  ackedSeq(): number {
+    const v = this.db.prepare("SELECT value FROM meta WHERE key = 'outbox_acked_seq'").pluck().get();
+    return typeof v === 'string' ? Number.parseInt(v, 10) : 0;
+  }
+
+  /** Records central's acknowledgement watermark; never moves backwards. */
+  ack(seq: number): void {
+    if (seq > this.lastSeq()) throw new Error(`ack ${seq} is beyond the last outbox seq`);
+    this.db
+      .prepare(
+        "INSERT INTO meta (key, value) VALUES ('outbox_acked_seq', ?) ON CONFLICT (key) " +
+          'DO UPDATE SET value = max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER))',
+      )
+      .run(String(seq));
+  }
+}
