@@ -9,7 +9,14 @@ const minimal = {
   buses: [{ id: 'tcp', kind: 'tcp' }],
   accounts: [{ id: 'acc-1', mode: 'prepaid', tariffId: 'flat' }],
   meters: [
-    { id: 'm1', protocol: 'modbus', bus: 'tcp', profile: 'generic', host: '127.0.0.1', accountId: 'acc-1' },
+    {
+      id: 'm1',
+      protocol: 'modbus',
+      bus: 'tcp',
+      profile: 'generic',
+      host: '127.0.0.1',
+      accountId: 'acc-1',
+    },
   ],
 };
 

@@ -57,7 +57,15 @@ export class Outbox {
     const seq = Number.parseInt(this.readSeq.get() as string, 10) + 1;
     const payload = toJson(event.payload);
     const hash = createHash('sha256').update(`${event.type}\n${payload}`).digest('hex');
-    this.insert.run(seq, event.type, event.entityId, payload, hash, time.wallMs, time.trusted ? 1 : 0);
+    this.insert.run(
+      seq,
+      event.type,
+      event.entityId,
+      payload,
+      hash,
+      time.wallMs,
+      time.trusted ? 1 : 0,
+    );
     this.writeSeq.run(String(seq));
     return seq;
   }
@@ -83,7 +91,10 @@ export class Outbox {
 
   /** Highest seq central has acknowledged (set by the sync issue's drainer). */
   ackedSeq(): number {
-    const v = this.db.prepare("SELECT value FROM meta WHERE key = 'outbox_acked_seq'").pluck().get();
+    const v = this.db
+      .prepare("SELECT value FROM meta WHERE key = 'outbox_acked_seq'")
+      .pluck()
+      .get();
     return typeof v === 'string' ? Number.parseInt(v, 10) : 0;
   }
 
