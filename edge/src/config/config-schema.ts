@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** Integer amount in minor units, given as a JSON integer or an integer string: "-500" → -500n. */
+/** Integer minor units as a JSON integer or an integer string: "-500" → -500n. */
 const minorAmount = z
   .union([z.number().int(), z.string().regex(/^-?\d+$/, 'must be an integer string')])
   .transform((v) => BigInt(v));

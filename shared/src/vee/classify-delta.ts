@@ -32,7 +32,9 @@ export function classifyDelta(
   return {
     ok: false,
     reason: 'register_decrease',
-    detail: `register fell from ${lastWh} to ${valueWh} Wh; not a rollover of a ${limits.registerDigits}-digit register within ${maxWh} Wh`,
+    detail:
+      `register fell from ${lastWh} to ${valueWh} Wh; not a rollover of a ` +
+      `${limits.registerDigits}-digit register within ${maxWh} Wh`,
   };
 }
 

@@ -96,7 +96,7 @@ describe('validateReading', () => {
     expect(out).toMatchObject({ kind: 'accepted', deltaWh: 5_000, flags: ['spike'] });
   });
 
-  it('never bills negative energy and conserves energy across rollover, duplicates, glitches', () => {
+  it('conserves energy, never negative, across rollover, duplicates, glitches', () => {
     const step = fc.record({
       wh: fc.integer({ min: 0, max: 5_000 }),
       dup: fc.boolean(),
