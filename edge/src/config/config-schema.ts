@@ -129,7 +129,7 @@ const schedulesSchema = z.object({
 /** The gateway configuration file (JSON or YAML). */
 export const gatewayConfigSchema = z
   .object({
-    gatewayId: z.string().min(1),
+    gatewayId: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'must be 2-63 chars of a-z, 0-9, "-"'),
     siteTimeZone: timeZone,
     currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code like "USD"'),
     dataDir: z.string().min(1),

@@ -7,5 +7,5 @@ export {
   openDatabase,
   StoreIntegrityError,
 } from './open-store.js';
-export { Outbox, type OutboxEvent, type OutboxEventType, type OutboxRow } from './outbox.js';
+export { Outbox, type OutboxEvent, type OutboxKind, type OutboxRow } from './outbox.js';
 export { applyRetention, type RetentionResult } from './retention.js';

@@ -8,8 +8,8 @@ import type { Database } from 'better-sqlite3';
 export const MIGRATIONS: readonly string[] = [
   `CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
    CREATE TABLE outbox (
-     seq INTEGER PRIMARY KEY, type TEXT NOT NULL, entity_id TEXT NOT NULL,
-     payload TEXT NOT NULL, hash TEXT NOT NULL, wall_ms INTEGER NOT NULL,
+     seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, event_id TEXT NOT NULL,
+     body TEXT NOT NULL, hash TEXT NOT NULL, occurred_at_ms INTEGER NOT NULL,
      clock_trusted INTEGER NOT NULL) STRICT;
    CREATE TABLE readings (
      capture_ms INTEGER NOT NULL, meter_id TEXT NOT NULL, register TEXT NOT NULL,
@@ -26,6 +26,8 @@ export const MIGRATIONS: readonly string[] = [
    CREATE TABLE quarantine (
      meter_id TEXT NOT NULL, capture_ms INTEGER NOT NULL, reason TEXT NOT NULL,
      detail TEXT NOT NULL, PRIMARY KEY (meter_id, capture_ms, reason)) STRICT;
+   CREATE TABLE rating_state (account_id TEXT NOT NULL, version_id TEXT NOT NULL,
+     state TEXT NOT NULL, PRIMARY KEY (account_id, version_id)) STRICT;
    CREATE TABLE balances (account_id TEXT PRIMARY KEY, balance_minor TEXT NOT NULL,
      updated_wall_ms INTEGER NOT NULL) STRICT;
    CREATE TABLE meter_state (meter_id TEXT PRIMARY KEY, state TEXT NOT NULL) STRICT;

@@ -2,31 +2,31 @@ import { createHash } from 'node:crypto';
 import type { Database, Statement } from 'better-sqlite3';
 import { toJson } from './json.js';
 
-/** The kinds of domain change that go upstream. */
-export type OutboxEventType =
+/** Upstream event kinds (the names of `@gridbill/shared/sync` upstreamBodySchemas). */
+export type OutboxKind =
   | 'reading'
   | 'interval'
   | 'charge'
-  | 'balance_change'
-  | 'relay_event'
-  | 'relay_command'
+  | 'balance-change'
+  | 'relay-event'
   | 'alarm'
-  | 'token_redemption'
-  | 'quarantine';
+  | 'token-redemption';
 
 export interface OutboxEvent {
-  type: OutboxEventType;
-  entityId: string;
-  payload: unknown;
+  kind: OutboxKind;
+  /** Deterministic id of the domain fact (a UUID). */
+  eventId: string;
+  /** The event body as in `upstreamBodySchemas[kind]` (bigints are written as strings). */
+  body: unknown;
 }
 
 export interface OutboxRow {
   seq: number;
-  type: OutboxEventType;
-  entityId: string;
-  payload: string;
+  kind: OutboxKind;
+  eventId: string;
+  body: string;
   hash: string;
-  wallMs: number;
+  occurredAtMs: number;
   clockTrusted: boolean;
 }
 
@@ -35,37 +35,31 @@ export interface OutboxRow {
  * the domain change commit together; `seq` comes from a counter row and is gapless.
  *
  * @example
- * db.transaction(() => outbox.append({ type: 'alarm', entityId: 'm1', payload: {} }, t))()
+ * db.transaction(() => outbox.append({ kind: 'alarm', eventId, body }, time))()
  * // → 1 on a fresh store, then 2, 3, ... (a rolled-back transaction leaves no gap)
  */
 export class Outbox {
   private readonly readSeq: Statement;
   private readonly writeSeq: Statement;
   private readonly insert: Statement;
+  private;
 
   constructor(private readonly db: Database) {
     this.readSeq = db.prepare("SELECT value FROM meta WHERE key = 'outbox_seq'").pluck();
     this.writeSeq = db.prepare("UPDATE meta SET value = ? WHERE key = 'outbox_seq'");
     this.insert = db.prepare(
-      'INSERT INTO outbox (seq, type, entity_id, payload, hash, wall_ms, clock_trusted) ' +
+      'INSERT INTO outbox (seq, kind, event_id, body, hash, occurred_at_ms, clock_trusted) ' +
         'VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
   }
 
   append(event: OutboxEvent, time: { wallMs: number; trusted: boolean }): number {
     if (!this.db.inTransaction) throw new Error('outbox.append must run inside a transaction');
-    const seq = Number.parseInt(this.readSeq.get() as string, 10) + 1;
-    const payload = toJson(event.payload);
-    const hash = createHash('sha256').update(`${event.type}\n${payload}`).digest('hex');
-    this.insert.run(
-      seq,
-      event.type,
-      event.entityId,
-      payload,
-      hash,
-      time.wallMs,
-      time.trusted ? 1 : 0,
-    );
+    const seq = this.lastSeq() + 1;
+    const body = toJson(event.body);
+    const hash = createHash('sha256').update(`${event.kind}\n${event.eventId}\n${body}`);
+    const trusted = time.trusted ? 1 : 0;
+    this.insert.run(seq, event.kind, event.eventId, body, hash.digest('hex'), time.wallMs, trusted);
     this.writeSeq.run(String(seq));
     return seq;
   }
@@ -80,11 +74,11 @@ export class Outbox {
       .all(afterSeq, limit) as Record<string, unknown>[];
     return rows.map((r) => ({
       seq: r.seq as number,
-      type: r.type as OutboxEventType,
-      entityId: r.entity_id as string,
-      payload: r.payload as string,
+      kind: r.kind as OutboxKind,
+      eventId: r.event_id as string,
+      body: r.body as string,
       hash: r.hash as string,
-      wallMs: r.wall_ms as number,
+      occurredAtMs: r.occurred_at_ms as number,
       clockTrusted: r.clock_trusted === 1,
     }));
   }

@@ -21,7 +21,7 @@ export function applyRetention(db: Database, cutoffWallMs: number): RetentionRes
     readings: db.prepare('DELETE FROM readings WHERE capture_ms < ?').run(cutoffWallMs).changes,
     intervals: db.prepare('DELETE FROM intervals WHERE end_ms < ?').run(cutoffWallMs).changes,
     outbox: db
-      .prepare('DELETE FROM outbox WHERE seq <= ? AND wall_ms < ?')
+      .prepare('DELETE FROM outbox WHERE seq <= ? AND occurred_at_ms < ?')
       .run(ackedSeq, cutoffWallMs).changes,
   }))();
 }

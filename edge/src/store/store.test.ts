@@ -57,7 +57,7 @@ describe('Outbox', () => {
   it('appends a gapless sequence even across rolled-back transactions', () => {
     const { db } = openDatabase(tempDb(), opts);
     const outbox = new Outbox(db);
-    const ev = { type: 'alarm' as const, entityId: 'm1', payload: { amount: 5n } };
+    const ev = { kind: 'alarm' as const, eventId: 'e1', body: { amount: 5n } };
     db.transaction(() => outbox.append(ev, t))();
     expect(() =>
       db.transaction(() => {
@@ -68,7 +68,7 @@ describe('Outbox', () => {
     db.transaction(() => outbox.append(ev, t))();
     const rows = outbox.read(0, 10);
     expect(rows.map((r) => r.seq)).toEqual([1, 2]);
-    expect(rows[0]?.payload).toBe('{"amount":"5"}');
+    expect(rows[0]?.body).toBe('{"amount":"5"}');
     expect(() => outbox.append(ev, t)).toThrow(/inside a transaction/);
     db.close();
   });
@@ -77,7 +77,7 @@ describe('Outbox', () => {
     const { db } = openDatabase(tempDb(), opts);
     const outbox = new Outbox(db);
     for (let i = 0; i < 4; i++)
-      db.transaction(() => outbox.append({ type: 'alarm', entityId: 'm', payload: i }, t))();
+      db.transaction(() => outbox.append({ kind: 'alarm', eventId: `e${i}`, body: i }, t))();
     outbox.ack(2);
     outbox.ack(1); // never moves backwards
     expect(outbox.ackedSeq()).toBe(2);

@@ -10,10 +10,10 @@ export interface IntervalDelta {
 
 /**
  * Turns the energy between two register reads into interval deltas. One interval: as is.
- * A short gap (≤ `maxEstimatedIntervals` intervals): the energy is spread evenly (largest
- * remainder, sum exact) and every piece is flagged `estimated`. A longer gap: one aggregate
- * delta flagged `gap`, to be replaced by load-profile data when it arrives. Energy is
- * conserved in every case. Boundaries must be aligned to the interval.
+ * Several: the energy is spread evenly (largest remainder, sum exact) and every piece is
+ * flagged `estimated`; beyond `maxEstimatedIntervals` (a long gap, e.g. a Modbus meter
+ * without a load profile) the pieces are also flagged `gap`. Energy is conserved in every
+ * case. Boundaries must be aligned to the interval.
  *
  * @example
  * splitIntervals(0, 2_700_000, 10, 900, 4)
@@ -32,8 +32,6 @@ export function splitIntervals(
     throw new RangeError(`splitIntervals: ${fromMs}..${toMs} is not aligned to ${stepMs} ms`);
   const count = (toMs - fromMs) / stepMs;
   if (count === 1) return [{ startMs: fromMs, endMs: toMs, energyWh, flags: [] }];
-  if (count > maxEstimatedIntervals)
-    return [{ startMs: fromMs, endMs: toMs, energyWh, flags: ['gap'] }];
   const parts = allocate(
     BigInt(energyWh),
     Array.from({ length: count }, () => 1n),
@@ -42,7 +40,7 @@ export function splitIntervals(
     startMs: fromMs + i * stepMs,
     endMs: fromMs + (i + 1) * stepMs,
     energyWh: Number(wh),
-    flags: ['estimated'],
+    flags: count > maxEstimatedIntervals ? ['estimated', 'gap'] : ['estimated'],
   }));
 }
 
