@@ -1,0 +1,31 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import type { Database } from './schema.js';
+
+/**
+ * Opens one better-sqlite3 connection with the durability settings money needs, and checks
+ * them: WAL journal, `synchronous=FULL` (2; better-sqlite3 defaults to NORMAL on reopen),
+ * foreign keys, a busy timeout, and safe (bigint) integers.
+ */
+export function openSqliteConnection(file: string): BetterSqlite3.Database {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const conn = new BetterSqlite3(file);
+  conn.pragma('journal_mode = WAL');
+  conn.pragma('synchronous = FULL');
+  conn.pragma('busy_timeout = 5000');
+  conn.defaultSafeIntegers(true);
+  const sync = conn.pragma('synchronous', { simple: true });
+  if (BigInt(sync as bigint) !== 2n) {
+    conn.close();
+    throw new Error(`SQLite ${file}: synchronous is ${sync}, expected FULL (2)`);
+  }
+  return conn;
+}
+
+/** Kysely over a single durable SQLite connection. */
+export function openSqlite(file: string): { db: Kysely<Database>; conn: BetterSqlite3.Database } {
+  const conn = openSqliteConnection(file);
+  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: conn }) }), conn };
+}

@@ -1,0 +1,60 @@
+import { join } from 'node:path';
+import { type Kysely, Migrator, sql } from 'kysely';
+import { migrationProvider } from './migrations.js';
+import { openPostgres } from './open-postgres.js';
+import { openSqlite } from './open-sqlite.js';
+import type { Database } from './schema.js';
+
+export type Backend = 'sqlite' | 'postgres';
+
+/** An open store: the Kysely handle, which backend it is, and how to close it. */
+export interface Store {
+  db: Kysely<Database>;
+  backend: Backend;
+  /** Human description without secrets, for logs. */
+  describe: string;
+  close(): Promise<void>;
+}
+
+export interface StoreOptions {
+  /** `postgres://…` URL, a SQLite file path, or undefined for `<dataDir>/central.sqlite`. */
+  db?: string;
+  dataDir?: string;
+  /** PostgreSQL schema (tests use one per file). */
+  pgSchema?: string;
+}
+
+/**
+ * Opens the store named by `--db`.
+ *
+ * @example openStore({ dataDir: '/var/lib/gridbill' })  // SQLite /var/lib/gridbill/central.sqlite
+ * @example openStore({ db: 'postgres://postgres@127.0.0.1:55432/gridbill' })  // PostgreSQL
+ */
+export async function openStore(opts: StoreOptions): Promise<Store> {
+  const target = opts.db ?? join(opts.dataDir ?? 'gridbill-data', 'central.sqlite');
+  if (/^postgres(ql)?:\/\//.test(target)) {
+    const { db, pool } = openPostgres({ url: target, schema: opts.pgSchema });
+    if (opts.pgSchema) await sql`create schema if not exists ${sql.id(opts.pgSchema)}`.execute(db);
+    const host = new URL(target).host;
+    return { db, backend: 'postgres', describe: `postgres ${host}`, close: () => pool.end() };
+  }
+  const file = target.replace(/^sqlite:/, '');
+  const { db, conn } = openSqlite(file);
+  const close = async () => {
+    await db.destroy();
+    if (conn.open) conn.close();
+  };
+  return { db, backend: 'sqlite', describe: `sqlite ${file}`, close };
+}
+
+/** Applies pending migrations; returns the names applied. Throws naming the failed one. */
+export async function migrate(store: Store): Promise<string[]> {
+  const migrator = new Migrator({ db: store.db, provider: migrationProvider });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error) {
+    const msg = error instanceof Error ? error.message : String(error);
+    throw new Error(`migration ${failed?.migrationName ?? '?'} failed: ${msg}`);
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
