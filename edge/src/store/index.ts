@@ -9,3 +9,4 @@ export {
 } from './open-store.js';
 export { Outbox, type OutboxEvent, type OutboxKind, type OutboxRow } from './outbox.js';
 export { applyRetention, type RetentionResult } from './retention.js';
+export { Statements } from './statements.js';

@@ -42,7 +42,6 @@ export class Outbox {
   private readonly readSeq: Statement;
   private readonly writeSeq: Statement;
   private readonly insert: Statement;
-  private;
 
   constructor(private readonly db: Database) {
     this.readSeq = db.prepare("SELECT value FROM meta WHERE key = 'outbox_seq'").pluck();
