@@ -4,6 +4,8 @@ export * from './classify-batch.js';
 export * from './content-hash.js';
 export * from './downstream-changes.js';
 export * from './example-documents.js';
+export * from './mqtt-messages.js';
+export * from './mqtt-topics.js';
 export * from './parse-batch.js';
 export * from './primitives.js';
 export * from './snapshot.js';
