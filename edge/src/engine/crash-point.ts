@@ -1,0 +1,26 @@
+/** Named points where a crash test may kill the gateway (`GRIDBILL_CRASH_AT=<point>[:n]`). */
+export type CrashPointName =
+  | 'after_reading_insert'
+  | 'after_rating_before_commit'
+  | 'after_relay_sent'
+  | 'after_token_redeem';
+
+const hits = new Map<string, number>();
+
+/**
+ * Kills this process with SIGKILL on the n-th hit (default 1st) of the named point when the
+ * environment asks for it; a no-op otherwise.
+ *
+ * @example
+ * // GRIDBILL_CRASH_AT=after_relay_sent:2 → the second relay command sent kills the process
+ * crashPoint('after_relay_sent')
+ */
+export function crashPoint(name: CrashPointName, env = process.env): void {
+  const spec = env.GRIDBILL_CRASH_AT;
+  if (!spec) return;
+  const [point, nth] = spec.split(':');
+  if (point !== name) return;
+  const count = (hits.get(name) ?? 0) + 1;
+  hits.set(name, count);
+  if (count >= Number.parseInt(nth ?? '1', 10)) process.kill(process.pid, 'SIGKILL');
+}

@@ -1,0 +1,206 @@
+import { upstreamBodySchemas } from '@gridbill/shared/sync';
+import { signToken, tokenKeyPairFromSeed, tokenPublicKeyRaw } from '@gridbill/shared/token';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  baseConfig,
+  type EngineFixture,
+  engineFixture,
+  FakeRelay,
+  snapshot,
+  T0,
+} from '../../test/support/engine-fixture.js';
+import { ingestReadings } from './ingest.js';
+import { redeemToken } from './redeem-token.js';
+import { openCommands } from './relay-commands.js';
+import { RelayJournalRunner } from './relay-journal.js';
+import { evaluateAll } from './relay-policy.js';
+
+const Q = 900_000;
+let fx: EngineFixture;
+afterEach(() => fx?.close());
+
+function outboxKinds(): string[] {
+  return fx.engine.outbox.read(0, 10_000).map((r) => r.kind);
+}
+
+function checkOutbox(): void {
+  const rows = fx.engine.outbox.read(0, 100_000);
+  expect(rows.map((r) => r.seq)).toEqual(rows.map((_, i) => i + 1));
+  for (const r of rows) {
+    const schema = upstreamBodySchemas[r.kind];
+    const parsed = schema.safeParse(JSON.parse(r.body));
+    expect(parsed.success, `${r.kind} ${r.body} ${parsed.error?.message}`).toBe(true);
+  }
+}
+
+describe('ingestReadings', () => {
+  it('stores, rates once and moves the balance, with schema-valid outbox events', () => {
+    fx = engineFixture();
+    const e = fx.engine;
+    ingestReadings(e, [snapshot('m1', T0, 10_000), snapshot('m1', T0 + Q, 10_250)]);
+    expect(e.balanceOf('ACC-1001')).toBe(1000n - 500n); // 250 Wh × 2000/kWh
+    ingestReadings(e, [snapshot('m1', T0 + Q, 10_250)]); // replay: nothing
+    expect(e.balanceOf('ACC-1001')).toBe(500n);
+    // the opening balance is configuration, not an event; 500 is at the warn threshold
+    const kinds = ['reading', 'reading', 'interval', 'charge', 'balance-change', 'alarm'];
+    expect(outboxKinds()).toEqual(kinds);
+    checkOutbox();
+    // persisted: a reopened engine has the same balance and VEE state
+    expect(fx.reopen().balanceOf('ACC-1001')).toBe(500n);
+    expect(fx.engine.vee.get('m1')?.lastValueWh).toBe(10_250);
+  });
+
+  it('estimates short gaps, conserves energy and rates each interval exactly once', () => {
+    fx = engineFixture();
+    const e = fx.engine;
+    ingestReadings(e, [snapshot('m1', T0, 0), snapshot('m1', T0 + 3 * Q, 31)]);
+    const rows = e.deps.db
+      .prepare('SELECT energy_wh, flags FROM intervals ORDER BY start_ms')
+      .all();
+    expect(rows).toEqual([
+      { energy_wh: 11, flags: 'estimated,snapshot' },
+      { energy_wh: 10, flags: 'estimated,snapshot' },
+      { energy_wh: 10, flags: 'estimated,snapshot' },
+    ]);
+    expect(e.deps.db.prepare('SELECT count(*) FROM charges').pluck().get()).toBe(3);
+    checkOutbox();
+  });
+
+  it('quarantines an impossible value, logs it, and goes on with the cycle', () => {
+    fx = engineFixture();
+    const e = fx.engine;
+    ingestReadings(e, [
+      snapshot('m1', T0, 5_000),
+      snapshot('ghost', T0, 1), // unknown meter: skipped
+      snapshot('m1', T0 + Q, 4_000), // register went backwards
+      snapshot('m1', T0 + 2 * Q, 5_100),
+    ]);
+    expect(e.deps.db.prepare('SELECT reason FROM quarantine').pluck().all()).toEqual([
+      'register_decrease',
+    ]);
+    expect(e.deps.db.prepare('SELECT sum(energy_wh) FROM intervals').pluck().get()).toBe(100);
+    checkOutbox();
+  });
+
+  it('rolls back memory and store together when the cycle fails', () => {
+    fx = engineFixture();
+    const e = fx.engine;
+    ingestReadings(e, [snapshot('m1', T0, 0)]);
+    const seq = e.outbox.lastSeq();
+    const bad = { ...snapshot('m1', T0 + Q, 100), meterId: 'm1' };
+    e.deps.db.exec('DROP TABLE charges'); // force a failure inside the transaction
+    expect(() => ingestReadings(e, [bad])).toThrow();
+    expect(e.outbox.lastSeq()).toBe(seq);
+    expect(e.vee.get('m1')?.lastValueWh).toBe(0);
+    expect(e.balanceOf('ACC-1001')).toBe(1000n);
+  });
+});
+
+describe('credit enforcement', () => {
+  it('warns, disconnects after grace, reconnects after a token, never twice', async () => {
+    const key = tokenKeyPairFromSeed('k1', new Uint8Array(32).fill(7));
+    const publicKey = Buffer.from(tokenPublicKeyRaw(key.publicKey)).toString('hex');
+    fx = engineFixture({
+      config: (dir) => baseConfig(dir, { tokens: { publicKeys: [{ kid: 'k1', publicKey }] } }),
+    });
+    const e = fx.engine;
+    const relay = new FakeRelay();
+    const runner = new RelayJournalRunner(e, relay);
+    ingestReadings(e, [snapshot('m1', T0, 0), snapshot('m1', T0 + Q, 300)]); // 1000 - 600
+    expect(outboxKinds().filter((k) => k === 'alarm')).toHaveLength(1); // warn
+    ingestReadings(e, [snapshot('m1', T0 + 2 * Q, 600)]); // -200
+    expect(e.relays.get('m1')?.policy.phase).toBe('GRACE');
+    fx.clock.advance(599_000);
+    evaluateAll(e);
+    expect(openCommands(e)).toHaveLength(0);
+    fx.clock.advance(1_000);
+    evaluateAll(e);
+    expect(openCommands(e).map((c) => c.action)).toEqual(['open']);
+    runner.kick();
+    await runner.idle();
+    expect(e.relays.get('m1')?.policy.phase).toBe('DISCONNECTED');
+    expect(relay.outputs.get('m1')).toBe('open');
+
+    const token = {
+      tokenId: '0192f0c1-2d3e-8a4b-9c5d-6e7f80912a3b',
+      keyId: 'k1',
+      gatewayId: 'gw-001',
+      accountId: 'ACC-1001',
+      amountMinor: 5_000n,
+      currency: 'KES',
+      issuedAtMs: T0,
+      expiresAtMs: T0 + 86_400_000,
+    };
+    const text = signToken(token, key.privateKey);
+    expect(redeemToken(e, text)).toMatchObject({ ok: true, balanceMinor: 4_800n });
+    expect(redeemToken(e, text)).toMatchObject({ ok: false, reason: 'already-redeemed' });
+    expect(e.balanceOf('ACC-1001')).toBe(4_800n);
+    runner.kick();
+    await runner.idle();
+    expect(e.relays.get('m1')?.policy.phase).toBe('CONNECTED');
+    expect(relay.sent).toEqual(['m1:open', 'm1:close']);
+    checkOutbox();
+
+    const forged = `${text.slice(0, -4)}AAAA`;
+    expect(redeemToken(e, forged)).toMatchObject({ ok: false, reason: 'bad-signature' });
+    const other = signToken(
+      { ...token, tokenId: '0192f0c1-2d3e-8a4b-9c5d-6e7f80912a3c', gatewayId: 'gw-002' },
+      key.privateKey,
+    );
+    expect(redeemToken(e, other)).toMatchObject({ ok: false, reason: 'wrong-gateway' });
+    const expired = signToken(
+      { ...token, tokenId: '0192f0c1-2d3e-8a4b-9c5d-6e7f80912a3d', expiresAtMs: T0 + 1 },
+      key.privateKey,
+    );
+    expect(redeemToken(e, expired)).toMatchObject({ ok: false, reason: 'expired' });
+    redeemToken(e, 'garbage!');
+    const fresh = signToken(
+      { ...token, tokenId: '0192f0c1-2d3e-8a4b-9c5d-6e7f80912a3e' },
+      key.privateKey,
+    );
+    expect(redeemToken(e, fresh)).toMatchObject({ ok: false, reason: 'locked-out' });
+    expect(e.balanceOf('ACC-1001')).toBe(4_800n);
+  });
+
+  it('a stuck relay ends in RELAY_FAULT after the retries', async () => {
+    fx = engineFixture();
+    const e = fx.engine;
+    const relay = new FakeRelay();
+    relay.stuck = true;
+    const runner = new RelayJournalRunner(e, relay);
+    ingestReadings(e, [snapshot('m1', T0, 0), snapshot('m1', T0 + Q, 900)]);
+    fx.clock.advance(600_000);
+    evaluateAll(e);
+    runner.kick();
+    for (let i = 0; i < 10 && runner.busy(); i++) {
+      await new Promise((r) => setImmediate(r));
+      fx.clock.advance(10_000);
+    }
+    await runner.idle();
+    expect(relay.sent).toEqual(['m1:open', 'm1:open', 'm1:open']);
+    expect(e.relays.get('m1')?.policy.phase).toBe('RELAY_FAULT');
+    const codes = e.outbox
+      .read(0, 1000)
+      .filter((r) => r.kind === 'alarm')
+      .map((r) => JSON.parse(r.body).code);
+    expect(codes).toContain('relay-fault');
+    checkOutbox();
+  });
+
+  it('postpaid accounts are only switched by orders', () => {
+    fx = engineFixture({
+      config: (dir) =>
+        baseConfig(dir, {
+          accounts: [
+            { id: 'ACC-1001', mode: 'postpaid', tariffId: 'flat', openingBalanceMinor: 0 },
+          ],
+        }),
+    });
+    const e = fx.engine;
+    ingestReadings(e, [snapshot('m1', T0, 0), snapshot('m1', T0 + Q, 5_000)]);
+    fx.clock.advance(3_600_000);
+    evaluateAll(e);
+    expect(e.balanceOf('ACC-1001')).toBe(-10_000n);
+    expect(openCommands(e)).toHaveLength(0);
+  });
+});

@@ -1,0 +1,175 @@
+import type { Database } from 'better-sqlite3';
+import type { Logger } from 'pino';
+import type { Clock } from '@gridbill/shared/clock';
+import type { AlertLevel, RelayPolicyState } from '@gridbill/shared/relay';
+import type { VeeLimits, VeeState } from '@gridbill/shared/vee';
+import type { AccountConfig, GatewayConfig, MeterConfig } from '../config/index.js';
+import { toJson } from '../store/json.js';
+import { Outbox } from '../store/outbox.js';
+import { Statements } from '../store/statements.js';
+import type { ContentId } from './content-id.js';
+import { MassCap } from './mass-cap.js';
+import type { IntervalRater } from './rater.js';
+import { TxMap } from './tx-map.js';
+
+export interface EngineDeps {
+  db: Database;
+  config: GatewayConfig;
+  clock: Clock;
+  /** Whether the wall clock is synchronised (NTP/GPS) right now. */
+  clockTrusted: () => boolean;
+  contentId: ContentId;
+  /** Random unique ids (relay command ids, alarm ids). */
+  newId: () => string;
+  rater: IntervalRater;
+  logger: Logger;
+}
+
+export interface RelayRecord {
+  policy: RelayPolicyState;
+  alert: AlertLevel;
+}
+
+export interface MeterInfo {
+  config: MeterConfig;
+  limits: VeeLimits;
+}
+
+/**
+ * The gateway's in-memory state (balances, VEE, relay, rating) mirrored from the store.
+ * `transact` runs one database transaction and persists every changed entry with it; if the
+ * transaction fails the in-memory changes are undone too.
+ */
+export class Engine {
+  readonly outbox: Outbox;
+  readonly stmts: Statements;
+  readonly balances = new TxMap<string, bigint>();
+  readonly vee = new TxMap<string, VeeState>();
+  readonly relays = new TxMap<string, RelayRecord>();
+  readonly rating = new TxMap<string, unknown>();
+  readonly meters = new Map<string, MeterInfo>();
+  readonly accounts = new Map<string, AccountConfig>();
+  readonly massCap: MassCap;
+  /** Last charge per account: the unit price used to estimate not yet rated usage. */
+  readonly lastPrice = new Map<string, { amountMinor: bigint; energyWh: number }>();
+  /** Latest snapshot between interval boundaries per meter (fast polling near threshold). */
+  readonly provisional = new Map<string, { captureMs: number; valueWh: number; serial: string }>();
+  safeMode = false;
+  /** Counts relay commands persisted (the journal runner compares to know there is work). */
+  commandsCreated = 0;
+  private massCapHoldMonoMs: number | null = null;
+  safeModeReason: string | null = null;
+
+  constructor(readonly deps: EngineDeps) {
+    this.outbox = new Outbox(deps.db);
+    this.stmts = new Statements(deps.db);
+    const mc = deps.config.relayPolicy.massDisconnect;
+    this.massCap = new MassCap(mc.maxDisconnects, mc.windowSeconds * 1000);
+    for (const a of deps.config.accounts) this.accounts.set(a.id, a);
+    for (const m of deps.config.meters) this.meters.set(m.id, { config: m, limits: limitsOf(m) });
+    this.load();
+  }
+
+  time(): { wallMs: number; trusted: boolean } {
+    return { wallMs: this.deps.clock.wallMs(), trusted: this.deps.clockTrusted() };
+  }
+
+  /** True when a mass-cap hold should raise its alarm (once per cap window). */
+  noteMassCapHold(nowMonoMs: number): boolean {
+    const windowMs = this.deps.config.relayPolicy.massDisconnect.windowSeconds * 1000;
+    if (this.massCapHoldMonoMs !== null && nowMonoMs - this.massCapHoldMonoMs < windowMs)
+      return false;
+    this.massCapHoldMonoMs = nowMonoMs;
+    return true;
+  }
+
+  metersOfAccount(accountId: string): MeterInfo[] {
+    return [...this.meters.values()].filter((m) => m.config.accountId === accountId);
+  }
+
+  balanceOf(accountId: string): bigint {
+    return this.balances.get(accountId) ?? 0n;
+  }
+
+  transact<T>(fn: () => T): T {
+    try {
+      const result = this.deps.db.transaction(() => {
+        const value = fn();
+        this.flush();
+        return value;
+      })();
+      this.commitMaps();
+      return result;
+    } catch (err) {
+      this.rollbackMaps();
+      throw err;
+    }
+  }
+
+  private flush(): void {
+    const wallMs = this.deps.clock.wallMs();
+    for (const [k, v] of this.balances.dirty())
+      this.stmts.upsertBalance.run(k, v.toString(), wallMs);
+    for (const [k, v] of this.vee.dirty()) this.stmts.upsertMeterState.run(k, toJson(v));
+    for (const [k, v] of this.relays.dirty()) this.stmts.upsertRelayState.run(k, toJson(v));
+    for (const [k, v] of this.rating.dirty()) {
+      const [account, version] = JSON.parse(k) as [string, string];
+      this.stmts.upsertRatingState.run(account, version, toJson(v));
+    }
+  }
+
+  private commitMaps(): void {
+    for (const m of [this.balances, this.vee, this.relays, this.rating] as TxMap<string, unknown>[])
+      m.commit();
+  }
+
+  private rollbackMaps(): void {
+    for (const m of [this.balances, this.vee, this.relays, this.rating] as TxMap<string, unknown>[])
+      m.rollback();
+  }
+
+  private load(): void {
+    const db = this.deps.db;
+    const opening = db.prepare('SELECT count(*) FROM balances').pluck().get() === 0;
+    for (const a of this.accounts.values())
+      this.balances.load(a.id, opening ? a.openingBalanceMinor : 0n);
+    for (const r of db.prepare('SELECT * FROM balances').all() as Row[])
+      this.balances.load(r.account_id as string, BigInt(r.balance_minor as string));
+    for (const r of db.prepare('SELECT * FROM meter_state').all() as Row[])
+      this.vee.load(r.meter_id as string, JSON.parse(r.state as string));
+    for (const r of db.prepare('SELECT * FROM relay_state').all() as Row[])
+      this.relays.load(r.meter_id as string, restoreRelay(JSON.parse(r.state as string), this));
+    for (const r of db.prepare('SELECT * FROM rating_state').all() as Row[])
+      this.rating.load(toJson([r.account_id, r.version_id]), JSON.parse(r.state as string));
+    if (opening && this.accounts.size > 0) this.transact(() => this.seedOpeningBalances());
+  }
+
+  private seedOpeningBalances(): void {
+    for (const a of this.accounts.values()) this.balances.set(a.id, a.openingBalanceMinor);
+  }
+}
+
+type Row = Record<string, unknown>;
+
+/**
+ * Grace periods run on monotonic time, which restarts with the process: a meter found in
+ * GRACE after a restart starts its grace again (it can only delay a disconnection).
+ */
+function restoreRelay(record: RelayRecord, engine: Engine): RelayRecord {
+  if (record.policy.graceStartMonoMs === null) return record;
+  return { ...record, policy: { ...record.policy, graceStartMonoMs: engine.deps.clock.monoMs() } };
+}
+
+function limitsOf(m: MeterConfig): VeeLimits {
+  return {
+    registerDigits: m.registerDigits,
+    maxWhPerHour: m.maxWhPerHour,
+    spikeFactor: 8,
+    spikeFloorWhPerHour: 2_000,
+  };
+}
+
+/** Key of a rating state entry: JSON of [accountId, versionId]. */
+export function ratingKey(accountId: string, versionId: string): string {
+  return toJson([accountId, versionId]);
+}

@@ -1,0 +1,16 @@
+export { type ContentId, sha256ContentId } from './content-id.js';
+export { type CrashPointName, crashPoint } from './crash-point.js';
+export { Engine, type EngineDeps, type MeterInfo, type RelayRecord } from './engine.js';
+export { raiseAlarm } from './events.js';
+export { ingestReadings } from './ingest.js';
+export type { IntervalRater, RateInput, RateResult } from './rater.js';
+export type { IngestSummary, PolledReading } from './readings.js';
+export { type RedeemResult, redeemToken } from './redeem-token.js';
+export { commandById, openCommands, type RelayCommandRow } from './relay-commands.js';
+export { type RelayDriver, RelayJournalRunner } from './relay-journal.js';
+export {
+  applyPolicyEvent,
+  evaluateAccounts,
+  evaluateAll,
+  projectedBalanceMinor,
+} from './relay-policy.js';
