@@ -1,0 +1,196 @@
+import type { PeriodResult } from './bill-line.js';
+import type { Cursor } from './accumulate.js';
+import { addDemand, addDynamic, bucketFor, locate, newCursor } from './accumulate.js';
+import type { CompiledEnergy, CompiledVersion } from './compile.js';
+import type { AccountAttribute } from './day-count.js';
+import { closePeriod } from './close-period.js';
+import type { Accumulators, PeriodState, ScopeBucket, ServiceDates } from './period-state.js';
+import { openPeriod } from './period-state.js';
+import { TariffError } from './tariff-error.js';
+
+/**
+ * Interval usage as columns: start instants (UTC ms, increasing), whole Wh, quality
+ * (0 = actual, anything else = estimated or substituted).
+ */
+export interface UsageSeries {
+  startMs: ArrayLike<number>;
+  wh: ArrayLike<number>;
+  quality?: ArrayLike<number>;
+  intervalSeconds: number;
+}
+
+export interface BillPeriod {
+  fromMs: number;
+  toMs: number;
+}
+
+export interface BatchRequest {
+  versions: readonly CompiledVersion[];
+  usage: UsageSeries;
+  periods: readonly BillPeriod[];
+  carry?: Accumulators;
+  service?: ServiceDates;
+  attributes?: readonly AccountAttribute[];
+}
+
+/** Untiered or proportional: Wh per period cell of the run [i, end). */
+function runSimple(
+  e: CompiledEnergy,
+  b: ScopeBucket,
+  table: Uint8Array,
+  u: UsageSeries,
+  dayStart: number,
+  i: number,
+  end: number,
+) {
+  const T = e.tierCount;
+  const cells = b.cells;
+  const starts = u.startMs;
+  const whs = u.wh;
+  const mask = e.chargedMask;
+  let total = 0;
+  for (let j = i; j < end; j++) {
+    const w = whs[j]!;
+    const p = table[((starts[j]! - dayStart) / 60000) | 0]!;
+    if (mask[p] === 0) continue;
+    const k = p * T;
+    cells[k] = cells[k]! + w;
+    total += w;
+  }
+  return total;
+}
+
+/** Chronological tiers: fills tiers in time order across the run. */
+function runChronological(
+  e: CompiledEnergy,
+  b: ScopeBucket,
+  acc: { wh: number },
+  table: Uint8Array,
+  u: UsageSeries,
+  dayStart: number,
+  i: number,
+  end: number,
+) {
+  const T = e.tierCount;
+  const limits = b.limitsWh;
+  const cells = b.cells;
+  let tier = 0;
+  while (tier < limits.length && acc.wh >= limits[tier]!) tier++;
+  let next = tier < limits.length ? limits[tier]! : Number.POSITIVE_INFINITY;
+  let a = acc.wh;
+  for (let j = i; j < end; j++) {
+    let w = u.wh[j]!;
+    const p = table[((u.startMs[j]! - dayStart) / 60000) | 0]!;
+    if (e.chargedMask[p] === 0) continue;
+    const base = p * T;
+    while (a + w > next) {
+      const take = next - a;
+      cells[base + tier] = cells[base + tier]! + take;
+      a = next;
+      w -= take;
+      tier++;
+      next = tier < limits.length ? limits[tier]! : Number.POSITIVE_INFINITY;
+    }
+    cells[base + tier] = cells[base + tier]! + w;
+    a += w;
+  }
+  acc.wh = a;
+}
+
+function checkRun(u: UsageSeries, i: number, end: number) {
+  for (let j = i; j < end; j++) {
+    const w = u.wh[j]!;
+    if (!Number.isSafeInteger(w) || w < 0) {
+      throw new TariffError(`usage[${j}].wh`, `expected a whole non-negative Wh count, got ${w}`);
+    }
+    if (j > i && !(u.startMs[j]! > u.startMs[j - 1]!)) {
+      throw new TariffError(`usage[${j}].start`, 'intervals must be in increasing time order');
+    }
+  }
+}
+
+/** Rates the run of intervals [i, end) that share one segment and one local day. */
+function rateRun(
+  state: PeriodState,
+  v: CompiledVersion,
+  cursor: Cursor,
+  u: UsageSeries,
+  i: number,
+  end: number,
+) {
+  checkRun(u, i, end);
+  const seg = cursor.seg!;
+  const day = cursor.day!;
+  for (let k = 0; k < v.energy.length; k++) {
+    const e = v.energy[k]!;
+    const b = bucketFor(state, seg, e, k, day);
+    const table = day.tables[e.schedule]!;
+    if (e.tiers?.allocation === 'chronological') {
+      runChronological(e, b, state.accumulators[e.id]!, table, u, day.startMs, i, end);
+    } else {
+      const total = runSimple(e, b, table, u, day.startMs, i, end);
+      if (e.tiers) state.accumulators[e.id]!.wh += total;
+    }
+  }
+  for (let j = i; j < end; j++) {
+    const w = u.wh[j]!;
+    const t = u.startMs[j]!;
+    for (let k = 0; k < v.dynamic.length; k++) addDynamic(v.dynamic[k]!, seg.dynamic[k]!, t, w);
+    const minute = ((t - day.startMs) / 60000) | 0;
+    for (let k = 0; k < v.demand.length; k++) {
+      addDemand(v.demand[k]!, seg.demand[k]!, day, minute, t, w, state.intervalSeconds);
+    }
+    seg.wh += w;
+    if (u.quality && u.quality[j] !== 0) seg.estimatedWh += w;
+  }
+  seg.intervals += end - i;
+  state.lastStartMs = u.startMs[end - 1]!;
+}
+
+function ratePeriodRuns(
+  state: PeriodState,
+  versions: readonly CompiledVersion[],
+  u: UsageSeries,
+  i: number,
+  n: number,
+) {
+  const cursor = newCursor();
+  while (i < n && u.startMs[i]! < state.toMs) {
+    if (u.startMs[i]! < state.fromMs) {
+      i++;
+      continue;
+    }
+    locate(state, versions, cursor, u.startMs[i]!);
+    const stop = Math.min(cursor.day!.endMs, cursor.seg!.toMs, state.toMs);
+    let end = i + 1;
+    while (end < n && u.startMs[end]! < stop) end++;
+    if (i > 0 && u.startMs[i]! <= u.startMs[i - 1]!) {
+      throw new TariffError(`usage[${i}].start`, 'intervals must be in increasing time order');
+    }
+    rateRun(state, cursor.version!, cursor, u, i, end);
+    i = end;
+  }
+  return i;
+}
+
+/**
+ * The central driver: rates a whole usage series into bill periods. Intervals outside every
+ * period are ignored; tier accumulators carry from one period to the next (annual ladders).
+ */
+export function rateBatch(req: BatchRequest): { periods: PeriodResult[]; carry: Accumulators } {
+  const u = req.usage;
+  const n = u.startMs.length;
+  if (u.wh.length !== n) throw new TariffError('usage', 'startMs and wh differ in length');
+  let carry = req.carry ?? {};
+  let i = 0;
+  const out: PeriodResult[] = [];
+  for (const p of req.periods) {
+    const state = openPeriod(req.versions, p.fromMs, p.toMs, u.intervalSeconds, carry, req.service);
+    while (i < n && u.startMs[i]! < p.fromMs) i++;
+    i = ratePeriodRuns(state, req.versions, u, i, n);
+    const closed = closePeriod(state, req.versions, req.attributes ?? []);
+    out.push(closed.result);
+    carry = closed.carry;
+  }
+  return { periods: out, carry };
+}

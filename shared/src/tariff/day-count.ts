@@ -1,0 +1,54 @@
+import { addDays, daysInMonth } from '../time/index.js';
+import type { CompiledVersion } from './compile.js';
+import { ratingDay, ratingDayAt } from './local-day.js';
+import type { Rational } from './rational.js';
+import { add, rat, ZERO } from './rational.js';
+
+/**
+ * An account attribute with dates (local, `to` exclusive):
+ * `{ name: 'care', from: '2024-01-15' }`.
+ */
+export interface AccountAttribute {
+  name: string;
+  from?: string;
+  to?: string;
+}
+
+export interface DayCount {
+  /** local days in the range, exact (a partial day counts its fraction of real elapsed time) */
+  days: Rational;
+  /** Σ over calendar months of days-in-range / days-in-month */
+  months: Rational;
+}
+
+/**
+ * Counts local days and month fractions of [fromMs, toMs), only those days `include` accepts.
+ * `countDays(v, Jan 1, Feb 1)` → `{ days: 31, months: 1 }`; Feb 2024 → 29 days, 1 month.
+ */
+export function countDays(
+  v: CompiledVersion,
+  fromMs: number,
+  toMs: number,
+  include: (dateKey: string) => boolean = () => true,
+): DayCount {
+  let days = ZERO;
+  let months = ZERO;
+  let day = ratingDayAt(v, fromMs);
+  while (day.startMs < toMs) {
+    const overlap = Math.min(day.endMs, toMs) - Math.max(day.startMs, fromMs);
+    if (overlap > 0 && include(day.dateKey)) {
+      const frac = rat(BigInt(overlap), BigInt(day.endMs - day.startMs));
+      days = add(days, frac);
+      months = add(months, rat(frac.n, frac.d * BigInt(daysInMonth(day.year, day.month))));
+    }
+    day = ratingDay(v, addDays(day.dateKey, 1));
+  }
+  return { days, months };
+}
+
+/** Whether an attribute named `name` covers `dateKey`. */
+export function hasAttribute(attrs: readonly AccountAttribute[], name: string, dateKey: string) {
+  return attrs.some(
+    (a) => a.name === name && (!a.from || dateKey >= a.from) && (!a.to || dateKey < a.to),
+  );
+}

@@ -1,0 +1,67 @@
+import type { CompiledEnergy, CompiledVersion } from './compile.js';
+import type { BillLine } from './bill-line.js';
+import type { ScopeBucket, SegmentState } from './period-state.js';
+import type { Rational } from './rational.js';
+import { add, mul, rat, ZERO } from './rational.js';
+import { kwhText } from './quantity-format.js';
+
+/** Wh per [period * tierCount + tier] for one bucket, proportional bands shared by periods. */
+function bucketWh(e: CompiledEnergy, b: ScopeBucket): Rational[] {
+  const T = e.tierCount;
+  const t = e.tiers;
+  if (!t || t.allocation === 'chronological') return b.cells.map((c) => rat(BigInt(c)));
+  const out: Rational[] = b.cells.map(() => ZERO);
+  const periods = b.cells.length / T;
+  let total = 0;
+  for (let p = 0; p < periods; p++) total += b.cells[p * T]!;
+  if (total === 0) return out;
+  for (let k = 0; k < T; k++) {
+    const lower = k === 0 ? 0 : b.limitsWh[k - 1]!;
+    const upper = k < b.limitsWh.length ? b.limitsWh[k]! : Number.POSITIVE_INFINITY;
+    const band = Math.min(b.accBeforeWh + total, upper) - Math.max(b.accBeforeWh, lower);
+    if (band <= 0) continue;
+    for (let p = 0; p < periods; p++) {
+      out[p * T + k] = rat(BigInt(band) * BigInt(b.cells[p * T]!), BigInt(total));
+    }
+  }
+  return out;
+}
+
+/** Lines of one energy component in one segment: one per period × tier with energy. */
+export function energyLines(v: CompiledVersion, e: CompiledEnergy, seg: SegmentState, i: number) {
+  const T = e.tierCount;
+  const whs: Rational[] = e.prices.map(() => ZERO);
+  for (const b of seg.energy[i]!.buckets) {
+    bucketWh(e, b).forEach((w, k) => {
+      whs[k] = add(whs[k]!, w);
+    });
+  }
+  const lines: BillLine[] = [];
+  whs.forEach((wh, k) => {
+    const p = Math.floor(k / T);
+    if (wh.n === 0n || !e.charged[p]) return;
+    const period = v.periods[p]!;
+    const tier = (k % T) + 1;
+    const parts = [e.description, v.periods.length > 1 ? period : '', T > 1 ? `tier ${tier}` : ''];
+    lines.push({
+      kind: 'energy',
+      componentId: e.id,
+      description: parts.filter(Boolean).join(', '),
+      quantity: kwhText(wh),
+      unit: 'kWh',
+      rate: e.priceText[k]!,
+      amountMinor: 0n,
+      precise: mul(wh, rat(BigInt(e.prices[k]!))),
+      determinants: {
+        versionId: v.versionId,
+        fromMs: seg.fromMs,
+        toMs: seg.toMs,
+        period,
+        tier,
+        wh: wh.d === 1n ? wh.n.toString() : `${wh.n}/${wh.d}`,
+        ...(seg.estimatedWh > 0 ? { estimatedWh: seg.estimatedWh } : {}),
+      },
+    });
+  });
+  return lines;
+}

@@ -1,0 +1,70 @@
+import { addDays, isHoliday, localMidnightUtcMs, localParts, weekdayOf } from '../time/index.js';
+import type { CompiledVersion } from './compile.js';
+import type { DayTypeIndex } from './schedule-compile.js';
+import { templateFor } from './schedule-compile.js';
+
+const MINUTE_MS = 60_000;
+const DAY_MS = 86_400_000;
+
+/**
+ * One local day of one tariff version, with a period table per schedule indexed by minutes
+ * elapsed since local midnight: on a 23-hour spring-forward day the table has 1380 entries and
+ * elapsed minute 60 is local 02:00 (Europe/London, 2024-03-31).
+ */
+export interface RatingDay {
+  readonly dateKey: string;
+  readonly year: number;
+  readonly month: number;
+  readonly day: number;
+  readonly startMs: number;
+  readonly endMs: number;
+  readonly dayType: DayTypeIndex;
+  readonly tables: readonly Uint8Array[];
+}
+
+function dayTypeOf(v: CompiledVersion, dateKey: string): DayTypeIndex {
+  if (v.holidays && isHoliday(v.holidays, dateKey)) return 3;
+  const wd = weekdayOf(dateKey);
+  return wd === 6 ? 1 : wd === 7 ? 2 : 0;
+}
+
+/** Maps a wall-clock template onto the real minutes of a day whose length is not 24 h. */
+function stretch(template: Uint8Array, v: CompiledVersion, startMs: number, endMs: number) {
+  const minutes = (endMs - startMs) / MINUTE_MS;
+  const table = new Uint8Array(minutes);
+  for (let e = 0; e < minutes; e += 15) {
+    const wall = localParts(startMs + e * MINUTE_MS, v.timeZone).minuteOfDay;
+    for (let k = 0; k < 15 && e + k < minutes; k++) table[e + k] = template[wall + k] ?? 0;
+  }
+  return table;
+}
+
+const caches = new WeakMap<CompiledVersion, Map<string, RatingDay>>();
+
+/** The rating day with date `dateKey` (memoised per version; pure). */
+export function ratingDay(v: CompiledVersion, dateKey: string): RatingDay {
+  let cache = caches.get(v);
+  if (!cache) caches.set(v, (cache = new Map()));
+  const hit = cache.get(dateKey);
+  if (hit) return hit;
+  const [year, month, day] = dateKey.split('-').map((x) => Number.parseInt(x, 10)) as [
+    number,
+    number,
+    number,
+  ];
+  const startMs = localMidnightUtcMs(dateKey, v.timeZone);
+  const endMs = localMidnightUtcMs(addDays(dateKey, 1), v.timeZone);
+  const dayType = dayTypeOf(v, dateKey);
+  const tables = v.schedules.map((s) => {
+    const template = templateFor(s, month, day, dayType);
+    return endMs - startMs === DAY_MS ? template : stretch(template, v, startMs, endMs);
+  });
+  const result = { dateKey, year, month, day, startMs, endMs, dayType, tables };
+  cache.set(dateKey, result);
+  return result;
+}
+
+/** The rating day containing the instant `ms` (one Intl call, then memoised by date). */
+export function ratingDayAt(v: CompiledVersion, ms: number): RatingDay {
+  return ratingDay(v, localParts(ms, v.timeZone).dateKey);
+}

@@ -1,0 +1,17 @@
+import { divRound, formatDecimal } from '../money/index.js';
+import type { Rational } from './rational.js';
+
+/**
+ * Formats an exact quantity for display with at most `scale` places, half-up, without trailing
+ * zeros: `formatQuantity({ n: 250000n, d: 1n }, 3)` of Wh-as-kWh → "250";
+ * `formatQuantity({ n: 1n, d: 3n }, 4)` → "0.3333".
+ */
+export function formatQuantity(value: Rational, scale: number): string {
+  const text = formatDecimal(divRound(value.n * 10n ** BigInt(scale), value.d, 'half-up'), scale);
+  return text.includes('.') ? text.replace(/0+$/, '').replace(/\.$/, '') : text;
+}
+
+/** Wh (exact) as kWh text: `kwhText({ n: 1500n, d: 1n })` → "1.5". */
+export function kwhText(wh: Rational): string {
+  return formatQuantity({ n: wh.n, d: wh.d * 1000n }, 6);
+}
