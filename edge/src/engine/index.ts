@@ -1,4 +1,4 @@
-export { type ContentId, sha256ContentId } from './content-id.js';
+export type { ContentId } from './content-id.js';
 export { type CrashPointName, crashPoint } from './crash-point.js';
 export { Engine, type EngineDeps, type MeterInfo, type RelayRecord } from './engine.js';
 export { raiseAlarm } from './events.js';

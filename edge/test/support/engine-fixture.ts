@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManualClock } from '@gridbill/shared/clock';
+import { contentId } from '@gridbill/shared/ids';
 import { divRound } from '@gridbill/shared/money';
 import pino from 'pino';
 import { type GatewayConfig, gatewayConfigSchema } from '../../src/config/index.js';
@@ -9,7 +10,6 @@ import {
   Engine,
   type IntervalRater,
   type RelayDriver,
-  sha256ContentId,
 } from '../../src/engine/index.js';
 import { openDatabase } from '../../src/store/index.js';
 
@@ -106,7 +106,7 @@ export function engineFixture(
       config,
       clock,
       clockTrusted: () => true,
-      contentId: sha256ContentId,
+      contentId,
       newId: () => `id-${++n}`,
       rater: opts.rater ?? flatRater(2_000n),
       logger: pino({ level: 'silent' }),
