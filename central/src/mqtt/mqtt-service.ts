@@ -1,0 +1,67 @@
+import { CENTRAL_MQTT_USERNAME } from '@gridbill/shared/sync';
+import type { Logger } from 'pino';
+import type { CentralLink, CentralMqttHandlers } from './central-link.js';
+import { connectCentralLink } from './central-link.js';
+import { createCredentialStore, hashPassword } from './credentials.js';
+import type { EmbeddedBroker } from './embedded-broker.js';
+import { startEmbeddedBroker } from './embedded-broker.js';
+import type { MqttConfig } from './mqtt-config.js';
+
+export interface MqttService {
+  /** null when MQTT is off. */
+  readonly link: CentralLink | null;
+  /** The in-process broker in embedded mode, else null. */
+  readonly broker: EmbeddedBroker | null;
+  close(): Promise<void>;
+}
+
+export interface MqttServiceDeps {
+  /** Random bytes (crypto in production); makes central's internal broker secret. */
+  random: (byteCount: number) => Uint8Array;
+  handlers: CentralMqttHandlers;
+  log: Pick<Logger, 'info' | 'warn'>;
+}
+
+/**
+ * Starts central's MQTT side from config: the embedded broker plus central's own link to it,
+ * or only the link to an external broker.
+ */
+export async function startMqttService(
+  config: MqttConfig,
+  deps: MqttServiceDeps,
+): Promise<MqttService> {
+  if (config.mode === 'off') return { link: null, broker: null, close: async () => {} };
+  if (config.mode === 'external') {
+    const link = await connectCentralLink({ ...config, handlers: deps.handlers, log: deps.log });
+    return { link, broker: null, close: () => link.close() };
+  }
+  const centralPassword = Buffer.from(deps.random(32)).toString('base64url');
+  const hashes = new Map<string, string>(config.gateways.map((g) => [g.gatewayId, g.passwordHash]));
+  hashes.set(CENTRAL_MQTT_USERNAME, await hashPassword(centralPassword, deps.random(16)));
+  const broker = await startEmbeddedBroker({
+    credentials: createCredentialStore(hashes),
+    host: config.host,
+    port: config.port,
+    log: deps.log,
+  });
+  try {
+    const link = await connectCentralLink({
+      url: broker.url,
+      username: CENTRAL_MQTT_USERNAME,
+      password: centralPassword,
+      handlers: deps.handlers,
+      log: deps.log,
+    });
+    return {
+      link,
+      broker,
+      async close() {
+        await link.close();
+        await broker.close();
+      },
+    };
+  } catch (error) {
+    await broker.close();
+    throw error;
+  }
+}
