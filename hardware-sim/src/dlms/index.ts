@@ -1,3 +1,6 @@
+export type { ClientProfile, Role } from './access-rights.js';
+export { CLIENT_PROFILES } from './access-rights.js';
+export { createMemoryMeter, type MemoryMeterOptions } from './memory-meter.js';
 export type {
   DlmsServerHandle,
   DlmsServerOptions,
@@ -12,3 +15,5 @@ export type {
   RelayState,
 } from './meter-backend.js';
 export { UNIT_W, UNIT_WH } from './meter-backend.js';
+export { DEFAULT_METER_SECURITY, startDlmsServer } from './server.js';
+export { DlmsServerSession } from './server-session.js';

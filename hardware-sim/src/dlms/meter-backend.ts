@@ -147,6 +147,8 @@ export interface DlmsServerOptions {
   random?: (byteCount: number) => Uint8Array;
   /** Max APDU size the server sends before switching to GET block transfer. Default 512. */
   maxPduBytes?: number;
+  /** HDLC max information field length the server offers (SNRM/UA). Default 128. */
+  maxInfoBytes?: number;
   /** Optional structured logger (pino-compatible subset). */
   logger?: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
 }

@@ -75,7 +75,10 @@ export function encodeHdlcFrame(f: HdlcFrame): Uint8Array {
     .put(header);
   if (hasInfo) {
     const hcs = crc16x25(body.bytes());
-    body.u8(hcs & 0xff).u8(hcs >> 8).put(f.information);
+    body
+      .u8(hcs & 0xff)
+      .u8(hcs >> 8)
+      .put(f.information);
   }
   const bytes = body.bytes();
   const fcs = crc16x25(bytes);

@@ -15,3 +15,6 @@ export * from './security.js';
 export * from './wrapper.js';
 export * from './xdlms.js';
 export * from './xdlms-types.js';
+export * from './association-state.js';
+export * from './cosem-classes.js';
+export * from './hdlc-link.js';

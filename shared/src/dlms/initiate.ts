@@ -87,7 +87,9 @@ function expectTag(r: ByteReader, tag: number): void {
 
 /** Conformance: [APPLICATION 31] IMPLICIT BIT STRING (SIZE(24)) → 5F 1F 04 00 xx xx xx. */
 function writeConformance(w: ByteWriter, value: number): void {
-  w.put([0x5f, 0x1f, 0x04, 0x00]).u8(value >> 16).u16(value & 0xffff);
+  w.put([0x5f, 0x1f, 0x04, 0x00])
+    .u8(value >> 16)
+    .u16(value & 0xffff);
 }
 
 function readConformance(r: ByteReader): number {

@@ -26,7 +26,10 @@ export const TAG_BYTES = 12;
 
 function iv(systemTitle: Uint8Array, ic: number): Uint8Array {
   if (systemTitle.length !== 8) {
-    throw new DlmsSecurityError('bad-input', `system title must be 8 bytes, got ${systemTitle.length}`);
+    throw new DlmsSecurityError(
+      'bad-input',
+      `system title must be 8 bytes, got ${systemTitle.length}`,
+    );
   }
   const out = new Uint8Array(12);
   out.set(systemTitle);
@@ -53,9 +56,14 @@ export function encryptPayload(c: CipherInput, plaintext: Uint8Array): Uint8Arra
   const enc = (c.securityControl & SC_ENCRYPTED) !== 0;
   if (!auth) return ctr(c, plaintext);
   const aad = concatBytes(Uint8Array.of(c.securityControl), c.authenticationKey);
-  const cipher = createCipheriv('aes-128-gcm', c.blockCipherKey, iv(c.systemTitle, c.invocationCounter), {
-    authTagLength: TAG_BYTES,
-  });
+  const cipher = createCipheriv(
+    'aes-128-gcm',
+    c.blockCipherKey,
+    iv(c.systemTitle, c.invocationCounter),
+    {
+      authTagLength: TAG_BYTES,
+    },
+  );
   cipher.setAAD(enc ? aad : concatBytes(aad, plaintext));
   const body = enc ? concatBytes(cipher.update(plaintext), cipher.final()) : plaintext;
   if (!enc) cipher.final();
@@ -73,9 +81,14 @@ export function decryptPayload(c: CipherInput, payload: Uint8Array): Uint8Array 
   }
   const body = payload.subarray(0, payload.length - TAG_BYTES);
   const tag = payload.subarray(payload.length - TAG_BYTES);
-  const d = createDecipheriv('aes-128-gcm', c.blockCipherKey, iv(c.systemTitle, c.invocationCounter), {
-    authTagLength: TAG_BYTES,
-  });
+  const d = createDecipheriv(
+    'aes-128-gcm',
+    c.blockCipherKey,
+    iv(c.systemTitle, c.invocationCounter),
+    {
+      authTagLength: TAG_BYTES,
+    },
+  );
   const aad = concatBytes(Uint8Array.of(c.securityControl), c.authenticationKey);
   d.setAAD(enc ? aad : concatBytes(aad, body));
   d.setAuthTag(tag);

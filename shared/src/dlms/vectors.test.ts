@@ -53,7 +53,9 @@ function roundTripHdlc(hex: string) {
 
 function liveSystemTitle(v: Vector): Uint8Array {
   const server = v.name.includes('response') || v.name.includes('server-reply');
-  return fromHex(server ? file.keys.live_server_system_title! : file.keys.live_client_system_title!);
+  return fromHex(
+    server ? file.keys.live_server_system_title! : file.keys.live_client_system_title!,
+  );
 }
 
 function checkGcm(v: Vector): void {
@@ -137,7 +139,10 @@ describe('vector meanings', () => {
     expect(aare.diagnostic.value).toBe(14);
     const glo = decodeXdlms(aare.userInformation);
     if (glo.kind !== 'ciphered') throw new Error('not ciphered');
-    const plain = decryptPayload({ ...keys, ...glo, systemTitle: aare.respondingApTitle! }, glo.payload);
+    const plain = decryptPayload(
+      { ...keys, ...glo, systemTitle: aare.respondingApTitle! },
+      glo.payload,
+    );
     expect(toHex(plain)).toBe('0800065F1F040040121D02000007');
     expect(decodeInitiateResponse(plain).conformance).toBe(0x40121d);
   });

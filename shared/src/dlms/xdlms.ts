@@ -269,7 +269,9 @@ function generalCiphering<K extends GeneralKind>(tag: number): Entry<K> {
     sub: -1,
     write: (w, m) => {
       w.length(m.systemTitle.length).put(m.systemTitle);
-      w.length(5 + m.payload.length).u8(m.securityControl).u32(m.invocationCounter);
+      w.length(5 + m.payload.length)
+        .u8(m.securityControl)
+        .u32(m.invocationCounter);
       w.put(m.payload);
     },
     read: (r) => {

@@ -1,0 +1,124 @@
+import { decodeCosemDateTime, cosemDateTimeToUtcMs } from '@gridbill/shared/dlms';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  DlmsAccessDeniedError,
+  DlmsAssociationRejectedError,
+  DlmsProtocolError,
+  openDlmsClient,
+} from '../../src/dlms/index.js';
+import { clientOptions, DAY_START_MS, loadSim, METER_NOW_MS } from './support.js';
+
+const CLOCK = '0.0.1.0.0.255';
+const IMPORT_WH = '1.0.1.8.0.255';
+const PROFILE = '1.0.99.1.0.255';
+const RELAY = '0.0.96.3.10.255';
+
+for (const transport of ['wrapper', 'hdlc'] as const) {
+  describe(`DLMS client ↔ simulator server over TCP (${transport})`, () => {
+    let server: { port: number; close(): Promise<void> };
+    let meter: Awaited<ReturnType<typeof makeMeter>>;
+    const where = () => ({ transport, port: server.port });
+
+    async function makeMeter() {
+      const sim = await loadSim();
+      const m = sim.createMemoryMeter({
+        serial: 'SIM0001',
+        clockMs: () => METER_NOW_MS,
+        profileStartMs: DAY_START_MS,
+      });
+      return { sim, m };
+    }
+
+    beforeAll(async () => {
+      meter = await makeMeter();
+      server = await meter.sim.startDlmsServer({
+        backend: (address) => (address === 1 ? meter.m : undefined),
+        transport,
+        port: 0,
+        maxPduBytes: 512,
+      });
+    });
+    afterAll(async () => {
+      await server?.close();
+    });
+
+    it('public client (no auth) reads the clock; registers are denied', async () => {
+      const client = await openDlmsClient(await clientOptions('none', where()));
+      try {
+        const time = await client.get(8, CLOCK, 2);
+        if (time.type !== 'octet-string') throw new Error(time.type);
+        expect(cosemDateTimeToUtcMs(decodeCosemDateTime(time.value))).toBe(METER_NOW_MS);
+        await expect(client.get(3, IMPORT_WH, 2)).rejects.toBeInstanceOf(DlmsAccessDeniedError);
+        await expect(client.action(70, RELAY, 1, { type: 'integer', value: 0 })).rejects.toThrow(
+          /access denied.*read-write-denied/,
+        );
+      } finally {
+        await client.close();
+      }
+    });
+
+    it('reader (LLS) reads a register with scaler/unit', async () => {
+      const client = await openDlmsClient(await clientOptions('low', where()));
+      try {
+        const value = await client.get(3, IMPORT_WH, 2);
+        const expected = meter.m.readRegister(IMPORT_WH)!.value;
+        expect(value).toEqual({ type: 'double-long-unsigned', value: Number(expected) });
+        expect(await client.get(3, IMPORT_WH, 3)).toEqual({
+          type: 'structure',
+          items: [
+            { type: 'integer', value: 0 },
+            { type: 'enum', value: 30 },
+          ],
+        });
+      } finally {
+        await client.close();
+      }
+    });
+
+    it('LLS with a wrong password is rejected with diagnostic authentication-failure', async () => {
+      const options = { ...(await clientOptions('low', where())), password: 'wrong' };
+      const err = await openDlmsClient(options).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(DlmsAssociationRejectedError);
+      expect((err as DlmsAssociationRejectedError).diagnostic).toBe(13);
+      expect((err as Error).message).toMatch(/authentication-failure/);
+    });
+
+    it('management (HLS-GMAC, ciphered) reads a day of profile and switches the relay', async () => {
+      const client = await openDlmsClient(await clientOptions('high-gmac', where()));
+      try {
+        const from = DAY_START_MS;
+        const to = DAY_START_MS + 86_400_000 - 900_000;
+        const profile = await client.readProfile(PROFILE, from, to);
+        expect(profile.columns.map((c) => c.obis)).toEqual([
+          CLOCK,
+          '1.0.1.8.0.255',
+          '1.0.2.8.0.255',
+          '1.0.3.8.0.255',
+          '1.0.4.8.0.255',
+        ]);
+        expect(profile.rows).toHaveLength(96);
+        expect(profile.rows[4]!.timestampMs).toBe(DAY_START_MS + 3_600_000);
+        expect(profile.rows[4]!.values[4]).toEqual({ type: 'double-long-unsigned', value: 520 });
+
+        await client.action(70, RELAY, 1, { type: 'integer', value: 0 });
+        expect(await client.get(70, RELAY, 2)).toEqual({ type: 'boolean', value: false });
+        expect(await client.get(70, RELAY, 3)).toEqual({ type: 'enum', value: 0 });
+        expect(meter.m.relayState().outputState).toBe(false);
+        await client.action(70, RELAY, 2, { type: 'integer', value: 0 });
+        expect(await client.get(70, RELAY, 2)).toEqual({ type: 'boolean', value: true });
+        expect(await client.get(70, RELAY, 3)).toEqual({ type: 'enum', value: 1 });
+      } finally {
+        await client.close();
+      }
+    });
+
+    it('HLS-GMAC with a stale invocation counter gets the expected counter back', async () => {
+      const err = await openDlmsClient(await clientOptions('high-gmac', where(), 1)).catch(
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(DlmsProtocolError);
+      expect((err as DlmsProtocolError).expectedInvocationCounter).toBeGreaterThan(1);
+      expect((err as Error).message).toMatch(/invocation-counter-error/);
+    });
+  });
+}
