@@ -97,7 +97,8 @@ async function associate(transport: DlmsTransport, options: DlmsClientOptions, a
   if (auth === 'high-gmac') {
     if (!options.keys || !options.invocationCounter) {
       throw new Error(
-        "auth 'high-gmac' needs keys (system title, block cipher and auth keys) and an invocation counter",
+        "auth 'high-gmac' needs keys (system title, block cipher and auth keys) " +
+          'and an invocation counter',
       );
     }
     cipher = new ClientCipher(options.keys, options.invocationCounter);

@@ -20,6 +20,8 @@ export interface TransportOptions {
   physicalAddress?: number;
   maxInfoBytes?: number;
   timing?: Partial<LinkTiming>;
+  /** Exclusive lock on the serial device (default true; PTYs from socat cannot be locked). */
+  lockSerial?: boolean;
 }
 
 /**
@@ -90,6 +92,7 @@ function openSerial(o: TransportOptions): Promise<Duplex> {
     path: o.serialPath,
     baudRate: o.baudRate ?? 9600,
     autoOpen: false,
+    lock: o.lockSerial ?? true,
   });
   return new Promise((resolve, reject) =>
     port.open((err) =>

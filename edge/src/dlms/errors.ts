@@ -86,7 +86,8 @@ export class DlmsProtocolError extends Error {
 
 export function exceptionMessage(serviceError: number, ic?: number): string {
   const name = EXCEPTION_SERVICE_ERRORS[serviceError] ?? 'unknown';
-  return `meter answered EXCEPTION-Response ${serviceError} (${name})${ic === undefined ? '' : `, expected invocation counter ${ic}`}`;
+  const expected = ic === undefined ? '' : `, expected invocation counter ${ic}`;
+  return `meter answered EXCEPTION-Response ${serviceError} (${name})${expected}`;
 }
 
 export function dataAccessError(

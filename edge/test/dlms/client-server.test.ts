@@ -83,7 +83,7 @@ for (const transport of ['wrapper', 'hdlc'] as const) {
       expect((err as Error).message).toMatch(/authentication-failure/);
     });
 
-    it('management (HLS-GMAC, ciphered) reads a day of profile and switches the relay', async () => {
+    it('management (HLS-GMAC) reads a day of profile and switches the relay', async () => {
       const client = await openDlmsClient(await clientOptions('high-gmac', where()));
       try {
         const from = DAY_START_MS;

@@ -61,7 +61,7 @@ export const KEYS = {
 /** Client options per auth level: public 16 / reader 17 (LLS) / management 1 (HLS-GMAC). */
 export async function clientOptions(
   auth: 'none' | 'low' | 'high-gmac',
-  where: Pick<DlmsClientOptions, 'transport' | 'port' | 'serialPath' | 'baudRate'>,
+  where: Pick<DlmsClientOptions, 'transport' | 'port' | 'serialPath' | 'baudRate' | 'lockSerial'>,
   counterStart = 1,
 ): Promise<DlmsClientOptions> {
   const base = {

@@ -89,6 +89,7 @@ async function startSerial(
     path: options.serialPath,
     baudRate: options.baudRate ?? 9600,
     autoOpen: false,
+    lock: false,
   });
   await new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(err) : resolve())));
   const link = makeLink((b) => port.write(Buffer.from(b)));
