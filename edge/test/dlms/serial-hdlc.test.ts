@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDlmsClient } from '../../src/dlms/index.js';
 import { clientOptions, DAY_START_MS, loadSim, METER_NOW_MS } from './support.js';
 
-/** A socat PTY pair stands in for an RS-485 / optical line: server on one end, client on the other. */
+/** socat PTY pair = for an RS-485 / optical line line; meter on one end, client on the other. */
 describe('DLMS client ↔ simulator server over serial HDLC (socat PTY pair)', () => {
   let socat: ChildProcess | undefined;
   let dir = '';
@@ -68,7 +68,7 @@ describe('DLMS client ↔ simulator server over serial HDLC (socat PTY pair)', (
     }
   });
 
-  it('HLS-GMAC: profile by range across blocks, disconnect and reconnect with read-back', async () => {
+  it('HLS-GMAC: profile by range, disconnect and reconnect with read-back', async () => {
     const client = await openDlmsClient(await clientOptions('high-gmac', where()));
     try {
       const rows = await client.readProfile(
