@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDlmsClient } from '../../src/dlms/index.js';
 import { clientOptions, DAY_START_MS, loadSim, METER_NOW_MS } from './support.js';
 
-/** socat PTY pair = for an RS-485 / optical line line; meter on one end, client on the other. */
+/** A socat PTY pair plays the RS-485 / optical line: meter on one end, client on the other. */
 describe('DLMS client ↔ simulator server over serial HDLC (socat PTY pair)', () => {
   let socat: ChildProcess | undefined;
   let dir = '';
