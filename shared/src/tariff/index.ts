@@ -23,3 +23,5 @@ export { TariffError } from './tariff-error.js';
 export type { UrdbImportOptions, UrdbRate } from './urdb.js';
 export { importUrdb, isUrdbRate } from './urdb.js';
 export { fixed30MonthFraction } from './month-fraction.js';
+export type { RegisterRead } from './register-read.js';
+export { registerReadUsage } from './register-read.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BillLine, PeriodResult } from '../../src/tariff/index.js';
-import { compileTariff, parseTariffVersion } from '../../src/tariff/index.js';
+import { compileTariff, parseTariffVersion, registerReadUsage } from '../../src/tariff/index.js';
 import { localMidnightUtcMs } from '../../src/time/index.js';
 import { dayPeriod, evenUsage, money, monthPeriods, rateBoth } from './helpers.js';
 
@@ -212,6 +212,18 @@ describe('calendar cases', () => {
         ['june-b', 'energy', '80', 9600n], // tier 2 at 0.20 + 1
       ]);
       expect(money(bill!)).toBe('140.00');
+    });
+
+    it('splits a register-only read by exact day fractions', () => {
+      const read = { ...monthPeriods(LONDON, '2024-06-01', 1)[0]!, wh: 300_000 };
+      const usage = registerReadUsage(versions, read);
+      expect(usage.wh).toEqual([100_000, 200_000]);
+      const [bill] = rateBoth(versions, usage, monthPeriods(LONDON, '2024-06-01', 1));
+      const energy = bill!.lines.filter((l) => l.kind === 'energy');
+      expect(energy.map((l) => [l.determinants.versionId, l.quantity])).toEqual([
+        ['june-a', '100'],
+        ['june-b', '200'],
+      ]);
     });
   });
 });

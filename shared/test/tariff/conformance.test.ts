@@ -1,0 +1,248 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { BillPeriod, CompiledVersion, UsageSeries } from '../../src/tariff/index.js';
+import {
+  compileTariff,
+  createIncrementalRater,
+  parseTariffVersion,
+  rateBatch,
+} from '../../src/tariff/index.js';
+import { sum } from '../../src/tariff/rational.js';
+import { addDays, localMidnightUtcMs } from '../../src/time/index.js';
+import { rateIncremental } from './helpers.js';
+
+/**
+ * Conformance: the batch and the incremental driver must give identical lines. The reference
+ * and calendar suites already rate every case with both drivers (`rateBoth`); this module
+ * adds random tariffs × random usage series.
+ */
+const ZONES = ['UTC', 'Europe/London', 'America/New_York', 'Asia/Shanghai', 'Australia/Lord_Howe'];
+const PERIODS = ['a', 'b', 'c', 'd'];
+
+const price = fc.integer({ min: 0, max: 900_000 }).map((n) => (n / 1e6).toFixed(6));
+const hhmm = fc.integer({ min: 0, max: 95 }).map((q) => {
+  const m = q * 15;
+  return `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+});
+
+function windows(periodCount: number) {
+  return fc.array(
+    fc.record({ from: hhmm, to: hhmm, period: fc.constantFrom(...PERIODS.slice(0, periodCount)) }),
+    { maxLength: 3 },
+  );
+}
+
+function tiers(periodCount: number) {
+  return fc.integer({ min: 1, max: 3 }).chain((n) =>
+    fc.record({
+      scope: fc.constantFrom('bill', 'month', 'year'),
+      limitsKwh: fc
+        .uniqueArray(fc.integer({ min: 1, max: 400 }), { minLength: n, maxLength: n })
+        .map((xs) => xs.sort((x, y) => x - y).map(String)),
+      limitUnit: fc.constantFrom('kWh', 'kWh-daily'),
+      proration: fc.constantFrom('none', 'days'),
+      allocation: fc.constantFrom('proportional', 'chronological'),
+      adders: fc.array(price, { minLength: n + 1, maxLength: n + 1 }),
+    }),
+  );
+}
+
+const component = (periodCount: number) =>
+  fc
+    .oneof(
+      fc.record({
+        kind: fc.constant('fixed'),
+        amount: price,
+        per: fc.constantFrom('day', 'month', 'bill'),
+        monthBasis: fc.constantFrom('calendar', 'fixed-30'),
+      }),
+      fc.record({
+        kind: fc.constant('demand'),
+        windowMinutes: fc.constantFrom(15, 30, 60),
+        rates: fc.constant({
+          '*': [{ upToKw: '2', rate: '3.5' }, { rate: '1.25' }],
+          a: [{ rate: '2' }],
+        }),
+      }),
+      fc.record({
+        kind: fc.constant('dynamic'),
+        stepSeconds: fc.constantFrom(1800, 3600),
+        prices: fc.array(price, { minLength: 1, maxLength: 48 }),
+        fallbackRate: price,
+      }),
+      fc.record({
+        kind: fc.constant('minimum'),
+        amount: price,
+        per: fc.constantFrom('day', 'month'),
+      }),
+      fc.record({
+        kind: fc.constant('discount'),
+        type: fc.constantFrom('percent-of-energy', 'percent-of-total', 'per-kwh', 'free-kwh'),
+        percent: fc.constantFrom('5', '34.8'),
+        ratePerKwh: fc.constantFrom('0.01', '0.2'),
+        kwhPerMonth: fc.constantFrom('10', '50'),
+        eligibility: fc.constantFrom(undefined, 'care'),
+      }),
+      fc.record({ kind: fc.constant('tax'), percent: fc.constantFrom('5', '13', '20') }),
+    )
+    .map((c) => ({ ...c, periodCount }));
+
+const scenario = fc
+  .record({
+    zone: fc.constantFrom(...ZONES),
+    day: fc.integer({ min: 0, max: 3 * 365 }),
+    periodCount: fc.integer({ min: 1, max: 4 }),
+    intervalSeconds: fc.constantFrom(900, 1800, 3600),
+    count: fc.integer({ min: 1, max: 160 }),
+    rounding: fc.constantFrom('half-up', 'half-even', 'down', 'up'),
+    roundingLevel: fc.constantFrom('line', 'bill'),
+    splitVersion: fc.boolean(),
+    splits: fc.array(fc.integer({ min: 1, max: 159 }), { maxLength: 2 }),
+  })
+  .chain((s) =>
+    fc.record({
+      s: fc.constant(s),
+      weekday: windows(s.periodCount),
+      weekend: windows(s.periodCount),
+      rates: fc.array(price, { minLength: s.periodCount, maxLength: s.periodCount }),
+      rates2: fc.array(price, { minLength: s.periodCount, maxLength: s.periodCount }),
+      tiers: fc.option(tiers(s.periodCount), { nil: undefined }),
+      extras: fc.array(component(s.periodCount), { maxLength: 4 }),
+      wh: fc.array(fc.integer({ min: 0, max: 4000 }), { minLength: s.count, maxLength: s.count }),
+      gaps: fc.array(fc.boolean(), { minLength: s.count, maxLength: s.count }),
+      quality: fc.array(fc.constantFrom(0, 0, 0, 1), { minLength: s.count, maxLength: s.count }),
+    }),
+  );
+
+type Scenario = typeof scenario extends fc.Arbitrary<infer T> ? T : never;
+
+function buildComponents(x: Scenario, rates: string[]) {
+  const periods = PERIODS.slice(0, x.s.periodCount);
+  const energy = {
+    kind: 'energy',
+    id: 'energy',
+    description: 'Energy',
+    rates: Object.fromEntries(periods.map((p, i) => [p, rates[i]!])),
+    ...(x.tiers ? { tiers: x.tiers } : {}),
+  };
+  const extras = x.extras.map((c, i) => {
+    const { periodCount: _, ...rest } = c as Record<string, unknown>;
+    const id = `c${i}`;
+    if (rest.kind === 'dynamic') {
+      const { prices, ...d } = rest as { prices: string[] };
+      const start = new Date(localMidnightUtcMs(dateKey(x.s.day), x.s.zone)).toISOString();
+      return { ...d, id, description: 'Dynamic', series: [{ start, prices }] };
+    }
+    if (rest.kind === 'discount' && rest.eligibility === undefined) delete rest.eligibility;
+    return { ...rest, id, description: `Component ${i}` };
+  });
+  const base = extras.filter((c) => !['minimum', 'discount', 'tax'].includes(String(c.kind)));
+  const after = extras.filter((c) => ['minimum', 'discount', 'tax'].includes(String(c.kind)));
+  return [energy, ...base, ...after];
+}
+
+const dateKey = (day: number) => addDays('2023-01-01', day);
+
+function build(x: Scenario): {
+  versions: CompiledVersion[];
+  usage: UsageSeries;
+  periods: BillPeriod[];
+} {
+  const { s } = x;
+  const startMs = localMidnightUtcMs(dateKey(s.day), s.zone);
+  const step = s.intervalSeconds * 1000;
+  const starts: number[] = [];
+  const whs: number[] = [];
+  const quality: number[] = [];
+  for (let i = 0; i < s.count; i++) {
+    if (x.gaps[i] && i % 3 === 0) continue;
+    starts.push(startMs + i * step);
+    whs.push(x.wh[i]!);
+    quality.push(x.quality[i]!);
+  }
+  const endMs = startMs + s.count * step;
+  const cuts = [...new Set(s.splits.filter((c) => c < s.count))].sort((a, b) => a - b);
+  const bounds = [startMs, ...cuts.map((c) => startMs + c * step), endMs];
+  const periods = bounds.slice(1).map((to, i) => ({ fromMs: bounds[i]!, toMs: to }));
+  const common = {
+    format: 'gridbill-tariff/v1',
+    tariffId: 'random',
+    timeZone: s.zone,
+    currency: 'USD',
+    rounding: s.rounding,
+    roundingLevel: s.roundingLevel,
+    periods: PERIODS.slice(0, s.periodCount),
+    schedules: {
+      default: {
+        defaultPeriod: 'a',
+        seasons: [{ id: 'all', weekday: x.weekday, weekend: x.weekend }],
+      },
+    },
+    holidays: { id: 'h', dates: [dateKey(s.day + 1)] },
+  };
+  const mid = new Date(startMs + Math.floor(s.count / 2) * step).toISOString();
+  const docs = s.splitVersion
+    ? [
+        { ...common, versionId: 'v1', effectiveFrom: '2022-01-01', effectiveTo: mid },
+        { ...common, versionId: 'v2', effectiveFrom: mid },
+      ]
+    : [{ ...common, versionId: 'v1', effectiveFrom: '2022-01-01' }];
+  const versions = compileTariff(
+    docs.map((d, i) =>
+      parseTariffVersion({ ...d, components: buildComponents(x, i === 0 ? x.rates : x.rates2) }),
+    ),
+  );
+  const usage = { startMs: starts, wh: whs, quality, intervalSeconds: s.intervalSeconds };
+  return { versions, usage, periods };
+}
+
+const options = {
+  attributes: [{ name: 'care', from: '2023-06-01' }],
+  service: { from: '2023-02-10' },
+};
+
+describe('conformance: batch and incremental drivers give identical lines', () => {
+  it('10,000 random tariffs × usage series', () => {
+    fc.assert(
+      fc.property(scenario, (x) => {
+        const { versions, usage, periods } = build(x);
+        const batch = rateBatch({ versions, usage, periods, ...options }).periods;
+        const incremental = rateIncremental(versions, usage, periods, options);
+        expect(incremental).toEqual(batch);
+      }),
+      { numRuns: 10_000, seed: 20261128 },
+    );
+  });
+
+  it('interval charges add up to the energy lines when tiers settle chronologically', () => {
+    fc.assert(
+      fc.property(scenario, (x) => {
+        if (x.tiers?.allocation === 'proportional') return;
+        const { versions, usage, periods } = build(x);
+        const period = periods[0]!;
+        const charged = rateBatch({ versions, usage, periods: [period], ...options }).periods[0]!;
+        const lines = charged.lines.filter((l) => l.kind === 'energy' || l.kind === 'dynamic');
+        const precise = sum(lines.map((l) => l.precise));
+        let nano = 0n;
+        const inc = createRater(versions, usage.intervalSeconds);
+        const state = inc.open(period.fromMs, period.toMs);
+        for (let i = 0; i < usage.startMs.length; i++) {
+          const t = usage.startMs[i]!;
+          if (t < period.fromMs || t >= period.toMs) continue;
+          nano += BigInt(inc.step(state, t, usage.wh[i]!));
+        }
+        expect(precise.d === 1n ? precise.n : precise).toBe(nano);
+      }),
+      { numRuns: 1_000, seed: 7 },
+    );
+  });
+});
+
+function createRater(versions: readonly CompiledVersion[], intervalSeconds: number) {
+  return createIncrementalRater({
+    versions,
+    meterId: 'm',
+    intervalSeconds,
+    service: options.service,
+  });
+}
