@@ -56,6 +56,13 @@ describe('localDays', () => {
     expect(day?.hours).toBe(hours);
   });
 
+  it('a skipped date (Samoa, 2011-12-30) is a 0-hour day and the bounds still chain', () => {
+    const days = localDays('2011-12-29', '2012-01-01', 'Pacific/Apia');
+    expect(days.map((d) => d.hours)).toEqual([24, 0, 24]);
+    expect(days[1]?.startMs).toBe(Date.UTC(2011, 11, 30, 10));
+    expect(localParts(Date.UTC(2011, 11, 30, 10), 'Pacific/Apia').dateKey).toBe('2011-12-31');
+  });
+
   it('London 2024 has 364 days of 24 h, one of 23, one of 25 and 8784 hours in all', () => {
     const days = localDays('2024-01-01', '2025-01-01', 'Europe/London');
     expect(days).toHaveLength(366);
