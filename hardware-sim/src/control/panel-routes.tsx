@@ -1,0 +1,44 @@
+import type { Hono } from 'hono';
+import { faultSchema } from '../meter/faults.js';
+import { RELAY_STATE_NAMES, type RelayControlState } from '../meter/relay-table.js';
+import { meterView } from '../sim/meter-view.js';
+import { SimError, type Simulator } from '../sim/simulator.js';
+import { formatIssues } from '../fleet/fleet-file.js';
+import { FleetPage, MeterPage } from './panel-pages.js';
+
+/** Server-rendered technician panel: fleet table, meter detail, fault and relay buttons. */
+export function registerPanelRoutes(app: Hono, sim: Simulator): void {
+  app.get('/', (c) => {
+    const now = sim.now();
+    const meters = sim.list().map((m) => meterView(m, now));
+    const simTime = new Date(now).toISOString();
+    return c.html(<FleetPage meters={meters} simTime={simTime} speed={sim.clock.speed()} />);
+  });
+  app.get('/meters/:id', (c) => {
+    const meter = sim.get(c.req.param('id'));
+    const m = meterView(meter, sim.now());
+    return c.html(<MeterPage m={m} rows={meter.model.profileRows()} />);
+  });
+  app.post('/meters/:id/faults', async (c) => {
+    const id = c.req.param('id');
+    const form = await c.req.parseBody();
+    const spec = faultSchema.safeParse({ kind: String(form.kind ?? '') });
+    if (!spec.success) throw new SimError(`fault: ${formatIssues(spec.error)}`, 400);
+    const durationS = Number(form.durationS);
+    sim.injectFault(id, spec.data, durationS > 0 ? durationS : undefined);
+    return c.redirect(`/meters/${encodeURIComponent(id)}`, 303);
+  });
+  app.post('/meters/:id/faults/clear', (c) => {
+    const id = c.req.param('id');
+    sim.clearFaults(id);
+    return c.redirect(`/meters/${encodeURIComponent(id)}`, 303);
+  });
+  app.post('/meters/:id/relay', async (c) => {
+    const id = c.req.param('id');
+    const form = await c.req.parseBody();
+    const state = RELAY_STATE_NAMES.indexOf(String(form.state) as 'connected');
+    if (state < 0) throw new SimError(`relay: unknown state "${String(form.state)}"`, 400);
+    sim.forceRelay(id, state as RelayControlState);
+    return c.redirect(`/meters/${encodeURIComponent(id)}`, 303);
+  });
+}
