@@ -174,6 +174,7 @@ async function payments(db: Kysely<unknown>): Promise<void> {
     date_key: T,
     count: B,
     total_minor: B,
+    declared_minor: B,
     currency: T,
     closed_at_ms: B,
   };

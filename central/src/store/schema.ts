@@ -117,6 +117,7 @@ export interface Database {
     date_key: string;
     count: bigint;
     total_minor: bigint;
+    declared_minor: bigint;
     currency: string;
     closed_at_ms: bigint;
   };

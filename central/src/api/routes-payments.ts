@@ -1,0 +1,148 @@
+import type { Hono } from 'hono';
+import type { AppContext } from '../app/context.js';
+import { notFound, Problem } from '../app/problem.js';
+import {
+  closeDay,
+  matchSuspense,
+  type PaymentInput,
+  postPayment,
+  replay,
+  requestHashOf,
+  reversePayment,
+  suspenseQueue,
+  withIdempotency,
+} from '../payments/index.js';
+import { actorOf, addRoute, type RouteTable } from './route-kit.js';
+import { closeBody, matchBody, paymentBody, paymentResponse, reversalBody } from './schemas.js';
+
+const KEY_RE = /^[A-Za-z0-9._:-]{8,128}$/;
+
+export function paymentRoutes(
+  app: Hono,
+  table: RouteTable,
+  ctx: AppContext,
+  onPosted: () => void,
+): void {
+  addRoute(app, table, ctx, {
+    method: 'post',
+    path: '/api/payments',
+    summary:
+      'Post a payment. Requires an Idempotency-Key header: a retry returns the first result ' +
+      '(Idempotent-Replayed: true), the same key with another body is 422, a duplicate in flight is 409',
+    permission: 'payments.post',
+    body: paymentBody,
+    response: paymentResponse,
+    handler: async (c, { body, user }) => {
+      const key = c.req.header('idempotency-key');
+      if (key === undefined)
+        throw new Problem(
+          400,
+          'idempotency-key-missing',
+          'send an Idempotency-Key header',
+          '/headers/idempotency-key',
+        );
+      if (!KEY_RE.test(key))
+        throw new Problem(
+          400,
+          'invalid-idempotency-key',
+          'Idempotency-Key is 8..128 of [A-Za-z0-9._:-]',
+          '/headers/idempotency-key',
+        );
+      const input: PaymentInput = {
+        channel: body.channel,
+        provider: body.provider,
+        providerTxnId: body.providerTxnId ?? `${user.id}:${key}`,
+        accountNumber: body.accountNumber,
+        amountMinor: body.amountMinor,
+        currency: body.currency,
+        receivedAtMs: body.receivedAtMs ?? null,
+      };
+      const actor = actorOf(user, body, `${body.channel} payment`);
+      const res = await withIdempotency(
+        ctx,
+        `${user.id}:${key}`,
+        requestHashOf(body),
+        async (trx) => {
+          const result = await postPayment(ctx, trx, input, actor);
+          return { status: result.duplicate ? 200 : 201, body: result };
+        },
+      );
+      if (!res.replayed) onPosted();
+      return {
+        status: res.status,
+        body: res.body,
+        headers: { 'idempotent-replayed': String(res.replayed) },
+      };
+    },
+  });
+  addRoute(app, table, ctx, {
+    method: 'get',
+    path: '/api/payments/{id}',
+    summary: 'One payment with its allocation and top-up token',
+    permission: 'ledger.read',
+    response: paymentResponse,
+    handler: async (c) => {
+      const id = c.req.param('id') ?? '';
+      const body = await ctx.store.db.transaction().execute(async (trx) => {
+        const row = await trx
+          .selectFrom('payments')
+          .selectAll()
+          .where('id', '=', id)
+          .executeTakeFirst();
+        if (!row) throw notFound('payment', id);
+        return { ...(await replay(trx, row)), duplicate: false, status: row.status };
+      });
+      return { status: 200, body };
+    },
+  });
+  addRoute(app, table, ctx, {
+    method: 'post',
+    path: '/api/payments/{id}/reversal',
+    summary: 'Reverse a payment with a reason code (bounced, chargeback, ...)',
+    permission: 'payments.reverse',
+    body: reversalBody,
+    handler: async (c, { body, user }) => ({
+      status: 201,
+      body: await reversePayment(
+        ctx,
+        actorOf(user, body, body.reasonCode),
+        c.req.param('id') ?? '',
+        body.reasonCode,
+      ),
+    }),
+  });
+  addRoute(app, table, ctx, {
+    method: 'get',
+    path: '/api/suspense',
+    summary: 'Payments received for no known account, oldest first',
+    permission: 'ledger.read',
+    handler: async () => ({ status: 200, body: await suspenseQueue(ctx.store.db) }),
+  });
+  addRoute(app, table, ctx, {
+    method: 'post',
+    path: '/api/suspense/{id}/match',
+    summary: 'Move a suspense payment onto an account',
+    permission: 'payments.reverse',
+    body: matchBody,
+    handler: async (c, { body, user }) => ({
+      status: 201,
+      body: await matchSuspense(
+        ctx,
+        actorOf(user, body, 'suspense match'),
+        c.req.param('id') ?? '',
+        body.accountNumber,
+      ),
+    }),
+  });
+  addRoute(app, table, ctx, {
+    method: 'post',
+    path: '/api/cashier/close',
+    summary: "Close the signed-in cashier's day: count, total, declared cash and difference",
+    permission: 'payments.close',
+    body: closeBody,
+    handler: async (_c, { body, user }) => ({
+      status: 201,
+      body: await closeDay(ctx, actorOf(user, body, 'daily close'), body),
+    }),
+  });
+}

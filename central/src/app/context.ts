@@ -1,0 +1,19 @@
+import type { Clock } from '@gridbill/shared/clock';
+import type { RandomSource } from '@gridbill/shared/ids';
+import type { TokenKeyPair } from '@gridbill/shared/token';
+import type { Logger } from 'pino';
+import type { Committer } from '../store/committer.js';
+import type { Store } from '../store/store.js';
+
+/** Everything a request handler needs; built once by `createApp`, injected for tests. */
+export interface AppContext {
+  store: Store;
+  committer: Committer;
+  clock: Clock;
+  random: RandomSource;
+  newId: () => string;
+  tokenKey: TokenKeyPair;
+  logger: Logger;
+  /** Validity of offline top-up tokens, default 30 days. */
+  tokenLifetimeMs: number;
+}
