@@ -18,3 +18,4 @@ export * from './xdlms-types.js';
 export * from './association-state.js';
 export * from './cosem-classes.js';
 export * from './hdlc-link.js';
+export * from './decoders.js';
