@@ -19,3 +19,4 @@ export * from './association-state.js';
 export * from './cosem-classes.js';
 export * from './hdlc-link.js';
 export * from './decoders.js';
+export * from './json-values.js';
