@@ -79,7 +79,7 @@ describe('invocation counter reserve-ahead', () => {
     );
   });
 
-  it('after a restore from an old snapshot, the floor read from the meter prevents reuse', async () => {
+  it('after restoring an old snapshot, the floor read from the meter prevents reuse', async () => {
     const s = crashableStore();
     let ic = await InvocationCounterAllocator.open(s.store, { blockSize: 10 });
     await ic.next();

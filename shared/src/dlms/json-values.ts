@@ -65,7 +65,8 @@ export function describeDateTime(bytes: Uint8Array): string {
 
 function rawDateTime(dt: CosemDateTime): string {
   const f = (n: number, w = 2) => (n === 0xff || n === 0xffff ? '*' : String(n).padStart(w, '0'));
-  return `${f(dt.year, 4)}-${f(dt.month)}-${f(dt.day)} ${f(dt.hour)}:${f(dt.minute)}:${f(dt.second)}`;
+  const date = `${f(dt.year, 4)}-${f(dt.month)}-${f(dt.day)}`;
+  return `${date} ${f(dt.hour)}:${f(dt.minute)}:${f(dt.second)}`;
 }
 
 /** Parses the JSON form back; errors name the JSON path and the problem. */
