@@ -51,12 +51,9 @@ export async function readBody<B extends z.ZodType>(c: Context, schema: B): Prom
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new Problem(
-      400,
-      'invalid-request',
-      `${fieldOf(issue.path)}: ${issue.message}`,
-      fieldOf(issue.path),
-    );
+    const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
+    const field = fieldOf([...issue.path, ...keys.slice(0, 1)]);
+    throw new Problem(400, 'invalid-request', `${field}: ${issue.message}`, field);
   }
   return parsed.data;
 }
