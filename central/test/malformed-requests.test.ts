@@ -148,7 +148,7 @@ const CASES: Case[] = [
     body: { ...pay, discount: 5 },
     headers: idem,
     status: 400,
-    field: '/',
+    field: '/discount',
   },
   {
     name: 'payment in the future',
