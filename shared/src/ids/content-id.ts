@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { formatUuidHex } from './uuid-format.js';
 
 export type ContentIdPart = string | number | bigint;
@@ -17,10 +17,10 @@ export type ContentIdPart = string | number | bigint;
 export function contentId(namespace: string, ...parts: ContentIdPart[]): string {
   if (namespace.length === 0) throw new RangeError('contentId: namespace must not be empty');
   const encoded = JSON.stringify([namespace, ...parts.map((p, i) => encodePart(p, i, namespace))]);
-  const h = createHash('sha256').update(encoded, 'utf8').digest();
-  h[6] = ((h[6] ?? 0) & 0x0f) | 0x80;
-  h[8] = ((h[8] ?? 0) & 0x3f) | 0x80;
-  return formatUuidHex(h.subarray(0, 16).toString('hex'));
+  const hex = hash('sha256', encoded, 'hex');
+  // Version 8 in the 13th hex digit; variant 0b10 in the top bits of the 17th.
+  const variant = ((Number.parseInt(hex[16] ?? '0', 16) & 0x3) | 0x8).toString(16);
+  return formatUuidHex(`${hex.slice(0, 12)}8${hex.slice(13, 16)}${variant}${hex.slice(17, 32)}`);
 }
 
 function encodePart(part: ContentIdPart, index: number, namespace: string): string {

@@ -58,6 +58,23 @@ describe('createUuidV7', () => {
     expect(run('a')).not.toEqual(run('b'));
   });
 
+  it('carries across the 32-bit and 30-bit parts of the counter', () => {
+    const bytes = Uint8Array.from([0x0f, 0xff, 0x3f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe]);
+    const next = createUuidV7({ wallMs: () => 0 }, () => bytes);
+    expect([next(), next(), next()]).toEqual([
+      '00000000-0000-7fff-bfff-fffffffffffe',
+      '00000000-0000-7fff-bfff-ffffffffffff',
+      // all 74 bits were 1: the timestamp moves on and the counter is drawn again
+      '00000000-0001-7fff-bfff-fffffffffffe',
+    ]);
+    const low = Uint8Array.from([0, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff]);
+    const next2 = createUuidV7({ wallMs: () => 0 }, () => low);
+    expect([next2(), next2()]).toEqual([
+      '00000000-0000-7000-8000-0000ffffffff',
+      '00000000-0000-7000-8000-000100000000',
+    ]);
+  });
+
   it('moves to the next ms when the 74-bit counter would overflow', () => {
     const ones: RandomSource = (n) => new Uint8Array(n).fill(0xff);
     const next = createUuidV7({ wallMs: () => 1000 }, ones);

@@ -2,8 +2,14 @@ import type { RandomSource } from './random-source.js';
 import { formatUuidHex } from './uuid-format.js';
 
 const MAX_TIMESTAMP_MS = 2 ** 48 - 1;
-const COUNTER_LIMIT = 1n << 74n;
-const RAND_B_MASK = (1n << 62n) - 1n;
+const TWO_32 = 2 ** 32;
+
+/** The 74 bits after the timestamp: rand_a (12), then rand_b as 30 high + 32 low bits. */
+interface Counter {
+  randA: number;
+  randBHigh: number;
+  randBLow: number;
+}
 
 /**
  * Time-ordered UUIDv7 generator (RFC 9562 §5.7) from an injected clock and random source.
@@ -16,7 +22,7 @@ const RAND_B_MASK = (1n << 62n) - 1n;
  */
 export function createUuidV7(clock: { wallMs(): number }, random: RandomSource): () => string {
   let lastMs = -1;
-  let counter = 0n;
+  let counter: Counter = { randA: 0, randBHigh: 0, randBLow: 0 };
   return () => {
     const nowMs = Math.floor(clock.wallMs());
     if (!(nowMs >= 0 && nowMs <= MAX_TIMESTAMP_MS)) {
@@ -25,35 +31,49 @@ export function createUuidV7(clock: { wallMs(): number }, random: RandomSource):
     if (nowMs > lastMs) {
       lastMs = nowMs;
       counter = randomCounter(random);
-    } else {
-      counter += 1n;
-      if (counter >= COUNTER_LIMIT) {
-        lastMs += 1;
-        counter = randomCounter(random);
-      }
+    } else if (!increment(counter)) {
+      lastMs += 1;
+      counter = randomCounter(random);
     }
-    return formatUuid(
-      (BigInt(lastMs) << 80n) |
-        (7n << 76n) |
-        ((counter >> 62n) << 64n) |
-        (2n << 62n) |
-        (counter & RAND_B_MASK),
-    );
+    return format(lastMs, counter);
   };
 }
 
-/** 74 random bits: 12 for rand_a, 62 for rand_b. */
-function randomCounter(random: RandomSource): bigint {
-  const bytes = random(10);
-  if (bytes.length < 10) throw new RangeError('createUuidV7: random source returned too few bytes');
-  let randB = 0n;
-  for (let i = 2; i < 10; i++) randB = (randB << 8n) | BigInt(bytes[i] ?? 0);
-  const randA = BigInt((((bytes[0] ?? 0) << 8) | (bytes[1] ?? 0)) & 0x0fff);
-  return (randA << 62n) | (randB & RAND_B_MASK);
+/** Adds one to the 74-bit counter; false when it wraps (all bits were 1). */
+function increment(c: Counter): boolean {
+  c.randBLow += 1;
+  if (c.randBLow < TWO_32) return true;
+  c.randBLow = 0;
+  c.randBHigh += 1;
+  if (c.randBHigh < 2 ** 30) return true;
+  c.randBHigh = 0;
+  c.randA += 1;
+  return c.randA < 4096;
 }
 
-function formatUuid(value: bigint): string {
-  return formatUuidHex(value.toString(16).padStart(32, '0'));
+function randomCounter(random: RandomSource): Counter {
+  const b = random(10);
+  if (b.length < 10) throw new RangeError('createUuidV7: random source returned too few bytes');
+  const word = (i: number): number =>
+    (((b[i] ?? 0) << 24) | ((b[i + 1] ?? 0) << 16) | ((b[i + 2] ?? 0) << 8) | (b[i + 3] ?? 0)) >>>
+    0;
+  return {
+    randA: (((b[0] ?? 0) << 8) | (b[1] ?? 0)) & 0x0fff,
+    randBHigh: word(2) & 0x3fffffff,
+    randBLow: word(6),
+  };
+}
+
+function format(ms: number, c: Counter): string {
+  const hex = (value: number, digits: number): string => value.toString(16).padStart(digits, '0');
+  const variantAndHigh = 0x8000 | (c.randBHigh >>> 16);
+  return formatUuidHex(
+    hex(ms, 12) +
+      hex(0x7000 | c.randA, 4) +
+      hex(variantAndHigh, 4) +
+      hex(c.randBHigh & 0xffff, 4) +
+      hex(c.randBLow, 8),
+  );
 }
 
 /**
