@@ -48,9 +48,8 @@ export function toTable(json: ReturnType<typeof toJson>): string {
     const widths = head.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
     out.push(pad(head, widths, right));
     for (const r of rows) out.push(pad(r, widths, right));
-    out.push(
-      `${'total'.padEnd(widths.slice(0, 5).reduce((a, w) => a + w + 2, 0))}${p.total.padStart(widths[5]!)}`,
-    );
+    const labelWidth = widths.slice(0, 5).reduce((a, w) => a + w + 2, 0);
+    out.push(`${'total'.padEnd(labelWidth)}${p.total.padStart(widths[5]!)}`);
     out.push('');
   }
   out.push(`Total ${json.currency} ${json.total}`);
