@@ -7,6 +7,7 @@ export * from './example-documents.js';
 export * from './mqtt-messages.js';
 export * from './mqtt-topics.js';
 export * from './parse-batch.js';
+export * from './plan-after-ack.js';
 export * from './primitives.js';
 export * from './snapshot.js';
 export * from './upstream-batch.js';
