@@ -113,8 +113,8 @@ export class Engine {
     for (const [k, v] of this.vee.dirty()) this.stmts.upsertMeterState.run(k, toJson(v));
     for (const [k, v] of this.relays.dirty()) this.stmts.upsertRelayState.run(k, toJson(v));
     for (const [k, v] of this.rating.dirty()) {
-      const [account, version] = JSON.parse(k) as [string, string];
-      this.stmts.upsertRatingState.run(account, version, toJson(v));
+      const [meterId, tariffId] = JSON.parse(k) as [string, string];
+      this.stmts.upsertRatingState.run(meterId, tariffId, toJson(v));
     }
   }
 
@@ -140,7 +140,7 @@ export class Engine {
     for (const r of db.prepare('SELECT * FROM relay_state').all() as Row[])
       this.relays.load(r.meter_id as string, restoreRelay(JSON.parse(r.state as string), this));
     for (const r of db.prepare('SELECT * FROM rating_state').all() as Row[])
-      this.rating.load(toJson([r.account_id, r.version_id]), JSON.parse(r.state as string));
+      this.rating.load(toJson([r.meter_id, r.tariff_id]), JSON.parse(r.state as string));
     if (opening && this.accounts.size > 0) this.transact(() => this.seedOpeningBalances());
   }
 
@@ -169,7 +169,7 @@ function limitsOf(m: MeterConfig): VeeLimits {
   };
 }
 
-/** Key of a rating state entry: JSON of [accountId, versionId]. */
-export function ratingKey(accountId: string, versionId: string): string {
-  return toJson([accountId, versionId]);
+/** Key of a rating state entry: JSON of [meterId, tariffId]. */
+export function ratingKey(meterId: string, tariffId: string): string {
+  return toJson([meterId, tariffId]);
 }

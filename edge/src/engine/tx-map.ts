@@ -19,6 +19,15 @@ export class TxMap<K, V> {
     this.values.set(key, value);
   }
 
+  /**
+   * The value to change in place: on the first touch in a transaction it is replaced by
+   * `copy(current)`, so a rollback restores the untouched original.
+   */
+  forUpdate(key: K, copy: (v: V | undefined) => V): V {
+    if (!this.undo.has(key)) this.set(key, copy(this.values.get(key)));
+    return this.values.get(key) as V;
+  }
+
   /** Sets without recording a change (initial load from the store). */
   load(key: K, value: V): void {
     this.values.set(key, value);

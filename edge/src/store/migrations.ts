@@ -26,8 +26,8 @@ export const MIGRATIONS: readonly string[] = [
    CREATE TABLE quarantine (
      meter_id TEXT NOT NULL, capture_ms INTEGER NOT NULL, reason TEXT NOT NULL,
      detail TEXT NOT NULL, PRIMARY KEY (meter_id, capture_ms, reason)) STRICT;
-   CREATE TABLE rating_state (account_id TEXT NOT NULL, version_id TEXT NOT NULL,
-     state TEXT NOT NULL, PRIMARY KEY (account_id, version_id)) STRICT;
+   CREATE TABLE rating_state (meter_id TEXT NOT NULL, tariff_id TEXT NOT NULL,
+     state TEXT NOT NULL, PRIMARY KEY (meter_id, tariff_id)) STRICT;
    CREATE TABLE balances (account_id TEXT PRIMARY KEY, balance_minor TEXT NOT NULL,
      updated_wall_ms INTEGER NOT NULL) STRICT;
    CREATE TABLE meter_state (meter_id TEXT PRIMARY KEY, state TEXT NOT NULL) STRICT;

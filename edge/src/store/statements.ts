@@ -5,6 +5,7 @@ export class Statements {
   readonly insertReading: Statement;
   readonly insertInterval: Statement;
   readonly insertCharge: Statement;
+  readonly chargeExists: Statement;
   readonly insertQuarantine: Statement;
   readonly upsertBalance: Statement;
   readonly upsertMeterState: Statement;
@@ -28,6 +29,7 @@ export class Statements {
       'INSERT OR IGNORE INTO charges (id, meter_id, account_id, interval_start_ms, ' +
         'tariff_version, energy_wh, amount_minor) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
+    this.chargeExists = db.prepare('SELECT 1 FROM charges WHERE id = ?').pluck();
     this.insertQuarantine = db.prepare(
       'INSERT OR IGNORE INTO quarantine (meter_id, capture_ms, reason, detail) VALUES (?, ?, ?, ?)',
     );
@@ -39,8 +41,8 @@ export class Statements {
     this.upsertMeterState = upsert(db, 'meter_state', 'meter_id');
     this.upsertRelayState = upsert(db, 'relay_state', 'meter_id');
     this.upsertRatingState = db.prepare(
-      'INSERT INTO rating_state (account_id, version_id, state) VALUES (?, ?, ?) ' +
-        'ON CONFLICT (account_id, version_id) DO UPDATE SET state = excluded.state',
+      'INSERT INTO rating_state (meter_id, tariff_id, state) VALUES (?, ?, ?) ' +
+        'ON CONFLICT (meter_id, tariff_id) DO UPDATE SET state = excluded.state',
     );
     this.insertCommand = db.prepare(
       'INSERT OR IGNORE INTO relay_commands (id, meter_id, action, reason, status, attempts, ' +

@@ -6,24 +6,22 @@ import { contentId } from '@gridbill/shared/ids';
 import { divRound } from '@gridbill/shared/money';
 import pino from 'pino';
 import { type GatewayConfig, gatewayConfigSchema } from '../../src/config/index.js';
-import {
-  Engine,
-  type IntervalRater,
-  type RelayDriver,
-} from '../../src/engine/index.js';
+import { Engine, type IntervalRater, type RelayDriver } from '../../src/engine/index.js';
 import { openDatabase } from '../../src/store/index.js';
 
 /** Unit-test rater: a flat price in minor units per kWh, rounded half-up per interval. */
 export function flatRater(minorPerKwh: bigint, effectiveFromMs = 0): IntervalRater {
   return {
     versionFor: (tariffId, startMs) => (startMs >= effectiveFromMs ? `${tariffId}@v1` : undefined),
-    rate: (_version, state, input) => ({
-      amountMinor: divRound(BigInt(input.energyWh) * minorPerKwh, 1000n, 'half-up'),
-      state: {
-        whTotal: ((state as { whTotal?: number } | undefined)?.whTotal ?? 0) + input.energyWh,
-      },
-      priceSource: 'tariff',
-    }),
+    initialState: () => ({ whTotal: 0 }),
+    rate: (ctx, state, input) => {
+      (state as { whTotal: number }).whTotal += input.energyWh;
+      return {
+        versionId: `${ctx.tariffId}@v1`,
+        amountMinor: divRound(BigInt(input.energyWh) * minorPerKwh, 1000n, 'half-up'),
+        priceSource: 'tariff',
+      };
+    },
   };
 }
 
@@ -89,11 +87,11 @@ export interface EngineFixture {
 export const T0 = Date.UTC(2026, 2, 2, 6, 0);
 
 export function engineFixture(
-  opts: { config?: (dir: string) => GatewayConfig; rater?: IntervalRater } = {},
+  opts: { config?: (dir: string) => GatewayConfig; rater?: IntervalRater; wallMs?: number } = {},
 ): EngineFixture {
   const dir = mkdtempSync(join(tmpdir(), 'gw-engine-'));
   const dbPath = join(dir, 'gateway.db');
-  const clock = new ManualClock({ wallMs: T0 + 6 * 3_600_000, monoMs: 1_000 });
+  const clock = new ManualClock({ wallMs: opts.wallMs ?? T0 + 6 * 3_600_000, monoMs: 1_000 });
   const config = (opts.config ?? baseConfig)(dir);
   let n = 0;
   const make = () => {
