@@ -1,5 +1,4 @@
 import type { RandomSource } from './random-source.js';
-import { formatUuidHex } from './uuid-format.js';
 
 const MAX_TIMESTAMP_MS = 2 ** 48 - 1;
 const TWO_32 = 2 ** 32;
@@ -64,16 +63,19 @@ function randomCounter(random: RandomSource): Counter {
   };
 }
 
+/** Formats from 16-bit groups: small-integer `toString(16)` is several times faster. */
 function format(ms: number, c: Counter): string {
-  const hex = (value: number, digits: number): string => value.toString(16).padStart(digits, '0');
-  const variantAndHigh = 0x8000 | (c.randBHigh >>> 16);
-  return formatUuidHex(
-    hex(ms, 12) +
-      hex(0x7000 | c.randA, 4) +
-      hex(variantAndHigh, 4) +
-      hex(c.randBHigh & 0xffff, 4) +
-      hex(c.randBLow, 8),
+  const low = ms % TWO_32;
+  const timeHigh = hex4(Math.floor(ms / TWO_32)) + hex4(Math.floor(low / 65536));
+  return (
+    `${timeHigh}-${hex4(low % 65536)}-${hex4(0x7000 | c.randA)}-` +
+    `${hex4(0x8000 | (c.randBHigh >>> 16))}-${hex4(c.randBHigh & 0xffff)}` +
+    `${hex4(Math.floor(c.randBLow / 65536))}${hex4(c.randBLow % 65536)}`
   );
+}
+
+function hex4(value: number): string {
+  return value.toString(16).padStart(4, '0');
 }
 
 /**
