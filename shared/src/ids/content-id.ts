@@ -1,5 +1,4 @@
 import { hash } from 'node:crypto';
-import { formatUuidHex } from './uuid-format.js';
 
 export type ContentIdPart = string | number | bigint;
 
@@ -16,17 +15,26 @@ export type ContentIdPart = string | number | bigint;
  */
 export function contentId(namespace: string, ...parts: ContentIdPart[]): string {
   if (namespace.length === 0) throw new RangeError('contentId: namespace must not be empty');
-  const encoded = JSON.stringify([namespace, ...parts.map((p, i) => encodePart(p, i, namespace))]);
-  const hex = hash('sha256', encoded, 'hex');
+  // Same text as JSON.stringify([namespace, ...tagged parts]), built without the array.
+  let encoded = `[${JSON.stringify(namespace)}`;
+  for (let i = 0; i < parts.length; i++) encoded += `,${encodePart(parts[i], i, namespace)}`;
+  const hex = hash('sha256', `${encoded}]`, 'hex');
   // Version 8 in the 13th hex digit; variant 0b10 in the top bits of the 17th.
-  const variant = ((Number.parseInt(hex[16] ?? '0', 16) & 0x3) | 0x8).toString(16);
-  return formatUuidHex(`${hex.slice(0, 12)}8${hex.slice(13, 16)}${variant}${hex.slice(17, 32)}`);
+  const variant = VARIANT_DIGIT[hex.charCodeAt(16) - (hex.charCodeAt(16) > 57 ? 87 : 48)];
+  return (
+    `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-` +
+    `${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`
+  );
 }
 
-function encodePart(part: ContentIdPart, index: number, namespace: string): string {
-  if (typeof part === 'string') return `s${part}`;
-  if (typeof part === 'bigint') return `i${part}`;
-  if (typeof part === 'number' && Number.isSafeInteger(part)) return `i${part === 0 ? 0 : part}`;
+/** Hex digit with its top two bits replaced by 0b10, indexed by the digit's value. */
+const VARIANT_DIGIT = '89ab89ab89ab89ab';
+
+/** A part as JSON text: '"s<string>"' or '"i<integer>"'. */
+function encodePart(part: ContentIdPart | undefined, index: number, namespace: string): string {
+  if (typeof part === 'string') return JSON.stringify(`s${part}`);
+  if (typeof part === 'bigint') return `"i${part}"`;
+  if (typeof part === 'number' && Number.isSafeInteger(part)) return `"i${part === 0 ? 0 : part}"`;
   throw new RangeError(
     `contentId(${namespace}): part ${index} must be a string, bigint or safe integer, ` +
       `got ${String(part)}`,
