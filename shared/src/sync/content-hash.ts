@@ -2,25 +2,50 @@ import { createHash } from 'node:crypto';
 
 /**
  * Canonical JSON: object keys sorted, no whitespace, bigint as a decimal string (the same
- * text the wire codec uses), undefined members dropped.
+ * text the wire codec uses), undefined members dropped. Written as one recursive pass with
+ * string concatenation: it runs once per upstream event on central.
  * Example: canonicalJson({ b: 1n, a: [true, null] }) → '{"a":[true,null],"b":"1"}'.
  */
 export function canonicalJson(value: unknown): string {
-  if (value === null) return 'null';
-  if (typeof value === 'bigint') return JSON.stringify(value.toString());
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new Error(`canonicalJson: non-finite number ${value}`);
-    return JSON.stringify(value);
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value);
+    case 'number':
+      if (!Number.isFinite(value)) throw new Error(`canonicalJson: non-finite number ${value}`);
+      return JSON.stringify(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'bigint':
+      return `"${value.toString()}"`;
+    case 'object':
+      if (value === null) return 'null';
+      return Array.isArray(value) ? arrayJson(value) : objectJson(value as Record<string, unknown>);
+    default:
+      throw new Error(`canonicalJson: unsupported ${typeof value}`);
   }
-  if (typeof value === 'string' || typeof value === 'boolean') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}
+
+function arrayJson(items: readonly unknown[]): string {
+  let out = '[';
+  for (let i = 0; i < items.length; i += 1) {
+    if (i > 0) out += ',';
+    out += canonicalJson(items[i] ?? null);
   }
-  throw new Error(`canonicalJson: unsupported ${typeof value}`);
+  return `${out}]`;
+}
+
+function objectJson(record: Record<string, unknown>): string {
+  const keys = Object.keys(record).sort();
+  let out = '{';
+  let first = true;
+  for (const key of keys) {
+    const member = record[key];
+    if (member === undefined) continue;
+    if (!first) out += ',';
+    first = false;
+    out += `${JSON.stringify(key)}:${canonicalJson(member)}`;
+  }
+  return `${out}}`;
 }
 
 /** Lower-case hex SHA-256 of the canonical JSON of `value`. */
