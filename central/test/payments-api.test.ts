@@ -61,7 +61,7 @@ describe.each(BACKENDS)('payments API: $name', (b) => {
       ).toEqual(['-5000', '-5700', '300']);
     });
 
-    it('credits a prepaid wallet and issues a token with the entry id, bound to gateway and account', async () => {
+    it('credits a prepaid wallet and issues a token bound to gateway and account', async () => {
       const pay = await h.call(
         'cashier',
         'POST',
@@ -95,7 +95,7 @@ describe.each(BACKENDS)('payments API: $name', (b) => {
       expect(acct.body.balanceMinor).toBe('2500');
     });
 
-    it('replays a retry, rejects a changed body with 422 and in-flight duplicates with 409', async () => {
+    it('replays a retry, refuses a changed body (422) and in-flight duplicates (409)', async () => {
       const k = key();
       const body = { channel: 'counter', accountNumber: '1001', amountMinor: 100, currency: 'KES' };
       const results = await Promise.all(
@@ -127,7 +127,7 @@ describe.each(BACKENDS)('payments API: $name', (b) => {
       expect(await entryCount(h, `cash:${first.body.providerTxnId}`)).toBe(1);
     });
 
-    it('records one provider transaction once across channels and concurrent deliveries', async () => {
+    it('records a provider transaction once across channels and deliveries', async () => {
       const body = (channel: string) => ({
         channel,
         provider: 'mpesa',

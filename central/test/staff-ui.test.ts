@@ -45,7 +45,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`staff screens in real Chromium (${CHROMI
     await page.waitForURL('**/ui/customers');
   }
 
-  it('a cashier finds a customer, posts a payment and sees balance and timeline change', async () => {
+  it('a cashier finds a customer, posts a payment, sees balance and timeline change', async () => {
     const page = await browser.newPage();
     try {
       await signInAs(page, 'cashier');

@@ -52,13 +52,17 @@ export function docsPage(routes: RouteTable): string {
   const rows = routes
     .map(
       (r) =>
-        `<tr><td><code>${r.method.toUpperCase()}</code></td><td><code>${esc(r.path)}</code></td><td>${esc(r.permission ?? 'public')}</td><td>${esc(r.summary)}</td></tr>`,
+        `<tr><td><code>${r.method.toUpperCase()}</code></td><td><code>${esc(r.path)}</code></td>` +
+        `<td>${esc(r.permission ?? 'public')}</td><td>${esc(r.summary)}</td></tr>`,
     )
     .join('\n');
   return `<!doctype html><html><head><meta charset="utf-8"><title>Gridbill central API</title>
-<style>body{font-family:system-ui,sans-serif;margin:2rem}td{padding:.3rem .6rem;border-bottom:1px solid #ddd;vertical-align:top}</style></head>
-<body><h1>Gridbill central API</h1><p>Machine-readable: <a href="/openapi.json">/openapi.json</a>. Errors are
+<style>body{font-family:system-ui,sans-serif;margin:2rem}
+td{padding:.3rem .6rem;border-bottom:1px solid #ddd;vertical-align:top}</style></head>
+<body><h1>Gridbill central API</h1>
+<p>Machine-readable: <a href="/openapi.json">/openapi.json</a>. Errors are
 <code>application/problem+json</code> with <code>field</code> naming the request field.
 Payments need an <code>Idempotency-Key</code> header.</p>
-<table><thead><tr><th>method</th><th>path</th><th>permission</th><th>what</th></tr></thead><tbody>${rows}</tbody></table></body></html>`;
+<table><thead><tr><th>method</th><th>path</th><th>permission</th><th>what</th></tr></thead>
+<tbody>${rows}</tbody></table></body></html>`;
 }

@@ -28,7 +28,8 @@ export function paymentRoutes(
     path: '/api/payments',
     summary:
       'Post a payment. Requires an Idempotency-Key header: a retry returns the first result ' +
-      '(Idempotent-Replayed: true), the same key with another body is 422, a duplicate in flight is 409',
+      '(Idempotent-Replayed: true), the same key with another body is 422, ' +
+      'a duplicate in flight is 409',
     permission: 'payments.post',
     body: paymentBody,
     response: paymentResponse,

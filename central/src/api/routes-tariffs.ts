@@ -17,7 +17,8 @@ export function tariffRoutes(app: Hono, table: RouteTable, ctx: AppContext): voi
     method: 'post',
     path: '/api/tariffs/import',
     summary:
-      'Import tariff versions (native gridbill-tariff/v1, a list of them, or a URDB rate); each is signed',
+      'Import tariff versions (native gridbill-tariff/v1, a list of them, or a URDB rate); ' +
+      'each is signed',
     permission: 'tariffs.write',
     body: importBody,
     handler: async (_c, { body, user }) => ({

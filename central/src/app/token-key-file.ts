@@ -21,6 +21,7 @@ export function loadOrCreateTokenKey(file: string, random: RandomSource): TokenK
     throw new Error(`${file}: expected 64 hex digits (an Ed25519 seed)`);
   const seed = Buffer.from(hex, 'hex');
   const probe = tokenKeyPairFromSeed('probe', seed);
-  const keyId = `k-${createHash('sha256').update(tokenPublicKeyRaw(probe.publicKey)).digest('hex').slice(0, 8)}`;
+  const raw = tokenPublicKeyRaw(probe.publicKey);
+  const keyId = `k-${createHash('sha256').update(raw).digest('hex').slice(0, 8)}`;
   return { ...probe, keyId };
 }

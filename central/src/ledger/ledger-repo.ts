@@ -1,3 +1,4 @@
+import { smallInt } from '../store/int.js';
 import {
   type ChainedEntry,
   chainEntry,
@@ -150,8 +151,8 @@ function toEntry(r: EntryRow, postings: PostingRow[]): ChainedEntry {
     seq: BigInt(r.seq),
     kind: r.kind,
     currency: r.currency,
-    effectiveAtMs: Number(r.effective_at_ms),
-    postedAtMs: Number(r.posted_at_ms),
+    effectiveAtMs: smallInt(r.effective_at_ms),
+    postedAtMs: smallInt(r.posted_at_ms),
     externalRef: r.external_ref,
     reversesId: r.reverses_id,
     reasonCode: r.reason_code,

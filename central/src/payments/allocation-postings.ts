@@ -1,3 +1,4 @@
+import { smallInt } from '../store/int.js';
 import {
   type AllocationRule,
   allocatePayment,
@@ -21,7 +22,7 @@ async function receivableMoves(db: Kysely<Database>, accountId: string) {
   return rows.map((r) => ({
     category: r.ledger_account.split(':')[2] as DebtCategory,
     amountMinor: BigInt(r.amount_minor),
-    atMs: Number(r.effective_at_ms),
+    atMs: smallInt(r.effective_at_ms),
   }));
 }
 

@@ -1,3 +1,4 @@
+import { smallInt } from '../store/int.js';
 import { createHash } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { AppContext } from '../app/context.js';
@@ -96,7 +97,11 @@ async function claimAndRun(
         '/headers/idempotency-key',
       );
     }
-    return { status: Number(row.status_code), body: JSON.parse(row.response_body), replayed: true };
+    return {
+      status: smallInt(row.status_code),
+      body: JSON.parse(row.response_body),
+      replayed: true,
+    };
   }
   const out = await work(trx);
   await trx

@@ -1,3 +1,4 @@
+import { smallInt } from '../store/int.js';
 import { contentId } from '@gridbill/shared/ids';
 import { cashAccount, type EntryDraft, type Posting, SUSPENSE } from '@gridbill/shared/ledger';
 import type { Transaction } from 'kysely';
@@ -195,7 +196,7 @@ export async function replay(
     providerTxnId: row.provider_txn_id,
     amountMinor: BigInt(row.amount_minor).toString(),
     currency: row.currency,
-    receivedAtMs: Number(row.received_at_ms),
+    receivedAtMs: smallInt(row.received_at_ms),
     allocation: postings.slice(1).map((x) => ({
       account: x.ledger_account,
       amountMinor: (-BigInt(x.amount_minor)).toString(),
@@ -206,7 +207,7 @@ export async function replay(
           token: top.token,
           gatewayId: top.gateway_id,
           amountMinor: (-BigInt(topupAmount ?? 0n)).toString(),
-          expiresAtMs: Number(top.expires_at_ms),
+          expiresAtMs: smallInt(top.expires_at_ms),
         }
       : null,
     duplicate: true,

@@ -1,3 +1,4 @@
+import { smallInt } from '../store/int.js';
 import { contentId } from '@gridbill/shared/ids';
 import { type EntryDraft, SUSPENSE } from '@gridbill/shared/ledger';
 import type { Kysely } from 'kysely';
@@ -25,7 +26,7 @@ export async function suspenseQueue(db: Kysely<Database>) {
     providerTxnId: r.provider_txn_id,
     amountMinor: BigInt(r.amount_minor).toString(),
     currency: r.currency,
-    receivedAtMs: Number(r.received_at_ms),
+    receivedAtMs: smallInt(r.received_at_ms),
   }));
 }
 

@@ -1,3 +1,4 @@
+import { smallInt } from '../store/int.js';
 import { createHash, sign, verify, type KeyObject } from 'node:crypto';
 import { instantOf, readTariffDocument, type TariffVersion } from '@gridbill/shared/tariff';
 import type { Kysely } from 'kysely';
@@ -132,7 +133,7 @@ export async function listTariffs(db: Kysely<Database>) {
       .filter((v) => v.tariff_id === t.id)
       .map((v) => ({
         versionId: v.id,
-        effectiveFromMs: Number(v.effective_from_ms),
+        effectiveFromMs: smallInt(v.effective_from_ms),
         sha256: v.document_sha256,
         keyId: v.key_id,
       })),

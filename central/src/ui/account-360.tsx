@@ -71,7 +71,8 @@ function BalanceChart(props: { v: View }) {
   const ys = props.v.timeline.map((t) => t.balanceAfterMinor.toString());
   const data = JSON.stringify([xs, ys]).replaceAll('<', '\\u003c');
   const js = `(function(){var d=${data};d[1]=d[1].map(function(s){return +s;});
-new uPlot({width:640,height:200,series:[{},{label:'balance (minor units)',stroke:'#1d3557'}]},d,document.getElementById('balance-chart'));})();`;
+var opts={width:640,height:200,series:[{},{label:'balance (minor units)',stroke:'#1d3557'}]};
+new uPlot(opts,d,document.getElementById('balance-chart'));})();`;
   return (
     <div class="card">
       <h2>Balance over time</h2>

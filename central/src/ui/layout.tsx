@@ -2,14 +2,23 @@ import type { Child } from 'hono/jsx';
 import type { StaffUser } from '../staff/users.js';
 import { can } from '../staff/roles.js';
 
-const CSS = `
-body{font-family:system-ui,sans-serif;margin:0;color:#1d2733}
-header{background:#1d3557;color:#fff;padding:.6rem 1.2rem;display:flex;gap:1.2rem;align-items:center}
-header a{color:#fff;text-decoration:none}main{padding:1rem 1.2rem;max-width:70rem}
-table{border-collapse:collapse;width:100%}td,th{text-align:left;padding:.35rem .5rem;border-bottom:1px solid #dde}
-.num{text-align:right;font-variant-numeric:tabular-nums}.card{border:1px solid #ccd;border-radius:6px;padding:.8rem;margin:.6rem 0}
-.warn{color:#a4161a}.ok{color:#2b7a0b}label{display:block;margin:.4rem 0}input,select{padding:.3rem;font-size:1rem}
-button{padding:.4rem .9rem;font-size:1rem}.kv{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}`;
+const CSS = [
+  'body{font-family:system-ui,sans-serif;margin:0;color:#1d2733}',
+  'header{background:#1d3557;color:#fff;padding:.6rem 1.2rem}',
+  'header{display:flex;gap:1.2rem;align-items:center}',
+  'header a{color:#fff;text-decoration:none}',
+  'main{padding:1rem 1.2rem;max-width:70rem}',
+  'table{border-collapse:collapse;width:100%}',
+  'td,th{text-align:left;padding:.35rem .5rem;border-bottom:1px solid #dde}',
+  '.num{text-align:right;font-variant-numeric:tabular-nums}',
+  '.card{border:1px solid #ccd;border-radius:6px;padding:.8rem;margin:.6rem 0}',
+  '.warn{color:#a4161a}',
+  '.ok{color:#2b7a0b}',
+  'label{display:block;margin:.4rem 0}',
+  'input,select{padding:.3rem;font-size:1rem}',
+  'button{padding:.4rem .9rem;font-size:1rem}',
+  '.kv{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}',
+].join('\n');
 
 /** htmx swaps 4xx fragments too, so problems show next to the form (5xx stay errors). */
 const HTMX_CONFIG = JSON.stringify({

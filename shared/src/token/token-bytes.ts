@@ -14,7 +14,8 @@ function uuidToBytes(uuid: string): Uint8Array {
 
 function bytesToUuid(bytes: Uint8Array): string {
   const hex = Buffer.from(bytes).toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  const parts = [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20)];
+  return `${parts.join('-')}-${hex.slice(20)}`;
 }
 
 function shortText(field: string, value: string, maxBytes: number): Uint8Array {
@@ -27,7 +28,10 @@ function shortText(field: string, value: string, maxBytes: number): Uint8Array {
 
 function checkFields(t: TopUpToken): void {
   if (typeof t.amountMinor !== 'bigint' || t.amountMinor < 1n || t.amountMinor > MAX_AMOUNT) {
-    throw new TokenFormatError('amountMinor', `must be a bigint in 1..2^63-1, got ${t.amountMinor}`);
+    throw new TokenFormatError(
+      'amountMinor',
+      `must be a bigint in 1..2^63-1, got ${t.amountMinor}`,
+    );
   }
   if (!CURRENCY_RE.test(t.currency)) {
     throw new TokenFormatError('currency', `must be 3 upper-case letters, got ${t.currency}`);

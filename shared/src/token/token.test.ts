@@ -29,7 +29,10 @@ const VECTOR =
 const opts = { publicKeyFor: () => key.publicKey, gatewayId: 'gw-001', nowMs: 1764316800000 };
 
 describe('Ed25519 keys against RFC 8032 section 7.1 test 1', () => {
-  const seed = Buffer.from('9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60', 'hex');
+  const seed = Buffer.from(
+    '9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60',
+    'hex',
+  );
   const pair = tokenKeyPairFromSeed('rfc', seed);
   it('derives the published public key', () => {
     expect(Buffer.from(tokenPublicKeyRaw(pair.publicKey)).toString('hex')).toBe(
@@ -38,7 +41,8 @@ describe('Ed25519 keys against RFC 8032 section 7.1 test 1', () => {
   });
   it('produces the published signature of the empty message', () => {
     expect(sign(null, Buffer.alloc(0), pair.privateKey).toString('hex')).toBe(
-      'e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b',
+      'e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e06522490155' +
+        '5fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b',
     );
   });
 });
