@@ -5,7 +5,7 @@ import type {
   CompiledVersion,
 } from './compile.js';
 import type { RatingDay } from './local-day.js';
-import { ratingDayAt } from './local-day.js';
+import { nextDay, ratingDayAt } from './local-day.js';
 import type {
   DemandState,
   DynamicState,
@@ -36,6 +36,16 @@ function findVersion(versions: readonly CompiledVersion[], id: string): Compiled
   const v = versions.find((x) => x.versionId === id);
   if (!v) throw new TariffError('versions', `version "${id}" is not loaded`);
   return v;
+}
+
+/** The day of `startMs`, walking forward from `from` when it is close (no Intl call). */
+function dayAfter(v: CompiledVersion, from: RatingDay | undefined, startMs: number): RatingDay {
+  let day = from;
+  for (let k = 0; day && k < 3 && startMs >= day.startMs; k++) {
+    if (startMs < day.endMs) return day;
+    day = nextDay(v, day);
+  }
+  return day && startMs >= day.startMs && startMs < day.endMs ? day : ratingDayAt(v, startMs);
 }
 
 /** Moves the cursor to the segment and local day of `startMs` (checks order and bounds). */
@@ -81,7 +91,7 @@ export function locate(
   }
   const day = cursor.day;
   if (!day || startMs < day.startMs || startMs >= day.endMs) {
-    cursor.day = ratingDayAt(cursor.version!, startMs);
+    cursor.day = dayAfter(cursor.version!, day, startMs);
     cursor.buckets = [];
   }
   state.lastStartMs = startMs;

@@ -97,16 +97,42 @@ function runChronological(
   acc.wh = a;
 }
 
-function checkRun(u: UsageSeries, i: number, end: number) {
-  for (let j = i; j < end; j++) {
+/** One pass over the whole series: whole non-negative Wh, strictly increasing starts. */
+function checkSeries(u: UsageSeries) {
+  const n = u.startMs.length;
+  for (let j = 0; j < n; j++) {
     const w = u.wh[j]!;
     if (!Number.isSafeInteger(w) || w < 0) {
       throw new TariffError(`usage[${j}].wh`, `expected a whole non-negative Wh count, got ${w}`);
     }
-    if (j > i && !(u.startMs[j]! > u.startMs[j - 1]!)) {
+    if (j > 0 && !(u.startMs[j]! > u.startMs[j - 1]!)) {
       throw new TariffError(`usage[${j}].start`, 'intervals must be in increasing time order');
     }
   }
+}
+
+/** The first index in [lo, n) whose start is ≥ `stop` (starts are increasing). */
+function firstAtOrAfter(starts: ArrayLike<number>, lo: number, n: number, stop: number): number {
+  let a = lo;
+  let b = n;
+  while (a < b) {
+    const mid = (a + b) >>> 1;
+    if (starts[mid]! < stop) a = mid + 1;
+    else b = mid;
+  }
+  return a;
+}
+
+/** Σ Wh and Σ Wh of non-actual quality over [i, end). */
+function runTotals(u: UsageSeries, i: number, end: number): [number, number] {
+  let total = 0;
+  let estimated = 0;
+  const q = u.quality;
+  for (let j = i; j < end; j++) {
+    total += u.wh[j]!;
+    if (q && q[j] !== 0) estimated += u.wh[j]!;
+  }
+  return [total, estimated];
 }
 
 /** Rates the run of intervals [i, end) that share one segment and one local day. */
@@ -118,7 +144,6 @@ function rateRun(
   i: number,
   end: number,
 ) {
-  checkRun(u, i, end);
   const seg = cursor.seg!;
   const day = cursor.day!;
   for (let k = 0; k < v.energy.length; k++) {
@@ -132,17 +157,20 @@ function rateRun(
       if (e.tiers) state.accumulators[e.id]!.wh += total;
     }
   }
-  for (let j = i; j < end; j++) {
-    const w = u.wh[j]!;
-    const t = u.startMs[j]!;
-    for (let k = 0; k < v.dynamic.length; k++) addDynamic(v.dynamic[k]!, seg.dynamic[k]!, t, w);
-    const minute = ((t - day.startMs) / 60000) | 0;
-    for (let k = 0; k < v.demand.length; k++) {
-      addDemand(v.demand[k]!, seg.demand[k]!, day, minute, t, w, state.intervalSeconds);
+  if (v.dynamic.length > 0 || v.demand.length > 0) {
+    for (let j = i; j < end; j++) {
+      const w = u.wh[j]!;
+      const t = u.startMs[j]!;
+      for (let k = 0; k < v.dynamic.length; k++) addDynamic(v.dynamic[k]!, seg.dynamic[k]!, t, w);
+      const minute = ((t - day.startMs) / 60000) | 0;
+      for (let k = 0; k < v.demand.length; k++) {
+        addDemand(v.demand[k]!, seg.demand[k]!, day, minute, t, w, state.intervalSeconds);
+      }
     }
-    seg.wh += w;
-    if (u.quality && u.quality[j] !== 0) seg.estimatedWh += w;
   }
+  const [total, estimated] = runTotals(u, i, end);
+  seg.wh += total;
+  seg.estimatedWh += estimated;
   seg.intervals += end - i;
   state.lastStartMs = u.startMs[end - 1]!;
 }
@@ -162,11 +190,7 @@ function ratePeriodRuns(
     }
     locate(state, versions, cursor, u.startMs[i]!);
     const stop = Math.min(cursor.day!.endMs, cursor.seg!.toMs, state.toMs);
-    let end = i + 1;
-    while (end < n && u.startMs[end]! < stop) end++;
-    if (i > 0 && u.startMs[i]! <= u.startMs[i - 1]!) {
-      throw new TariffError(`usage[${i}].start`, 'intervals must be in increasing time order');
-    }
+    const end = firstAtOrAfter(u.startMs, i + 1, n, stop);
     rateRun(state, cursor.version!, cursor, u, i, end);
     i = end;
   }
@@ -181,6 +205,7 @@ export function rateBatch(req: BatchRequest): { periods: PeriodResult[]; carry: 
   const u = req.usage;
   const n = u.startMs.length;
   if (u.wh.length !== n) throw new TariffError('usage', 'startMs and wh differ in length');
+  checkSeries(u);
   let carry = req.carry ?? {};
   let i = 0;
   const out: PeriodResult[] = [];

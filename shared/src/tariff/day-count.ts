@@ -1,6 +1,6 @@
-import { addDays, daysInMonth } from '../time/index.js';
+import { daysInMonth } from '../time/index.js';
 import type { CompiledVersion } from './compile.js';
-import { ratingDay, ratingDayAt } from './local-day.js';
+import { nextDay, ratingDayAt } from './local-day.js';
 import type { Rational } from './rational.js';
 import { add, rat, ZERO } from './rational.js';
 
@@ -31,19 +31,36 @@ export function countDays(
   toMs: number,
   include: (dateKey: string) => boolean = () => true,
 ): DayCount {
-  let days = ZERO;
-  let months = ZERO;
+  let fullDays = 0;
+  let partial = ZERO;
+  const perMonth = new Map<number, { full: number; partial: Rational; dim: number }>();
   let day = ratingDayAt(v, fromMs);
   while (day.startMs < toMs) {
     const overlap = Math.min(day.endMs, toMs) - Math.max(day.startMs, fromMs);
     if (overlap > 0 && include(day.dateKey)) {
-      const frac = rat(BigInt(overlap), BigInt(day.endMs - day.startMs));
-      days = add(days, frac);
-      months = add(months, rat(frac.n, frac.d * BigInt(daysInMonth(day.year, day.month))));
+      const key = day.year * 12 + day.month;
+      let m = perMonth.get(key);
+      if (!m)
+        perMonth.set(key, (m = { full: 0, partial: ZERO, dim: daysInMonth(day.year, day.month) }));
+      if (overlap === day.endMs - day.startMs) {
+        fullDays++;
+        m.full++;
+      } else {
+        const frac = rat(BigInt(overlap), BigInt(day.endMs - day.startMs));
+        partial = add(partial, frac);
+        m.partial = add(m.partial, frac);
+      }
     }
-    day = ratingDay(v, addDays(day.dateKey, 1));
+    day = nextDay(v, day);
   }
-  return { days, months };
+  let months = ZERO;
+  for (const m of perMonth.values()) {
+    months = add(
+      months,
+      rat(BigInt(m.full) * m.partial.d + m.partial.n, m.partial.d * BigInt(m.dim)),
+    );
+  }
+  return { days: add(rat(BigInt(fullDays)), partial), months };
 }
 
 /** Whether an attribute named `name` covers `dateKey`. */

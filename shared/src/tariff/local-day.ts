@@ -64,6 +64,18 @@ export function ratingDay(v: CompiledVersion, dateKey: string): RatingDay {
   return result;
 }
 
+const nextLinks = new WeakMap<RatingDay, RatingDay>();
+
+/** The day after `day` (memoised link, no Intl call). */
+export function nextDay(v: CompiledVersion, day: RatingDay): RatingDay {
+  let next = nextLinks.get(day);
+  if (!next) {
+    next = ratingDay(v, addDays(day.dateKey, 1));
+    nextLinks.set(day, next);
+  }
+  return next;
+}
+
 /** The rating day containing the instant `ms` (one Intl call, then memoised by date). */
 export function ratingDayAt(v: CompiledVersion, ms: number): RatingDay {
   return ratingDay(v, localParts(ms, v.timeZone).dateKey);

@@ -148,6 +148,18 @@ const pad = (n: number) => String(n).padStart(2, '0');
  */
 export function scopeOf(t: CompiledTiers | undefined, day: RatingDay, state: PeriodState): Scope {
   if (!t) return { key: '', startKey: state.fromKey, endKey: state.toKey };
+  if (t.scope === 'bill')
+    return { key: `B${state.fromKey}`, startKey: state.fromKey, endKey: state.toKey };
+  let byTiers = scopeCache.get(day);
+  if (!byTiers) scopeCache.set(day, (byTiers = new Map()));
+  let scope = byTiers.get(t);
+  if (!scope) byTiers.set(t, (scope = calendarScope(t, day)));
+  return scope;
+}
+
+const scopeCache = new WeakMap<RatingDay, Map<CompiledTiers, Scope>>();
+
+function calendarScope(t: CompiledTiers, day: RatingDay): Scope {
   if (t.scope === 'month') {
     const startKey = `${day.year}-${pad(day.month)}-01`;
     const endKey = addDays(startKey, daysInMonth(day.year, day.month));
@@ -160,7 +172,7 @@ export function scopeOf(t: CompiledTiers | undefined, day: RatingDay, state: Per
     const endKey = `${y + 1}-${pad(t.yearStartMonth)}-${pad(t.yearStartDay)}`;
     return { key: `Y${startKey}`, startKey, endKey };
   }
-  return { key: `B${state.fromKey}`, startKey: state.fromKey, endKey: state.toKey };
+  throw new TariffError('tiers.scope', `unknown scope "${t.scope}"`);
 }
 
 function overlapDays(aFrom: string, aTo: string, bFrom?: string, bTo?: string): number {

@@ -13,5 +13,11 @@ export function formatQuantity(value: Rational, scale: number): string {
 
 /** Wh (exact) as kWh text: `kwhText({ n: 1500n, d: 1n })` → "1.5". */
 export function kwhText(wh: Rational): string {
+  if (wh.d === 1n) {
+    const neg = wh.n < 0n;
+    const digits = (neg ? -wh.n : wh.n).toString().padStart(4, '0');
+    const text = `${digits.slice(0, -3)}.${digits.slice(-3)}`.replace(/\.?0+$/, '');
+    return neg ? `-${text}` : text;
+  }
   return formatQuantity({ n: wh.n, d: wh.d * 1000n }, 6);
 }

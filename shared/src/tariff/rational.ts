@@ -18,6 +18,7 @@ function gcd(a: bigint, b: bigint): bigint {
 
 /** `rat(6n, 4n)` → `{ n: 3n, d: 2n }`. */
 export function rat(n: bigint, d = 1n): Rational {
+  if (d === 1n) return { n, d };
   if (d === 0n) throw new RangeError('rational with zero denominator');
   const sign = d < 0n ? -1n : 1n;
   const g = gcd(n, d);
@@ -25,6 +26,7 @@ export function rat(n: bigint, d = 1n): Rational {
 }
 
 export function add(a: Rational, b: Rational): Rational {
+  if (a.d === 1n && b.d === 1n) return { n: a.n + b.n, d: 1n };
   if (a.d === b.d) return rat(a.n + b.n, a.d);
   return rat(a.n * b.d + b.n * a.d, a.d * b.d);
 }
@@ -34,6 +36,7 @@ export function sub(a: Rational, b: Rational): Rational {
 }
 
 export function mul(a: Rational, b: Rational): Rational {
+  if (a.d === 1n && b.d === 1n) return { n: a.n * b.n, d: 1n };
   return rat(a.n * b.n, a.d * b.d);
 }
 
