@@ -1,3 +1,4 @@
+import { validate as validCron } from 'node-cron';
 import { z } from 'zod';
 
 /** Integer minor units as a JSON integer or an integer string: "-500" → -500n. */
@@ -119,10 +120,12 @@ const tokenSchema = z.object({
   lockoutSeconds: z.number().int().min(1).default(3_600),
 });
 
+const cron = z.string().refine((v) => validCron(v), { message: 'is not a valid cron expression' });
+
 const schedulesSchema = z.object({
-  registerReads: z.string().default('*/15 * * * *'),
-  loadProfileCatchUp: z.string().default('7 * * * *'),
-  clockCheck: z.string().default('17 */6 * * *'),
+  registerReads: cron.default('*/15 * * * *'),
+  loadProfileCatchUp: cron.default('7 * * * *'),
+  clockCheck: cron.default('17 */6 * * *'),
   nearThresholdPollSeconds: z.number().int().min(5).default(60),
 });
 

@@ -1,0 +1,56 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createSystemClock } from '@gridbill/shared/clock';
+import type { Command } from 'commander';
+import pino from 'pino';
+import { loadConfigFile } from '../config/index.js';
+import { startGateway } from '../gateway/start-gateway.js';
+import { badInput } from './local-api.js';
+
+interface RunOptions {
+  config: string;
+  pollEvery?: string;
+  port?: string;
+}
+
+/** `gridbill-edge run --config FILE`: the gateway daemon (stops on SIGINT/SIGTERM). */
+export function registerRunCommand(program: Command): void {
+  program
+    .command('run')
+    .description('run the gateway daemon')
+    .requiredOption('--config <file>', 'gateway configuration (JSON or YAML)')
+    .option(
+      '--poll-every <seconds>',
+      'poll all meters every N seconds instead of the cron schedules',
+    )
+    .option('--port <port>', 'override the local API port (0 = any free port)')
+    .action(async (o: RunOptions) => {
+      const config = loadConfigFile(o.config);
+      if (o.port !== undefined) config.http.port = wholeNumber('--port', o.port, 0, 65_535);
+      const pollEverySeconds =
+        o.pollEvery === undefined ? undefined : wholeNumber('--poll-every', o.pollEvery, 1, 86_400);
+      const logger = pino({ name: 'gridbill-edge' });
+      const gw = await startGateway({
+        config,
+        clock: createSystemClock(),
+        logger,
+        newId: randomUUID,
+        random: (n) => randomBytes(n),
+        schedules: pollEverySeconds === undefined,
+        ...(pollEverySeconds === undefined ? {} : { pollEveryMs: pollEverySeconds * 1000 }),
+      });
+      process.stdout.write(`gridbill-edge: listening on http://${config.http.host}:${gw.port}/\n`);
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      logger.info('stopping');
+      await gw.stop();
+    });
+}
+
+function wholeNumber(name: string, text: string, min: number, max: number): number {
+  const n = Number.parseInt(text, 10);
+  if (!/^\d+$/.test(text) || n < min || n > max)
+    throw badInput(`${name} must be a whole number from ${min} to ${max}, got "${text}"`);
+  return n;
+}

@@ -1,0 +1,86 @@
+import { schedule } from 'node-cron';
+import type { Clock } from '@gridbill/shared/clock';
+import type { Logger } from 'pino';
+import { type Engine, evaluateAll, type RelayJournalRunner } from '../engine/index.js';
+import type { Poller } from '../polling/poller.js';
+import { applyRetention } from '../store/index.js';
+import type { GatewayMetrics } from './metrics.js';
+
+export interface ScheduleDeps {
+  engine: Engine;
+  poller: Poller;
+  runner: RelayJournalRunner;
+  metrics: GatewayMetrics;
+  clock: Clock;
+  logger: Logger;
+  schedules?: boolean;
+  pollEveryMs?: number;
+}
+
+/**
+ * Register reads and catch-up (node-cron, site time zone, or a fixed period), near-threshold
+ * polling, a policy tick every 30 s (grace periods and protected windows end without new
+ * readings), clock checks and daily retention. Cycles never overlap.
+ */
+export function startSchedules(d: ScheduleDeps): { stop(): void } {
+  const stops: (() => void)[] = [];
+  let busy = false;
+  const cycle = (label: string, ids?: () => string[]) => async () => {
+    const meterIds = ids?.();
+    if (busy || meterIds?.length === 0) return;
+    busy = true;
+    const end = d.metrics.cycleSeconds.startTimer();
+    try {
+      const s = await d.poller.pollCycle(meterIds);
+      d.metrics.readingsTotal.inc(s.stored);
+      d.metrics.chargesTotal.inc(s.charges);
+      d.metrics.quarantinedTotal.inc(s.quarantined);
+    } catch (err) {
+      d.logger.error({ err: (err as Error).message, label }, 'poll cycle failed');
+    } finally {
+      end();
+      busy = false;
+    }
+  };
+  const every = (ms: number, fn: () => unknown) => {
+    let handle = d.clock.setTimeout(function tick() {
+      void Promise.resolve(fn()).finally(() => {
+        handle = d.clock.setTimeout(tick, ms);
+      });
+    }, ms);
+    stops.push(() => d.clock.clearTimeout(handle));
+  };
+  const cfg = d.engine.deps.config;
+  if (d.pollEveryMs) every(d.pollEveryMs, cycle('fixed'));
+  if (d.schedules !== false) {
+    const tz = { timezone: cfg.siteTimeZone };
+    const tasks = [
+      schedule(cfg.schedules.registerReads, cycle('registerReads'), tz),
+      schedule(cfg.schedules.loadProfileCatchUp, cycle('catchUp'), tz),
+      schedule(cfg.schedules.clockCheck, () => d.poller.clockCheck(), tz),
+      schedule('13 3 * * *', () => retention(d), tz),
+    ];
+    stops.push(() => {
+      for (const t of tasks) void t.stop();
+    });
+    every(
+      cfg.schedules.nearThresholdPollSeconds * 1000,
+      cycle('nearThreshold', () => d.poller.nearThresholdMeters()),
+    );
+  }
+  every(30_000, () => {
+    evaluateAll(d.engine);
+    d.runner.kick();
+  });
+  return {
+    stop: () => {
+      for (const s of stops) s();
+    },
+  };
+}
+
+function retention(d: ScheduleDeps): void {
+  const cutoff = d.clock.wallMs() - d.engine.deps.config.retentionDays * 86_400_000;
+  const removed = applyRetention(d.engine.deps.db, cutoff);
+  d.logger.info({ removed }, 'retention applied');
+}
