@@ -1,6 +1,6 @@
 /**
  * Calendar arithmetic on local date keys ('YYYY-MM-DD'), independent of any time zone.
- * Pure integer maths on the proleptic Gregorian calendar through `Date.UTC`.
+ * Pure integer maths on the proleptic Gregorian calendar (years 1-9999) via Date's UTC fields.
  */
 
 const DAY_MS = 86_400_000;
@@ -40,10 +40,20 @@ function pad2(n: number): string {
   return String(n).padStart(2, '0');
 }
 
+/**
+ * UTC midnight of a calendar date in epoch ms, also for years 0-99 (which `Date.UTC` would
+ * map to 1900-1999).
+ *
+ * @example utcMidnightMs(2024, 3, 31) // 1711843200000
+ */
+export function utcMidnightMs(year: number, month: number, day: number): number {
+  return new Date(0).setUTCFullYear(year, month - 1, day);
+}
+
 /** Days since 1970-01-01 of a date key. @example epochDayOf('1970-01-02') // 1 */
 export function epochDayOf(dateKey: string): number {
   const { year, month, day } = parseDateKey(dateKey);
-  return Date.UTC(year, month - 1, day) / DAY_MS;
+  return utcMidnightMs(year, month, day) / DAY_MS;
 }
 
 /** Date key of a day count since 1970-01-01. @example dateKeyOfEpochDay(19723) // '2024-01-01' */

@@ -1,4 +1,4 @@
-import { addDays, parseDateKey } from './date-key.js';
+import { addDays, parseDateKey, utcMidnightMs } from './date-key.js';
 import { offsetSecondsAt } from './zone-offsets.js';
 
 const MINUTE_MS = 60_000;
@@ -33,7 +33,7 @@ export function zonedTimeToUtcMs(
   if (minuteOfDay === 1440)
     return zonedTimeToUtcMs(addDays(dateKey, 1), 0, timeZone, disambiguation);
   const { year, month, day } = parseDateKey(dateKey);
-  const localAsUtcMs = Date.UTC(year, month - 1, day) + minuteOfDay * MINUTE_MS;
+  const localAsUtcMs = utcMidnightMs(year, month, day) + minuteOfDay * MINUTE_MS;
   const offsets = new Set([
     offsetSecondsAt(localAsUtcMs - DAY_MS, timeZone),
     offsetSecondsAt(localAsUtcMs, timeZone),
