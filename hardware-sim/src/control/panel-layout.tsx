@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { Child } from 'hono/jsx';
 
 const STYLE = `body{font:14px system-ui,sans-serif;margin:1.5rem;color:#222}

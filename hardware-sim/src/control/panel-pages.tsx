@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { MeterView } from '../sim/meter-view.js';
 import type { ProfileCapture } from '../meter/virtual-meter.js';
 import { Layout } from './panel-layout.js';

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { Hono } from 'hono';
 import { faultSchema } from '../meter/faults.js';
 import { RELAY_STATE_NAMES, type RelayControlState } from '../meter/relay-table.js';

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { ProfileCapture } from '../meter/virtual-meter.js';
 
 /**
