@@ -130,18 +130,12 @@ export function discountLine(
     quantity = formatQuantity(rat(base.n, base.d * 1_000_000_000n), 9);
     unit = 'amount';
     rate = `${c.percent}%`;
-  } else if (c.type === 'per-kwh') {
-    amount = mul(wh, rat(micro(c.ratePerKwh ?? '0')));
-    quantity = kwhText(wh);
-    unit = 'kWh';
-    rate = c.ratePerKwh ?? '0';
-  } else if (c.type === 'free-kwh') {
+  } else if (c.type === 'per-kwh' || c.type === 'free-kwh') {
     const allowanceWh = mul(ctx.count.months, rat(parseDecimal(c.kwhPerMonth ?? '0', 3)));
-    const free = min(allowanceWh, wh);
-    amount = mul(free, rat(micro(c.ratePerKwh ?? '0')));
-    quantity = kwhText(free);
-    unit = 'kWh';
-    rate = c.ratePerKwh ?? '0';
+    const energyWh = c.type === 'per-kwh' ? mul(wh, share) : min(mul(allowanceWh, share), wh);
+    if (energyWh.n === 0n) return undefined;
+    const credit = neg(mul(energyWh, rat(micro(c.ratePerKwh ?? '0'))));
+    return line(ctx, 'discount', c, kwhText(energyWh), 'kWh', c.ratePerKwh ?? '0', credit);
   } else {
     const { qty, unit: u } = basis(ctx, c.per ?? 'bill');
     amount = mul(qty, nano(micro(c.amount ?? '0')));
