@@ -114,7 +114,7 @@ describe('calendar cases', () => {
     expect(whIn(bill!, 'off')).toBe(1000); // Wednesday 25th is a holiday
   });
 
-  it('a leap day: 29 standing-charge days, daily tier limits × 29, Feb 29 rated as a Thursday', () => {
+  it('a leap day: 29 standing days, daily tier limits × 29, Feb 29 rated as a Thursday', () => {
     const v = compileTariff([
       touTariff({
         components: [

@@ -61,7 +61,7 @@ describe('URDB import reproduces NREL SAM utilityrate5 published bills', () => {
     expect(kwh(1, 1)).toBeCloseTo(Math.min(334.88, kwh(1)), 2);
   });
 
-  it('the shipped URDB sample (TOU × tiers, tiered TOU demand, $/day fixed) on the SAM commercial load', () => {
+  it('the shipped URDB sample (TOU × tiers, TOU demand, $/day fixed), SAM commercial load', () => {
     const versions = shippedTariff('urdb-multi-tier-tou-demand.urdb.json');
     const bills = rateBoth(
       versions,
