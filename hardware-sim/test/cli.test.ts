@@ -12,10 +12,10 @@ async function runCli(...args: string[]) {
   const err: string[] = [];
   const o = vi
     .spyOn(process.stdout, 'write')
-    .mockImplementation((s) => (out.push(String(s)), true));
+    .mockImplementation((s) => out.push(String(s)) > 0);
   const e = vi
     .spyOn(process.stderr, 'write')
-    .mockImplementation((s) => (err.push(String(s)), true));
+    .mockImplementation((s) => err.push(String(s)) > 0);
   try {
     const code = await main(['node', 'gridbill-sim', ...args]);
     return { code, out: out.join(''), err: err.join('') };
