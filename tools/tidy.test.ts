@@ -138,6 +138,26 @@ describe('tidy on planted trees', () => {
     expect(brief(tidy(root))).toEqual(['shared/src/money/zero.ts:3:money-number']);
   });
 
+  it('shared-io: I/O and process in shared/src; tests, edge, node:crypto are fine', () => {
+    const root = makeTree({
+      'shared/src/money/zero.ts':
+        "import { readFileSync } from 'node:fs';\n" +
+        "import { hash } from 'node:crypto';\n" +
+        'export const ZERO = 0n;\n' +
+        'export const home = process.env.HOME;\n' +
+        "export const os = () => import('os');\n",
+      'shared/src/money/zero.test.ts':
+        "import { readFileSync } from 'node:fs';\nimport './zero.js';\nprocess.env.X;\n",
+      'edge/src/cli/helper.ts':
+        "import { readFileSync } from 'node:fs';\nexport const helper = () => process.pid;\n",
+    });
+    expect(brief(tidy(root))).toEqual([
+      'shared/src/money/zero.ts:1:shared-io',
+      'shared/src/money/zero.ts:4:shared-io',
+      'shared/src/money/zero.ts:5:shared-io',
+    ]);
+  });
+
   it('line-length: 101 columns caught, 100 fine, fixtures skipped', () => {
     const root = makeTree({
       'edge/src/cli/helper.ts': `export const h = 1;\n// ${'a'.repeat(97)}\n// ${'b'.repeat(98)}\n`,

@@ -10,6 +10,8 @@
  * - `money-number`: `parseFloat`, `.toFixed(`, `Number(` in files whose path names money,
  *   tariff, ledger, payment, balance, billing, rating, topup or token. A line may opt out with
  *   `// tidy:allow-number <reason>` (the reason is required).
+ * - `shared-io`: `shared/src/` (tests aside) imports an I/O module (`node:fs`, `node:net`,
+ *   `node:child_process`, ...) or touches `process`: shared code is pure.
  * - `line-length`: lines over 100 columns.
  * - `unreachable`: files under `<workspace>/src/` imported by no entry point or test. Entry
  *   points: package `bin` and `exports` targets, files under `<workspace>/bin/`, test files
@@ -36,6 +38,7 @@ export type TidyRule =
   | 'no-math-random'
   | 'no-performance-now'
   | 'money-number'
+  | 'shared-io'
   | 'line-length'
   | 'unreachable';
 
@@ -98,6 +101,13 @@ const MONEY_NUMBER_APIS: { pattern: RegExp; name: string }[] = [
   { pattern: /(?<![\w$.])Number\s*\(/, name: 'Number(' },
 ];
 
+const IO_MODULES = ['fs', 'fs/promises', 'net', 'http', 'https', 'http2', 'dgram'];
+IO_MODULES.push('child_process', 'worker_threads', 'cluster', 'os', 'readline', 'tls', 'dns');
+const IMPORT_START = String.raw`\b(?:from\s*|import\s*\(\s*|require\s*\(\s*)`;
+const IO_MODULE = new RegExp(`${IMPORT_START}['"](?:node:)?(?:${IO_MODULES.join('|')})['"]`);
+const PROCESS_USE = /(?<![\w$.])process\s*\./;
+const SHARED_SOURCE = /^shared\/src\/(?!.*\.(?:test|spec)\.[cm]?[jt]sx?$)/;
+
 /** Runs every check on the tree at `root` (a git work tree, or any directory). */
 export function tidy(root: string): Violation[] {
   const files = listSourceFiles(root);
@@ -114,6 +124,7 @@ export function checkFile(file: string, text: string): Violation[] {
   const rawLines = text.split(/\r?\n/);
   const codeLines = maskCommentsAndStrings(text).split(/\r?\n/);
   const moneyPath = MONEY_PATH.test(file);
+  const sharedSource = SHARED_SOURCE.test(file);
   rawLines.forEach((raw, index) => {
     const line = index + 1;
     const code = codeLines[index] ?? '';
@@ -128,6 +139,10 @@ export function checkFile(file: string, text: string): Violation[] {
       }
     }
     if (moneyPath && !ALLOW_NUMBER.test(raw)) out.push(...moneyNumber(file, line, code));
+    if (sharedSource && (IO_MODULE.test(raw) || PROCESS_USE.test(code))) {
+      const message = 'shared/ is pure: no files, sockets, processes or environment; pass data in';
+      out.push({ file, line, rule: 'shared-io', message });
+    }
   });
   return out;
 }
