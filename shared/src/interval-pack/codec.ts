@@ -3,7 +3,9 @@ import { assertIntervalSeconds } from './interval-day.js';
 
 /** Format byte of the packed layout below; bump if the layout changes. */
 export const INTERVAL_PACK_FORMAT = 1;
-const HEADER_BYTES = 6;
+/** Header size: 8 bytes, so the int32 values are 4-byte aligned when the blob is. */
+const HEADER_BYTES = 8;
+const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 export class IntervalPackError extends Error {
   constructor(message: string) {
@@ -13,10 +15,10 @@ export class IntervalPackError extends Error {
 }
 
 /**
- * Packs a day as: u8 format (1) · u8 0 · u16 intervalSeconds · u16 count ·
- * count × int32 Wh · count × u8 flags, little-endian. 96 slots → 486 bytes.
+ * Packs a day as: u8 format (1) · u8 0 · u16 intervalSeconds · u16 count · u16 0 ·
+ * count × int32 Wh · count × u8 flags, little-endian. 96 slots → 488 bytes.
  * Example: { intervalSeconds: 3600, valuesWh: [258], flags: [2] } →
- *   01 00 10 0e 01 00 02 01 00 00 02
+ *   01 00 10 0e 01 00 00 00 02 01 00 00 02
  */
 export function encodeIntervalDay(day: IntervalDay): Uint8Array {
   assertIntervalSeconds(day.intervalSeconds);
@@ -31,7 +33,11 @@ export function encodeIntervalDay(day: IntervalDay): Uint8Array {
   view.setUint8(0, INTERVAL_PACK_FORMAT);
   view.setUint16(2, day.intervalSeconds, true);
   view.setUint16(4, count, true);
-  for (let i = 0; i < count; i += 1) view.setInt32(HEADER_BYTES + i * 4, day.valuesWh[i]!, true);
+  if (LITTLE_ENDIAN_HOST) {
+    new Int32Array(bytes.buffer, HEADER_BYTES, count).set(day.valuesWh);
+  } else {
+    for (let i = 0; i < count; i += 1) view.setInt32(HEADER_BYTES + i * 4, day.valuesWh[i]!, true);
+  }
   bytes.set(day.flags, HEADER_BYTES + count * 4);
   return bytes;
 }
@@ -39,11 +45,11 @@ export function encodeIntervalDay(day: IntervalDay): Uint8Array {
 /** Inverse of encodeIntervalDay; throws IntervalPackError on a wrong format or length. */
 export function decodeIntervalDay(bytes: Uint8Array): IntervalDay {
   if (bytes.length < HEADER_BYTES) {
-    throw new IntervalPackError(`packed day too short: ${bytes.length} bytes, header needs 6`);
+    throw new IntervalPackError(`packed day too short: ${bytes.length} bytes, header needs 8`);
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const format = view.getUint8(0);
-  if (format !== INTERVAL_PACK_FORMAT || view.getUint8(1) !== 0) {
+  if (format !== INTERVAL_PACK_FORMAT || view.getUint8(1) !== 0 || view.getUint16(6) !== 0) {
     throw new IntervalPackError(`packed day format ${format} is not ${INTERVAL_PACK_FORMAT}`);
   }
   const intervalSeconds = view.getUint16(2, true);
@@ -59,8 +65,15 @@ export function decodeIntervalDay(bytes: Uint8Array): IntervalDay {
   } catch (error) {
     throw new IntervalPackError(`packed day: ${(error as Error).message}`);
   }
-  const valuesWh = new Int32Array(count);
-  for (let i = 0; i < count; i += 1) valuesWh[i] = view.getInt32(HEADER_BYTES + i * 4, true);
-  const flags = bytes.slice(HEADER_BYTES + count * 4, expected);
-  return { intervalSeconds, valuesWh, flags };
+  return { intervalSeconds, valuesWh: readValues(bytes, view, count), flags: bytes.slice(-count) };
+}
+
+function readValues(bytes: Uint8Array, view: DataView, count: number): Int32Array {
+  const start = bytes.byteOffset + HEADER_BYTES;
+  if (LITTLE_ENDIAN_HOST && start % 4 === 0) {
+    return new Int32Array(bytes.buffer, start, count).slice();
+  }
+  const values = new Int32Array(count);
+  for (let i = 0; i < count; i += 1) values[i] = view.getInt32(HEADER_BYTES + i * 4, true);
+  return values;
 }

@@ -85,11 +85,11 @@ describe('codec', () => {
       valuesWh: Int32Array.from([258]),
       flags: Uint8Array.of(2),
     };
-    expect(hex(encodeIntervalDay(day))).toBe('0100100e0100020100000' + '2');
+    expect(hex(encodeIntervalDay(day))).toBe('0100100e01000000020100' + '0002');
   });
 
-  it('packs a 96-slot day into 486 bytes', () => {
-    expect(encodeIntervalDay(emptyDay(96, 900)).length).toBe(486);
+  it('packs a 96-slot day into 488 bytes', () => {
+    expect(encodeIntervalDay(emptyDay(96, 900)).length).toBe(488);
   });
 
   it('round-trips any day (23, 24, 25 hours; any int32; any flags)', () => {
@@ -104,17 +104,28 @@ describe('codec', () => {
     );
   });
 
-  it('decodes from a view inside a larger buffer (as a DB driver returns it)', () => {
-    const packed = encodeIntervalDay(emptyDay(24, 3600));
-    const big = new Uint8Array(packed.length + 10);
-    big.set(packed, 7);
-    expect(decodeIntervalDay(big.subarray(7, 7 + packed.length)).valuesWh.length).toBe(24);
+  it('decodes from aligned and unaligned views inside a larger buffer (DB driver blobs)', () => {
+    const day = {
+      intervalSeconds: 3600,
+      valuesWh: Int32Array.from({ length: 24 }, (_, i) => i * -7),
+      flags: new Uint8Array(24).fill(2),
+    };
+    const packed = encodeIntervalDay(day);
+    for (const offset of [0, 4, 7, 9]) {
+      const big = new Uint8Array(packed.length + 16);
+      big.set(packed, offset);
+      const decoded = decodeIntervalDay(big.subarray(offset, offset + packed.length));
+      expect(Array.from(decoded.valuesWh)).toEqual(Array.from(day.valuesWh));
+      expect(Array.from(decoded.flags)).toEqual(Array.from(day.flags));
+      big.fill(0xff);
+      expect(decoded.valuesWh[1]).toBe(-7); // a copy, not a view on the driver's buffer
+    }
   });
 
   it('refuses truncated, padded and foreign bytes with the reason', () => {
     const packed = encodeIntervalDay(emptyDay(96, 900));
-    expect(() => decodeIntervalDay(packed.subarray(0, 485))).toThrow(
-      'packed day of 96 intervals must be 486 bytes, got 485',
+    expect(() => decodeIntervalDay(packed.subarray(0, 487))).toThrow(
+      'packed day of 96 intervals must be 488 bytes, got 487',
     );
     expect(() => decodeIntervalDay(Uint8Array.of(1, 0))).toThrow('too short: 2 bytes');
     const foreign = packed.slice();
