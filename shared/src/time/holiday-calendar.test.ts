@@ -29,19 +29,19 @@ const usFederal: HolidayCalendar = parseHolidayCalendar({
   ],
 });
 
-/** England and Wales bank holidays (without the Boxing Day double-substitution rule). */
+/** England and Wales bank holidays (regular rules; one-off days would go in `dates`). */
 const englandWales: HolidayCalendar = parseHolidayCalendar({
   id: 'gb-eaw',
   dates: [],
   rules: [
-    { kind: 'fixed', month: 1, day: 1, observed: 'next-monday' },
+    { kind: 'fixed', month: 1, day: 1, observed: 'next-free-weekday' },
     { kind: 'easter', offsetDays: -2, name: 'Good Friday' },
     { kind: 'easter', offsetDays: 1, name: 'Easter Monday' },
     { kind: 'nth-weekday', month: 5, weekday: 1, n: 1 },
     { kind: 'last-weekday', month: 5, weekday: 1 },
     { kind: 'last-weekday', month: 8, weekday: 1 },
-    { kind: 'fixed', month: 12, day: 25, observed: 'next-monday' },
-    { kind: 'fixed', month: 12, day: 26, observed: 'next-monday' },
+    { kind: 'fixed', month: 12, day: 25, observed: 'next-free-weekday' },
+    { kind: 'fixed', month: 12, day: 26, observed: 'next-free-weekday' },
   ],
 });
 
@@ -58,8 +58,16 @@ describe('holiday calendars against published lists (fixtures/SOURCES.md)', () =
   it.each([
     [2024, '01-01 03-29 04-01 05-06 05-27 08-26 12-25 12-26'],
     [2025, '01-01 04-18 04-21 05-05 05-26 08-25 12-25 12-26'],
+    // Christmas Saturday, Boxing Day Sunday: substitutes Monday 27 and Tuesday 28.
+    [2021, '01-01 04-02 04-05 05-03 05-31 08-30 12-27 12-28'],
+    [2027, '01-01 03-26 03-29 05-03 05-31 08-30 12-27 12-28'],
   ])('England and Wales %i', (year, list) => {
     expect(holidaysInYear(englandWales, year)).toEqual(list.split(' ').map((d) => `${year}-${d}`));
+  });
+
+  it('a substitute skips a weekday holiday: 2022 Christmas moves past Boxing Day Monday', () => {
+    expect(holidaysInYear(englandWales, 2022).slice(-2)).toEqual(['2022-12-26', '2022-12-27']);
+    expect(isHoliday(englandWales, '2022-01-03')).toBe(true);
   });
 
   it('Juneteenth only from 2021; Jan 1 2022 (Saturday) is observed on 2021-12-31', () => {
@@ -110,7 +118,7 @@ describe('holiday rules', () => {
   it('observed dates are never on a weekend', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1950, max: 2100 }), fc.integer({ min: 1, max: 28 }), (y, d) => {
-        for (const observed of ['nearest-weekday', 'next-monday'] as const) {
+        for (const observed of ['nearest-weekday', 'next-monday', 'next-free-weekday'] as const) {
           const key = ruleDateInYear({ kind: 'fixed', month: 3, day: d, observed }, y);
           expect(weekdayOf(key ?? '')).toBeLessThanOrEqual(5);
         }

@@ -15,7 +15,9 @@ const years = {
 /**
  * Yearly holiday rules, as data:
  * - `fixed`: same month-day every year; `observed` moves weekend dates
- *   (`nearest-weekday`: Sat → Fri, Sun → Mon; `next-monday`: Sat/Sun → Mon).
+ *   (`nearest-weekday`: Sat → Fri, Sun → Mon; `next-monday`: Sat/Sun → Mon;
+ *   `next-free-weekday`: to the first weekday that is not already a holiday of the calendar,
+ *   as UK substitute days do: Christmas on Saturday → Monday 27, Boxing Day → Tuesday 28).
  * - `nth-weekday`: e.g. 4th Thursday of November (`n` 1..5; a missing 5th is no holiday).
  * - `last-weekday`: e.g. last Monday of May.
  * - `easter`: Western Easter Sunday plus `offsetDays` (Good Friday -2, Easter Monday 1).
@@ -25,7 +27,7 @@ export const holidayRuleSchema = z.discriminatedUnion('kind', [
     kind: z.literal('fixed'),
     month,
     day: z.number().int().min(1).max(31),
-    observed: z.enum(['none', 'nearest-weekday', 'next-monday']).optional(),
+    observed: z.enum(['none', 'nearest-weekday', 'next-monday', 'next-free-weekday']).optional(),
     ...years,
   }),
   z.object({
@@ -109,7 +111,8 @@ function fixedDate(month: number, day: number, observed: string, year: number): 
   const key = formatDateKey(year, month, day);
   const wd = weekdayOf(key);
   if (observed === 'nearest-weekday' && wd >= 6) return addDays(key, wd === 6 ? -1 : 1);
-  if (observed === 'next-monday' && wd >= 6) return addDays(key, 8 - wd);
+  const toMonday = observed === 'next-monday' || observed === 'next-free-weekday';
+  if (toMonday && wd >= 6) return addDays(key, 8 - wd);
   return key;
 }
 
@@ -144,15 +147,39 @@ function yearSet(calendar: HolidayCalendar, year: number): ReadonlySet<string> {
   const cached = byYear.get(year);
   if (cached) return cached;
   const prefix = `${String(year).padStart(4, '0')}-`;
-  const keys = new Set(calendar.dates.filter((d) => d.startsWith(prefix)));
-  for (const rule of calendar.rules ?? []) {
-    for (const y of [year - 1, year, year + 1]) {
-      const key = ruleDateInYear(rule, y);
-      if (key?.startsWith(prefix)) keys.add(key);
-    }
+  const keys = new Set<string>();
+  for (const y of [year - 1, year, year + 1]) {
+    for (const key of datesOfRuleYear(calendar, y)) if (key.startsWith(prefix)) keys.add(key);
   }
   byYear.set(year, keys);
   return keys;
+}
+
+/**
+ * Fixed dates of year `y` and every rule's date for `y`; `next-free-weekday` substitutes are
+ * placed last, in rule order, on the first weekday not yet taken.
+ */
+function datesOfRuleYear(calendar: HolidayCalendar, y: number): Set<string> {
+  const prefix = `${String(y).padStart(4, '0')}-`;
+  const taken = new Set(calendar.dates.filter((d) => d.startsWith(prefix)));
+  const substitutes: string[] = [];
+  for (const rule of calendar.rules ?? []) {
+    const raw =
+      rule.kind === 'fixed' && rule.observed === 'next-free-weekday'
+        ? ruleDateInYear({ ...rule, observed: 'none' }, y)
+        : undefined;
+    if (raw !== undefined && weekdayOf(raw) >= 6) substitutes.push(raw);
+    else {
+      const key = ruleDateInYear(rule, y);
+      if (key !== undefined) taken.add(key);
+    }
+  }
+  for (const raw of substitutes) {
+    let key = addDays(raw, 1);
+    while (weekdayOf(key) >= 6 || taken.has(key)) key = addDays(key, 1);
+    taken.add(key);
+  }
+  return taken;
 }
 
 /**
