@@ -64,9 +64,12 @@ export async function connectCentralLink(options: CentralLinkOptions): Promise<C
   // Handlers first, then wait for the connection (messages may arrive right after CONNACK).
   client.on('message', (topic, payload) => {
     stats.received += 1;
-    if (!dispatch(topic, payload, handlers)) {
+    try {
+      if (dispatch(topic, payload, handlers)) return;
       stats.invalid += 1;
       log.warn({ topic, bytes: payload.length }, 'invalid mqtt message ignored');
+    } catch (error) {
+      log.warn({ topic, err: (error as Error).message }, 'mqtt message handler failed');
     }
   });
   client.on('error', (error) => log.warn({ err: error.message }, 'central mqtt link error'));

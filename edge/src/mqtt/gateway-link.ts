@@ -144,7 +144,13 @@ export function createGatewayLink(options: GatewayLinkOptions): GatewayLink {
       },
     });
     // Handlers before the connection completes: a broker may deliver right after CONNACK.
-    c.on('message', onMessage);
+    c.on('message', (topic, payload) => {
+      try {
+        onMessage(topic, payload);
+      } catch (error) {
+        log.warn({ topic, err: (error as Error).message }, 'mqtt message handler failed');
+      }
+    });
     c.on('connect', () => {
       attempt = 0;
       stats.connects += 1;

@@ -153,6 +153,41 @@ describe('gateway MQTT link against Mosquitto', () => {
     }
   });
 
+  it('keeps working when a handler throws', async () => {
+    const seen: string[] = [];
+    const link = createGatewayLink({
+      url: broker.url,
+      gatewayId: 'gw-b',
+      password: ACCOUNTS['gw-b'],
+      clock,
+      random: createSeededRandom(3),
+      log: silent,
+      handlers: {
+        onPullHint: () => {},
+        onRelayCommand: (o) => {
+          seen.push(o.orderId);
+          if (o.orderId === 'boom') throw new Error('relay journal down');
+        },
+      },
+    });
+    const c = await central(broker.url);
+    try {
+      link.start();
+      await until(() => link.isConnected(), 'connected');
+      await new Promise((ok) => setTimeout(ok, 100));
+      for (const id of ['boom', 'after']) {
+        const command = JSON.stringify({ v: 1, order: order(id, 60_000) });
+        await c.publishAsync(commandTopic('gw-b', 'relay'), command, { qos: 1 });
+      }
+      await until(() => seen.length === 2, 'both commands');
+      expect(seen).toEqual(['boom', 'after']);
+      expect(link.isConnected()).toBe(true);
+    } finally {
+      await link.stop();
+      await c.endAsync(true);
+    }
+  });
+
   it('broker crash: hints sent while down are lost, the pull timer still converges', async () => {
     // The "change feed": central's head cseq and what the edge has pulled.
     let centralCseq = 1;
