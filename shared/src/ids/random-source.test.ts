@@ -16,6 +16,14 @@ describe('createSeededRandom', () => {
     );
   });
 
+  it('matches an independent Python xoshiro128** over the SHA-256 seeded state', () => {
+    // Python port of Vigna's xoshiro128starstar.c (its state {1,2,3,4} gives 11520, 0,
+    // 5927040, 70819200, 2031721883), state = first 16 bytes of sha256('<type>:<seed>') LE.
+    const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
+    expect(hex(createSeededRandom('sim')(16))).toBe('bfda9c6f6dbbc6cabbe042f4ed7df188');
+    expect(hex(createSeededRandom(42)(10))).toBe('c7e010ea8c745ba5ead2');
+  });
+
   it('different seeds (including 1 vs "1") give different streams', () => {
     const streams = [1, '1', 2, 'sim', 'sim2', 0].map((s) =>
       Buffer.from(createSeededRandom(s)(16)),
