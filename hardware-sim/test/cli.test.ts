@@ -10,12 +10,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 async function runCli(...args: string[]) {
   const out: string[] = [];
   const err: string[] = [];
-  const o = vi
-    .spyOn(process.stdout, 'write')
-    .mockImplementation((s) => out.push(String(s)) > 0);
-  const e = vi
-    .spyOn(process.stderr, 'write')
-    .mockImplementation((s) => err.push(String(s)) > 0);
+  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => out.push(String(s)) > 0);
+  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => err.push(String(s)) > 0);
   try {
     const code = await main(['node', 'gridbill-sim', ...args]);
     return { code, out: out.join(''), err: err.join('') };

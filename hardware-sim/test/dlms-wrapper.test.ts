@@ -42,11 +42,13 @@ afterAll(() => fleet?.close());
 
 function exchange(socket: Socket, destination: number, apduHex: string): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('no answer')), 700);
     let buffer = Buffer.alloc(0);
     const onData = (chunk: Buffer) => {
       buffer = Buffer.concat([buffer, chunk]);
       if (buffer.length >= 8 && buffer.length >= 8 + buffer.readUInt16BE(6)) {
         socket.off('data', onData);
+        clearTimeout(timer);
         resolve(decodeWrapper(new Uint8Array(buffer)).apdu);
       }
     };
@@ -74,5 +76,49 @@ describe('DLMS wrapper meters backed by the meter model', () => {
         socket.destroy();
       }
     }
+  });
+});
+
+describe('DLMS faults through the wrapper port', () => {
+  const inject = (id: string, body: object) =>
+    api(fleet.controlPort, `/api/meters/${id}/faults`, {
+      method: 'POST',
+      body: JSON.stringify(body),
+    });
+
+  async function session(address: number) {
+    const socket = connect(port, '127.0.0.1');
+    expect(decodeApdu(await exchange(socket, address, AARQ))).toMatchObject({ result: 0 });
+    return socket;
+  }
+
+  it('access denied, corrupted and silent meters, each only for its own address', async () => {
+    const s1 = await session(1);
+    const s2 = await session(2);
+    try {
+      await inject('d1', { kind: 'dlms-access-denied', durationS: 600 });
+      const denied = decodeApdu(await exchange(s1, 1, GET_IMPORT));
+      expect(denied).toMatchObject({ kind: 'get-response-normal', result: { error: 3 } });
+      const fine = decodeApdu(await exchange(s2, 2, GET_IMPORT));
+      expect(fine).toMatchObject({ result: { data: { value: 2000 } } });
+      await inject('d2', { kind: 'corrupt-frames' });
+      const garbled = await exchange(s2, 2, GET_IMPORT);
+      // the last APDU byte (the value's low byte) is inverted: 2000 no longer decodes
+      expect(() =>
+        expect(decodeApdu(garbled)).toMatchObject({ result: { data: { value: 2000 } } }),
+      ).toThrow();
+      await inject('d2', { kind: 'no-answer' });
+      await expect(exchange(s2, 2, GET_IMPORT)).rejects.toThrow(/no answer/);
+    } finally {
+      s1.destroy();
+      s2.destroy();
+      for (const id of ['d1', 'd2'])
+        await api(fleet.controlPort, `/api/meters/${id}/faults`, { method: 'DELETE' });
+    }
+    const s3 = await session(1);
+    expect(decodeApdu(await exchange(s3, 1, GET_IMPORT))).toMatchObject({
+      result: { data: { value: 1000 } },
+    });
+    s3.destroy();
   });
 });

@@ -3,6 +3,7 @@ import type { Clock } from '@gridbill/shared/clock';
 import type { Logger } from 'pino';
 import type { SimMetrics } from '../control/metrics.js';
 import { startDlmsServer } from '../dlms/index.js';
+import { startDlmsFaultProxy } from '../dlms-proxy/dlms-fault-proxy.js';
 import { createDlmsBackend } from '../meter/dlms-backend.js';
 import { freePort } from '../modbus/free-port.js';
 import { startModbusRtu } from '../modbus/modbus-rtu.js';
@@ -100,24 +101,45 @@ async function startRtuBus(ctx: Context, group: SimMeter[]) {
 
 async function startDlms(ctx: Context, group: SimMeter[]) {
   const first = group[0]!;
+  const byAddress = new Map(group.map((m) => [m.config.serverAddress, m]));
   const backends = new Map(
     group.map((m) => [m.config.serverAddress, createDlmsBackend(m.model, () => ctx.sim.now())]),
   );
   const transport = first.config.transport as 'wrapper' | 'hdlc' | 'hdlc-serial';
-  const serialPath = transport === 'hdlc-serial' ? await openBus(ctx, first) : undefined;
+  const serial = transport === 'hdlc-serial';
   const handle = await startDlmsServer({
     backend: (address) => backends.get(address),
     transport,
-    port: first.config.port ?? 0,
+    port: 0,
     host: ctx.host,
-    serialPath,
+    serialPath: serial ? await openBus(ctx, first) : undefined,
     baudRate: first.config.baudRate,
     random: (n) => new Uint8Array(randomBytes(n)),
     logger: ctx.logger,
   });
-  if (transport !== 'hdlc-serial') for (const m of group) m.config.port = handle.port;
   ctx.closers.push(handle.close);
-  const where = transport === 'hdlc-serial' ? { device: busKey(first) } : { port: handle.port };
-  ctx.endpoints.push({ protocol: 'dlms', transport, ...where, meterCount: group.length });
-  ctx.logger.info({ transport, ...where, meters: group.length }, 'dlms server listening');
+  if (serial) {
+    ctx.endpoints.push({
+      protocol: 'dlms',
+      transport,
+      device: busKey(first),
+      meterCount: group.length,
+    });
+    return;
+  }
+  // Clients reach the server through a fault proxy on the fleet's port.
+  const port = first.config.port ? first.config.port : await freePort();
+  const proxy = await startDlmsFaultProxy({
+    transport,
+    host: ctx.host,
+    port,
+    upstreamPort: handle.port,
+    meterFor: (address) => byAddress.get(address),
+    now: () => ctx.sim.now(),
+    timers: ctx.timers,
+  });
+  ctx.closers.push(proxy.close);
+  for (const m of group) m.config.port = port;
+  ctx.endpoints.push({ protocol: 'dlms', transport, port, meterCount: group.length });
+  ctx.logger.info({ transport, port, meters: group.length }, 'dlms meters listening');
 }
