@@ -15,6 +15,7 @@ import {
   getEntry,
   globalSum,
   LedgerConflictError,
+  receivableAccounts,
   storedBalance,
 } from '../src/ledger/index.js';
 import { createCommitter, openSqliteConnection, type Store } from '../src/store/index.js';
@@ -97,7 +98,7 @@ describe.each(BACKENDS)('store conformance: $name', (b) => {
       expect(await balanceAt(store.db, acct, T0 - 1)).toBe(0n);
       expect(await balanceAt(store.db, acct, T0)).toBe(-(2n ** 60n + 7n) - 500n - 5n);
       expect(await balanceAt(store.db, acct, T0 + 10)).toBe(-(2n ** 60n + 7n) - 5n);
-      expect(await balanceAt(store.db, 'receivable:A-1:')).toBe(-(2n ** 60n + 7n) - 5n);
+      expect(await balanceAt(store.db, receivableAccounts('A-1'))).toBe(-(2n ** 60n + 7n) - 5n);
     });
 
     it('group-commits concurrent writes; a failing write rolls back alone', async () => {

@@ -76,7 +76,7 @@ export async function authenticate(c: Context, ctx: AppContext): Promise<StaffUs
     secret = getCookie(c, SESSION_COOKIE);
   }
   if (!secret) throw new Problem(401, 'not-signed-in', 'sign in or send a bearer token');
-  const user = await userForSecret(ctx.store.db, secret, ctx.clock.wallMs());
+  const user = await userForSecret(ctx.store.reader, secret, ctx.clock.wallMs());
   if (!user)
     throw new Problem(
       401,

@@ -1,3 +1,4 @@
+import { DEBT_CATEGORIES, receivableAccount } from '@gridbill/shared/ledger';
 import type { Kysely, Transaction } from 'kysely';
 import { sql } from 'kysely';
 import type { Database } from '../store/schema.js';
@@ -16,20 +17,24 @@ export async function storedBalance(db: Db, account: string): Promise<bigint> {
 
 /**
  * Balance at an instant: the sum of postings effective at or before `atMs` (recomputed from
- * postings, not from the stored balance). Pass a prefix ending in ':' to sum a whole subtree.
+ * postings, not from the stored balance). Several accounts are summed together.
  *
- * @example balanceAt(db, 'receivable:A-1:', 1767225600000)  // all categories of A-1
+ * @example balanceAt(db, receivableAccounts('A-1'), 1767225600000)  // all categories of A-1
  */
-export async function balanceAt(db: Db, account: string, atMs?: number): Promise<bigint> {
+export async function balanceAt(db: Db, account: string | readonly string[], atMs?: number) {
+  const accounts = typeof account === 'string' ? [account] : [...account];
   let q = db
     .selectFrom('ledger_postings')
-    .select(sql<bigint | null>`sum(amount_minor)`.as('total'));
-  q = account.endsWith(':')
-    ? q.where('ledger_account', 'like', `${account.replaceAll('%', '')}%`)
-    : q.where('ledger_account', '=', account);
+    .select(sql<bigint | null>`sum(amount_minor)`.as('total'))
+    .where('ledger_account', 'in', accounts);
   if (atMs !== undefined) q = q.where('effective_at_ms', '<=', BigInt(atMs));
   const row = await q.executeTakeFirst();
   return row?.total == null ? 0n : BigInt(row.total);
+}
+
+/** Every receivable account of a customer account (one per debt category). */
+export function receivableAccounts(accountId: string): string[] {
+  return DEBT_CATEGORIES.map((c) => receivableAccount(accountId, c));
 }
 
 /** Stored balances that differ from the sum of their postings (empty when consistent). */

@@ -1,4 +1,10 @@
-export { balanceAt, balanceMismatches, globalSum, storedBalance } from './balances.js';
+export {
+  balanceAt,
+  balanceMismatches,
+  globalSum,
+  receivableAccounts,
+  storedBalance,
+} from './balances.js';
 export {
   type AppendResult,
   appendEntry,

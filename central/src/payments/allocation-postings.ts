@@ -9,6 +9,7 @@ import {
   walletAccount,
 } from '@gridbill/shared/ledger';
 import type { Kysely } from 'kysely';
+import { receivableAccounts } from '../ledger/balances.js';
 import type { AccountRow } from '../records/accounts.js';
 import type { Database } from '../store/schema.js';
 
@@ -17,7 +18,7 @@ async function receivableMoves(db: Kysely<Database>, accountId: string) {
   const rows = await db
     .selectFrom('ledger_postings')
     .select(['ledger_account', 'amount_minor', 'effective_at_ms'])
-    .where('ledger_account', 'like', `receivable:${accountId}:%`)
+    .where('ledger_account', 'in', receivableAccounts(accountId))
     .execute();
   return rows.map((r) => ({
     category: r.ledger_account.split(':')[2] as DebtCategory,

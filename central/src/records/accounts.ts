@@ -11,7 +11,7 @@ import { currencyExponent } from '@gridbill/shared/money';
 import type { Kysely, Transaction } from 'kysely';
 import type { AppContext } from '../app/context.js';
 import { notFound, Problem } from '../app/problem.js';
-import { balanceAt } from '../ledger/balances.js';
+import { balanceAt, receivableAccounts } from '../ledger/balances.js';
 import { appendEntry } from '../ledger/ledger-repo.js';
 import type { Actor } from '../staff/audit.js';
 import type { Database } from '../store/schema.js';
@@ -90,7 +90,7 @@ export async function findAccount(
 
 /** Customer-facing balance (positive = in credit) and arrears (owed, ≥ 0) at an instant. */
 export async function accountBalance(db: Kysely<Database>, accountId: string, atMs?: number) {
-  const receivable = await balanceAt(db, `receivable:${accountId}:`, atMs);
+  const receivable = await balanceAt(db, receivableAccounts(accountId), atMs);
   const wallet = await balanceAt(db, walletAccount(accountId), atMs);
   const balanceMinor = customerBalanceMinor(receivable, wallet);
   return { balanceMinor, arrearsMinor: receivable > 0n ? receivable : 0n, receivable, wallet };
@@ -186,7 +186,7 @@ export async function accountTimeline(db: Kysely<Database>, accountId: string) {
     ])
     .where((eb) =>
       eb.or([
-        eb('ledger_account', 'like', `receivable:${accountId}:%`),
+        eb('ledger_account', 'in', receivableAccounts(accountId)),
         eb('ledger_account', '=', walletAccount(accountId)),
       ]),
     )

@@ -59,9 +59,25 @@ export function createCommitter(db: Kysely<Database>, maxBatch = 200): Committer
     if (running) return;
     running = true;
     try {
-      while (queue.length > 0) await commitBatch(queue.splice(0, maxBatch));
+      while (queue.length > 0) {
+        await gather();
+        await commitBatch(queue.splice(0, maxBatch));
+      }
     } finally {
       running = false;
+    }
+  }
+
+  /**
+   * Lets requests that are already in progress reach the queue before a batch starts: a
+   * synchronous driver (better-sqlite3) never yields during a commit, so without this every
+   * batch would hold one write. Yields to the event loop while the queue keeps growing.
+   */
+  async function gather(): Promise<void> {
+    let seen = -1;
+    for (let turn = 0; turn < 8 && queue.length !== seen && queue.length < maxBatch; turn++) {
+      seen = queue.length;
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
   }
 

@@ -10,6 +10,11 @@ export type Backend = 'sqlite' | 'postgres';
 /** An open store: the Kysely handle, which backend it is, and how to close it. */
 export interface Store {
   db: Kysely<Database>;
+  /**
+   * Read-only work outside write transactions (sign-in checks, screens). SQLite: a second
+   * connection, so reads do not wait behind a group commit; PostgreSQL: the same pool.
+   */
+  reader: Kysely<Database>;
   backend: Backend;
   /** Human description without secrets, for logs. */
   describe: string;
@@ -36,15 +41,19 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
     const { db, pool } = openPostgres({ url: target, schema: opts.pgSchema });
     if (opts.pgSchema) await sql`create schema if not exists ${sql.id(opts.pgSchema)}`.execute(db);
     const host = new URL(target).host;
-    return { db, backend: 'postgres', describe: `postgres ${host}`, close: () => pool.end() };
+    const close = () => pool.end();
+    return { db, reader: db, backend: 'postgres', describe: `postgres ${host}`, close };
   }
   const file = target.replace(/^sqlite:/, '');
   const { db, conn } = openSqlite(file);
+  const read = openSqlite(file);
   const close = async () => {
     await db.destroy();
+    await read.db.destroy();
     if (conn.open) conn.close();
+    if (read.conn.open) read.conn.close();
   };
-  return { db, backend: 'sqlite', describe: `sqlite ${file}`, close };
+  return { db, reader: read.db, backend: 'sqlite', describe: `sqlite ${file}`, close };
 }
 
 /** Applies pending migrations; returns the names applied. Throws naming the failed one. */

@@ -21,7 +21,9 @@ export function screen(
 ) {
   app.on(method.toUpperCase(), path, async (c) => {
     const secret = getCookie(c, UI_COOKIE);
-    const user = secret ? await userForSecret(ctx.store.db, secret, ctx.clock.wallMs()) : undefined;
+    const user = secret
+      ? await userForSecret(ctx.store.reader, secret, ctx.clock.wallMs())
+      : undefined;
     if (!user) return c.redirect('/ui/sign-in', 303);
     if (!can(user.role, permission)) {
       return c.html(

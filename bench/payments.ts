@@ -1,0 +1,195 @@
+/**
+ * Payment posting benchmark: payments/s through the real HTTP API (Idempotency-Key, full
+ * durability: SQLite WAL + synchronous=FULL, PostgreSQL synchronous_commit=on) with group
+ * commit, next to the raw durable insert rate (one single-row committed transaction at a
+ * time) measured in the same run on the same backend. Goal: ≥ 2,000 payments/s.
+ *
+ * Run: npx tsx bench/payments.ts [--pg postgres://…] [--payments 8000] [--concurrency 64]
+ * (PostgreSQL also runs when GRIDBILL_TEST_PG is set.) Prints a Markdown section for
+ * bench/RESULTS.md.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createSystemClock } from '@gridbill/shared/clock';
+import { createSeededRandom } from '@gridbill/shared/ids';
+import { tokenKeyPairFromSeed } from '@gridbill/shared/token';
+import pg from 'pg';
+import { createContext } from '../central/src/app/create-context.js';
+import { startServer } from '../central/src/app/serve.js';
+import { addUser, signIn } from '../central/src/staff/users.js';
+import { migrate, openSqliteConnection, openStore, type Store } from '../central/src/store/index.js';
+
+const clock = createSystemClock();
+const { values: args } = parseArgs({
+  options: {
+    pg: { type: 'string' },
+    payments: { type: 'string', default: '8000' },
+    concurrency: { type: 'string', default: '64' },
+    accounts: { type: 'string', default: '500' },
+  },
+});
+const PAYMENTS = Number.parseInt(args.payments ?? '8000', 10);
+const CONCURRENCY = Number.parseInt(args.concurrency ?? '64', 10);
+const ACCOUNTS = Number.parseInt(args.accounts ?? '500', 10);
+const pgUrl = args.pg ?? process.env.GRIDBILL_TEST_PG;
+
+/** Raw limit, SQLite: single-row INSERT, one committed transaction each, WAL + FULL. */
+function rawSqliteRate(dir: string, n: number): number {
+  const conn = openSqliteConnection(join(dir, 'raw.sqlite'));
+  conn.exec('create table raw (id integer primary key, amount_minor integer not null)');
+  const insert = conn.prepare('insert into raw (amount_minor) values (?)');
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) conn.transaction(() => insert.run(100))();
+  const rate = n / ((performance.now() - t0) / 1000);
+  conn.close();
+  return rate;
+}
+
+/** Raw limit, PostgreSQL: single-row INSERT per autocommit statement on one connection. */
+async function rawPgRate(url: string, schema: string, n: number): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  await client.query(`create table ${schema}.raw (id bigserial primary key, amount_minor bigint)`);
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) await client.query(`insert into ${schema}.raw (amount_minor) values ($1)`, [100]);
+  const rate = n / ((performance.now() - t0) / 1000);
+  await client.end();
+  return rate;
+}
+
+async function seed(store: Store) {
+  const ctx = createContext({
+    store,
+    clock,
+    random: createSeededRandom('bench-payments'),
+    tokenKey: tokenKeyPairFromSeed('k-bench', new Uint8Array(32).fill(9)),
+    maxBatch: 256,
+  });
+  await addUser(ctx, { username: 'bench', displayName: 'Bench', role: 'admin', password: 'bench-password-1' });
+  const token = (await signIn(ctx, 'bench', 'bench-password-1'))!.token;
+  const now = BigInt(clock.wallMs());
+  const rows = Array.from({ length: ACCOUNTS }, (_, i) => i);
+  await store.db.insertInto('customers').values({ id: 'c-bench', name: 'Bench', phone: '', email: '', created_at_ms: now }).execute();
+  for (let i = 0; i < ACCOUNTS; i += 200) {
+    const chunk = rows.slice(i, i + 200).map((n) => ({
+      id: `a-${n}`,
+      number: `B${n}`,
+      customer_id: 'c-bench',
+      premise_id: null,
+      currency: 'KES',
+      mode: 'postpaid',
+      allocation_rule: 'oldest-first',
+      tariff_id: null,
+      created_at_ms: now,
+    }));
+    await store.db.insertInto('accounts').values(chunk).execute();
+  }
+  return { ctx, token };
+}
+
+/** Posts PAYMENTS payments with CONCURRENCY in flight; returns payments/s. */
+async function apiRate(store: Store): Promise<{ rate: number; commits: number; entries: number }> {
+  const { ctx, token } = await seed(store);
+  const server = await startServer(ctx, { port: 0 });
+  let next = 0;
+  let failures = 0;
+  const worker = async () => {
+    while (next < PAYMENTS) {
+      const i = next++;
+      const res = await fetch(`${server.url}/api/payments`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json',
+          'idempotency-key': `bench-${i.toString().padStart(8, '0')}`,
+        },
+        body: JSON.stringify({
+          channel: 'mobile-money',
+          provider: 'mpesa',
+          providerTxnId: `TX${i}`,
+          accountNumber: `B${i % ACCOUNTS}`,
+          amountMinor: 100 + (i % 900),
+          currency: 'KES',
+        }),
+      });
+      await res.arrayBuffer();
+      if (res.status !== 201) failures++;
+    }
+  };
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  const rate = PAYMENTS / ((performance.now() - t0) / 1000);
+  await server.close();
+  const n = await store.db.selectFrom('ledger_entries').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+  if (failures > 0) throw new Error(`${failures} payments failed`);
+  return { rate, commits: ctx.committer.stats().commits, entries: Number(n.n) };
+}
+
+interface Row {
+  backend: string;
+  rate: number;
+  raw: number;
+  commits: number;
+  entries: number;
+}
+
+async function runSqlite(): Promise<Row> {
+  const dir = mkdtempSync(join(tmpdir(), 'gridbill-bench-'));
+  try {
+    const raw = rawSqliteRate(dir, 2000);
+    const store = await openStore({ dataDir: dir });
+    await migrate(store);
+    const r = await apiRate(store);
+    await store.close();
+    return { backend: 'SQLite (WAL, synchronous=FULL)', raw, ...r };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function runPostgres(url: string): Promise<Row> {
+  const schema = `bench_${randomBytes(4).toString('hex')}`;
+  const store = await openStore({ db: url, pgSchema: schema });
+  try {
+    await migrate(store);
+    const raw = await rawPgRate(url, schema, 1000);
+    const r = await apiRate(store);
+    return { backend: 'PostgreSQL 15 (synchronous_commit=on, fsync=on)', raw, ...r };
+  } finally {
+    await store.close();
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    await c.query(`drop schema ${schema} cascade`);
+    await c.end();
+  }
+}
+
+async function main(): Promise<void> {
+  const rows = [await runSqlite()];
+  if (pgUrl) rows.push(await runPostgres(pgUrl));
+  const cpu = cpus();
+  const date = new Date(clock.wallMs()).toISOString().slice(0, 10);
+  const lines = [
+    `## Central payment posting through the HTTP API — ${date}`,
+    '',
+    `Machine: ${cpu.length} cores (${cpu[0]?.model ?? 'unknown'}), Node ${process.version}; ` +
+      `${PAYMENTS} payments, ${CONCURRENCY} in flight, ${ACCOUNTS} postpaid accounts, client and ` +
+      'server in one process; `npx tsx bench/payments.ts`. Raw limit = single-row durable ' +
+      'INSERT, one commit each, same backend, same run. Goal ≥ 2,000 payments/s.',
+    '',
+    '| backend | payments/s (HTTP, group commit) | raw durable inserts/s | ratio | commits | entries |',
+    '|---|---:|---:|---:|---:|---:|',
+    ...rows.map(
+      (r) =>
+        `| ${r.backend} | ${r.rate.toFixed(0)} | ${r.raw.toFixed(0)} | ${(r.rate / r.raw).toFixed(2)} | ` +
+        `${r.commits} | ${r.entries} |`,
+    ),
+    '',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+await main();
