@@ -118,4 +118,25 @@ describe('control API', () => {
     const form = await call('POST', '/meters/m1/faults', undefined);
     expect(form.status).toBe(400);
   });
+
+  it('panel buttons: fault injection and the customer reconnect button', async () => {
+    const { sim } = setup();
+    const app = createControlApp(sim, createSimMetrics(sim));
+    const form = (path: string, fields: Record<string, string>) =>
+      app.request(path, { method: 'POST', body: new URLSearchParams(fields) });
+    const injected = await form('/meters/m1/faults', { kind: 'tamper', durationS: '60' });
+    expect(injected.status).toBe(303);
+    expect(
+      sim
+        .get('m1')
+        .model.activeFaults(sim.now())
+        .map((f) => f.kind),
+    ).toEqual(['tamper']);
+    sim.operateRelay('m2', 'remote_disconnect');
+    sim.operateRelay('m2', 'remote_reconnect');
+    const pressed = await form('/meters/m2/relay', { trigger: 'manual_reconnect' });
+    expect(pressed.status).toBe(303);
+    expect(sim.get('m2').model.relayView(sim.now()).state).toBe('connected');
+    expect((await form('/meters/m2/relay', { trigger: 'manual_reconnect' })).status).toBe(409);
+  });
 });

@@ -152,13 +152,19 @@ export function MeterPage(props: { m: MeterView; rows: ProfileCapture[] }) {
         </form>
       </fieldset>
       <fieldset>
-        <legend>Relay (technician's manual switch)</legend>
+        <legend>Relay</legend>
         {(['connected', 'disconnected'] as const).map((state) => (
           <form method="post" action={`${base}/relay`}>
             <input type="hidden" name="state" value={state} />
-            <button type="submit">{state === 'connected' ? 'Connect' : 'Disconnect'}</button>{' '}
+            <button type="submit">
+              Technician: {state === 'connected' ? 'connect' : 'disconnect'}
+            </button>{' '}
           </form>
         ))}
+        <form method="post" action={`${base}/relay`}>
+          <input type="hidden" name="trigger" value="manual_reconnect" />
+          <button type="submit">Customer button (manual reconnect)</button>
+        </form>
       </fieldset>
     </Layout>
   );

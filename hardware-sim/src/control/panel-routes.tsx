@@ -37,9 +37,14 @@ export function registerPanelRoutes(app: Hono, sim: Simulator): void {
   app.post('/meters/:id/relay', async (c) => {
     const id = c.req.param('id');
     const form = await c.req.parseBody();
-    const state = RELAY_STATE_NAMES.indexOf(String(form.state) as 'connected');
-    if (state < 0) throw new SimError(`relay: unknown state "${String(form.state)}"`, 400);
-    sim.forceRelay(id, state as RelayControlState);
+    if (form.trigger === 'manual_reconnect') {
+      const result = sim.operateRelay(id, 'manual_reconnect');
+      if (!result.ok) throw new SimError(result.reason, 409);
+    } else {
+      const state = RELAY_STATE_NAMES.indexOf(String(form.state) as 'connected');
+      if (state < 0) throw new SimError(`relay: unknown state "${String(form.state)}"`, 400);
+      sim.forceRelay(id, state as RelayControlState);
+    }
     return c.redirect(`/meters/${encodeURIComponent(id)}`, 303);
   });
 }
