@@ -4,7 +4,7 @@
  * Pure and deterministic (no Math.random).
  */
 
-/** FNV-1a 32-bit hash of a string. @example hashString('m-1') // 0x8d3e7b5c-like uint32 */
+/** FNV-1a 32-bit hash of a string. @example hashString('m-1') // 0x273835da */
 export function hashString(text: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
@@ -14,7 +14,10 @@ export function hashString(text: string): number {
   return h >>> 0;
 }
 
-/** Mixes integers into one uint32 (murmur3 finaliser per step). */
+/**
+ * Mixes integers into one uint32 (murmur3 finaliser per step).
+ * @example mix32(1, 2, 3) // 71543878
+ */
 export function mix32(...parts: number[]): number {
   let h = 0x9e3779b9;
   for (const part of parts) {
@@ -28,7 +31,7 @@ export function mix32(...parts: number[]): number {
   return h >>> 0;
 }
 
-/** Uniform in [0, 1). @example unitNoise(1, 2, 3) === unitNoise(1, 2, 3) // true */
+/** Uniform in [0, 1). @example unitNoise(1, 2, 3) // 0.016657607164233923 */
 export function unitNoise(...parts: number[]): number {
   return mix32(...parts) / 0x100000000;
 }

@@ -17,7 +17,8 @@ const round = (x: number, places: number) => Math.round(x * 10 ** places) / 10 *
  * Voltage 230 V ± 3 V and 50 Hz ± 0.05 Hz (seeded per minute), current from P / (V × PF),
  * three-phase power split 35/33/32 %. Values are rounded to the places a meter displays.
  *
- * @example instantaneous(2300, 0.95, 1, 7, 29_000_000).phases[0].currentA // ≈ 10.5
+ * @example instantaneous(2300, 0.95, 1, 7, 29_000_000).phases[0]
+ *   // { voltageV: 228.5, currentA: 10.595, powerW: 2300 }
  */
 export function instantaneous(
   powerW: number,

@@ -92,6 +92,8 @@ export type LoadSetting =
  * `seed` and `minute` (minutes since 1970 UTC) make the noise reproducible.
  *
  * @example shapePowerW({ constantW: 1500 }, local, 7, 29_000_000) // 1500
+ * @example shapePowerW({ shape: 'residential' }, { minuteOfDay: 1140, weekday: 3 }, 7, 29_000_000)
+ *   // 3035 (19:00 on a Wednesday, peak 3000 W, +1.2 % noise)
  */
 export function shapePowerW(
   load: LoadSetting,
