@@ -96,6 +96,26 @@ describe('tidy on planted trees', () => {
     expect(tidy(root)).toEqual([]);
   });
 
+  // SQL is spelled with \u escapes here so this file does not trip the rule itself.
+  it.each([
+    ['db.prepare("INSERT INTO t VALUES (\u006eow())")', 'now call'],
+    ['db.exec(`UPDATE t SET at = CURRENT\u005fTIMESTAMP`)', 'current timestamp'],
+    ["db.exec(`SELECT strftime('%s', '\u006eow')`)", 'the string now'],
+    ['sql`SELECT clock\u005ftimestamp()`', 'clock timestamp'],
+  ])('no-sql-now: catches %s (%s)', (code) => {
+    const root = makeTree({ 'edge/src/cli/helper.ts': `export const h = 1;\n${code};\n` });
+    expect(brief(tidy(root))).toEqual(['edge/src/cli/helper.ts:2:no-sql-now']);
+  });
+
+  it('no-sql-now: ignores code calls such as sim.now and the plain word now', () => {
+    const root = makeTree({
+      'edge/src/cli/helper.ts':
+        'export const h = (sim: { \u006eow(): number }) => sim.\u006eow() + \u006eow();\n' +
+        "const label = 'pay now';\n// SELECT \u006eow() in a comment\n",
+    });
+    expect(tidy(root)).toEqual([]);
+  });
+
   it('allows performance.now() in bench/ only, Date.now() in bench/ is still caught', () => {
     const root = makeTree({
       'bench/run.js': 'const a = performance.now();\nconst b = Date.now();\n',

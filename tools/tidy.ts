@@ -7,6 +7,8 @@
  * - `no-date-now`, `no-new-date`, `no-math-random`, `no-performance-now`: host clock and
  *   randomness outside `shared/src/clock/system-clock.ts` (inject a `Clock` / `RandomSource`).
  *   `performance.now()` is also allowed under `bench/`, where measuring is the point.
+ * - `no-sql-now`: SQL clock functions in string literals (`now()`, `CURRENT_TIMESTAMP`,
+ *   `datetime('now')`, ...): the database clock is not injectable; bind `clock.wallMs()`.
  * - `money-number`: `parseFloat`, `.toFixed(`, `Number(` in files whose path names money,
  *   tariff, ledger, payment, balance, billing, rating, topup or token. A line may opt out with
  *   `// tidy:allow-number <reason>` (the reason is required).
@@ -37,6 +39,7 @@ export type TidyRule =
   | 'no-new-date'
   | 'no-math-random'
   | 'no-performance-now'
+  | 'no-sql-now'
   | 'money-number'
   | 'shared-io'
   | 'line-length'
@@ -105,6 +108,17 @@ const IO_MODULES = ['fs', 'fs/promises', 'net', 'http', 'https', 'http2', 'dgram
 IO_MODULES.push('child_process', 'worker_threads', 'cluster', 'os', 'readline', 'tls', 'dns');
 const IMPORT_START = String.raw`\b(?:from\s*|import\s*\(\s*|require\s*\(\s*)`;
 const IO_MODULE = new RegExp(`${IMPORT_START}['"](?:node:)?(?:${IO_MODULES.join('|')})['"]`);
+const SQL_CLOCK = new RegExp(
+  [
+    String.raw`(?<!\.\s*)(?<![\w$])now\s*\(\s*\)`,
+    String.raw`\bcurrent_(?:timestamp|date)\b`,
+    String.raw`\blocaltimestamp\b`,
+    String.raw`\b(?:clock|statement|transaction)_timestamp\s*\(`,
+    String.raw`\bunixepoch\s*\(\s*\)`,
+    `['"]now['"]`,
+  ].join('|'),
+  'i',
+);
 const PROCESS_USE = /(?<![\w$.])process\s*\./;
 const SHARED_SOURCE = /^shared\/src\/(?!.*\.(?:test|spec)\.[cm]?[jt]sx?$)/;
 
@@ -122,7 +136,9 @@ export function tidy(root: string): Violation[] {
 export function checkFile(file: string, text: string): Violation[] {
   const out: Violation[] = [];
   const rawLines = text.split(/\r?\n/);
-  const codeLines = maskCommentsAndStrings(text).split(/\r?\n/);
+  const { code: codeText, strings: stringText } = splitSource(text);
+  const codeLines = codeText.split(/\r?\n/);
+  const stringLines = stringText.split(/\r?\n/);
   const moneyPath = MONEY_PATH.test(file);
   const sharedSource = SHARED_SOURCE.test(file);
   rawLines.forEach((raw, index) => {
@@ -139,6 +155,10 @@ export function checkFile(file: string, text: string): Violation[] {
       }
     }
     if (moneyPath && !ALLOW_NUMBER.test(raw)) out.push(...moneyNumber(file, line, code));
+    if (SQL_CLOCK.test(stringLines[index] ?? '')) {
+      const message = 'SQL reads the database clock; bind a time from the injected Clock';
+      out.push({ file, line, rule: 'no-sql-now', message });
+    }
     if (sharedSource && (IO_MODULE.test(raw) || PROCESS_USE.test(code))) {
       const message = 'shared/ is pure: no files, sockets, processes or environment; pass data in';
       out.push({ file, line, rule: 'shared-io', message });
@@ -206,8 +226,20 @@ function walk(root: string, dir: string): string[] {
  * @example maskCommentsAndStrings("a('Date.now()') // x") // "a('          ') //  "
  */
 export function maskCommentsAndStrings(text: string): string {
+  return splitSource(text).code;
+}
+
+/**
+ * Two same-length views of a source text: `code` (comments, string and regex contents
+ * blanked) and `strings` (only string and template text kept, e.g. embedded SQL).
+ *
+ * @example splitSource("q('SELECT 1') // x").strings // "  SELECT 1        "
+ */
+export function splitSource(text: string): { code: string; strings: string } {
   const out = text.split('');
-  const blank = (from: number, to: number): void => {
+  const kept: [number, number][] = [];
+  const blank = (from: number, to: number, isString = false): void => {
+    if (isString) kept.push([from, to]);
     for (let k = from; k < to; k++) if (out[k] !== '\n' && out[k] !== '\r') out[k] = ' ';
   };
   const templateDepths: number[] = [];
@@ -227,12 +259,12 @@ export function maskCommentsAndStrings(text: string): string {
       i = stop + 2;
     } else if (c === "'" || c === '"') {
       const end = quoteEnd(text, i);
-      blank(i + 1, end);
+      blank(i + 1, end, true);
       i = end + 1;
     } else if (c === '`' || (c === '}' && templateDepths.at(-1) === braceDepth)) {
       if (c === '}') templateDepths.pop();
       const { end, opensExpression } = templateEnd(text, i + 1);
-      blank(i + 1, end);
+      blank(i + 1, end, true);
       if (opensExpression) templateDepths.push(braceDepth);
       i = opensExpression ? end + 2 : end + 1;
     } else if (c === '/' && startsRegex(text, i)) {
@@ -245,6 +277,12 @@ export function maskCommentsAndStrings(text: string): string {
       i++;
     }
   }
+  return { code: out.join(''), strings: keepOnly(text, kept) };
+}
+
+function keepOnly(text: string, ranges: [number, number][]): string {
+  const out = text.replace(/[^\r\n]/g, ' ').split('');
+  for (const [from, to] of ranges) for (let k = from; k < to; k++) out[k] = text[k] ?? ' ';
   return out.join('');
 }
 
