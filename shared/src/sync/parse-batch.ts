@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { LooseUpstreamBatch } from './upstream-batch.js';
-import { looseUpstreamBatchSchema } from './upstream-batch.js';
+import { looseUpstreamBatchSchema, upstreamBatchSchema } from './upstream-batch.js';
 import type { LooseEvent, UpstreamEvent, UpstreamEventKind } from './upstream-events.js';
 import { upstreamEventSchema } from './upstream-events.js';
 
@@ -45,6 +45,25 @@ export function parseEventBody(
     ok: false,
     reason: `${where}: ${describeIssues(result.error).join('; ')}`.slice(0, 500),
   };
+}
+
+export type EventParse = { ok: true; event: UpstreamEvent } | { ok: false; reason: string };
+
+/**
+ * Central's parse of a request body: the envelope (BatchParseError when broken) and, per
+ * event, the parsed event or the poison reason. Fast path: one strict parse of the whole
+ * batch; only a batch with a bad event pays for the per-event parse.
+ */
+export function parseIngestBatch(json: unknown): {
+  batch: LooseUpstreamBatch;
+  events: EventParse[];
+} {
+  const whole = upstreamBatchSchema.safeParse(json);
+  if (whole.success) {
+    return { batch: whole.data, events: whole.data.events.map((event) => ({ ok: true, event })) };
+  }
+  const batch = parseLooseBatch(json);
+  return { batch, events: batch.events.map(parseEventBody) };
 }
 
 export type { UpstreamEventKind };
