@@ -8,6 +8,7 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type {
+  EventParse,
   LooseUpstreamBatch,
   SentBatch,
   StreamState,
@@ -19,8 +20,7 @@ import {
   computeWatermark,
   ed25519PrivateKeyFromSeed,
   eventContentHash,
-  parseEventBody,
-  parseLooseBatch,
+  parseIngestBatch,
   planAfterAck,
   signSyncRequest,
   upstreamAckSchema,
@@ -53,16 +53,16 @@ function createCentral() {
       NOW,
     );
     if (!auth.ok || auth.gatewayId !== c.req.param('gw')) return c.json({ error: 'auth' }, 401);
-    let batch: LooseUpstreamBatch;
+    let parsed: ReturnType<typeof parseIngestBatch>;
     try {
-      batch = parseLooseBatch(JSON.parse(body));
+      parsed = parseIngestBatch(JSON.parse(body));
     } catch (error) {
       return c.json({ error: (error as Error).message }, 400);
     }
-    return c.json(commit(batch));
+    return c.json(commit(parsed.batch, parsed.events));
   });
   /** The "transaction" (synchronous: nothing interleaves, like one SQLite writer). */
-  const commit = (batch: LooseUpstreamBatch): UpstreamAck => {
+  const commit = (batch: LooseUpstreamBatch, parses: EventParse[]): UpstreamAck => {
     const state = streams.get(batch.gatewayId) ?? null;
     const classification = classifyBatch(state, batch, (seq) => hashes.get(seq));
     if (classification.kind !== 'apply') {
@@ -76,7 +76,7 @@ function createCentral() {
     streams.set(batch.gatewayId, stream);
     for (const event of classification.freshEvents) {
       hashes.set(event.seq, eventContentHash(event));
-      if (parseEventBody(event).ok)
+      if (parses[event.seq - batch.fromSeq]?.ok)
         applied.set(event.eventId, (applied.get(event.eventId) ?? 0) + 1);
     }
     const seqs = classification.freshEvents.map((e) => e.seq);
