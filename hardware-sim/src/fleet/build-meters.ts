@@ -40,6 +40,7 @@ export function buildMeters(fleet: FleetFile): SimMeterConfig[] {
         importRateWh: m.registers?.importRateWh ?? [importWh, 0, 0, 0],
       },
       clockDriftPpm: m.clockDriftPpm,
+      profileCapacity: fleet.profileDays * 96,
       relay: {
         controlMode: m.relay.controlMode,
         controlState: RELAY_STATE_NAMES.indexOf(m.relay.state) as RelayControlState,

@@ -77,6 +77,8 @@ export const fleetSchema = z
     startTime: z.iso.datetime({ offset: true }).optional(),
     speed: z.number().min(0).max(1_000_000).default(1),
     timeZone: z.string().min(1).default('UTC'),
+    /** Days of 15-minute load profile each meter keeps (33 bytes a row). */
+    profileDays: z.number().int().min(1).max(400).default(36),
     meters: z.array(meterSchema).min(1),
   })
   .superRefine((fleet, ctx) => {

@@ -6,6 +6,7 @@ import { type Instantaneous, instantaneous } from './instantaneous.js';
 import { LOAD_SHAPES, type LoadSetting, shapePowerW } from './load-shapes.js';
 import { localMinute } from './local-time.js';
 import type { MeterSpec } from './meter-spec.js';
+import { type ProfileCapture, ProfileRing } from './profile-ring.js';
 import {
   RELAY_STATE_NAMES,
   type RelayControlState,
@@ -14,20 +15,13 @@ import {
 } from './relay-table.js';
 import { touRate } from './tou.js';
 
+export type { ProfileCapture };
+
 const MINUTE_MS = 60_000;
 const QUARTER_MS = 900_000;
 
 /** Load profile status bits (IDIS AMR profile status subset). */
 export const PROFILE_STATUS = { dataNotValid: 0x04, clockAdjusted: 0x20, powerDown: 0x80 } as const;
-
-/** One 15-minute capture: meter clock, status, import and export registers. */
-export interface ProfileCapture {
-  simMs: number;
-  meterClockMs: number;
-  status: number;
-  importWh: number;
-  exportWh: number;
-}
 
 export interface RelayView {
   state: (typeof RELAY_STATE_NAMES)[number];
@@ -55,7 +49,7 @@ export class VirtualMeter {
   private readonly relay: { controlState: RelayControlState; outputState: boolean; mode: number };
   private faults: ActiveFault[] = [];
   private faultCount = 0;
-  private readonly profile: BoundedLog<ProfileCapture>;
+  private readonly profile: ProfileRing;
   private readonly events: BoundedLog<MeterEvent>;
 
   constructor(
@@ -69,7 +63,7 @@ export class VirtualMeter {
     const { controlState, controlMode } = spec.relay;
     const state = controlMode === 0 ? 1 : controlState;
     this.relay = { controlState: state, outputState: state === 1, mode: controlMode };
-    this.profile = new BoundedLog(spec.profileCapacity);
+    this.profile = new ProfileRing(spec.profileCapacity);
     this.events = new BoundedLog(spec.eventCapacity);
   }
 
@@ -140,7 +134,7 @@ export class VirtualMeter {
   }
 
   profileRows(fromMs = -Infinity, toMs = Infinity): ProfileCapture[] {
-    return this.profile.filter((r) => r.simMs >= fromMs && r.simMs <= toMs);
+    return this.profile.rows(fromMs, toMs);
   }
 
   eventRows(fromMs = -Infinity, toMs = Infinity): MeterEvent[] {
