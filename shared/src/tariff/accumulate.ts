@@ -6,6 +6,7 @@ import type {
 } from './compile.js';
 import type { RatingDay } from './local-day.js';
 import { nextDay, ratingDayAt } from './local-day.js';
+import { minuteIndex } from './minute-index.js';
 import type {
   DemandState,
   DynamicState,
@@ -120,7 +121,7 @@ export function bucketFor(
     key: scope.key,
     accBeforeWh: acc?.wh ?? 0,
     limitsWh: limitsFor(t, scope, state),
-    cells: new Array<number>(e.prices.length).fill(0),
+    cells: Array.from({ length: e.prices.length }, () => 0),
   };
   buckets.push(bucket);
   return bucket;
@@ -243,7 +244,7 @@ export function accumulate(
   const seg = locate(state, versions, cursor, startMs);
   const v = cursor.version!;
   const day = cursor.day!;
-  const minute = ((startMs - day.startMs) / 60000) | 0;
+  const minute = minuteIndex(startMs - day.startMs);
   let charge = 0;
   for (let i = 0; i < v.energy.length; i++) {
     charge += addEnergy(state, cursor, v.energy[i]!, i, minute, wh);

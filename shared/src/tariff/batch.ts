@@ -3,7 +3,9 @@ import type { Cursor } from './accumulate.js';
 import { addDemand, addDynamic, bucketFor, locate, newCursor } from './accumulate.js';
 import type { CompiledEnergy, CompiledVersion } from './compile.js';
 import type { AccountAttribute } from './day-count.js';
+import { energyPass } from './batch-energy-pass.js';
 import { closePeriod } from './close-period.js';
+import { minuteIndex } from './minute-index.js';
 import type { Accumulators, PeriodState, ScopeBucket, ServiceDates } from './period-state.js';
 import { openPeriod } from './period-state.js';
 import { TariffError } from './tariff-error.js';
@@ -51,7 +53,7 @@ function runSimple(
   let total = 0;
   for (let j = i; j < end; j++) {
     const w = whs[j]!;
-    const p = table[((starts[j]! - dayStart) / 60000) | 0]!;
+    const p = table[minuteIndex(starts[j]! - dayStart)]!;
     if (mask[p] === 0) continue;
     const k = p * T;
     cells[k] = cells[k]! + w;
@@ -80,7 +82,7 @@ function runChronological(
   let a = acc.wh;
   for (let j = i; j < end; j++) {
     let w = u.wh[j]!;
-    const p = table[((u.startMs[j]! - dayStart) / 60000) | 0]!;
+    const p = table[minuteIndex(u.startMs[j]! - dayStart)]!;
     if (e.chargedMask[p] === 0) continue;
     const base = p * T;
     while (a + w > next) {
@@ -162,7 +164,7 @@ function rateRun(
       const w = u.wh[j]!;
       const t = u.startMs[j]!;
       for (let k = 0; k < v.dynamic.length; k++) addDynamic(v.dynamic[k]!, seg.dynamic[k]!, t, w);
-      const minute = ((t - day.startMs) / 60000) | 0;
+      const minute = minuteIndex(t - day.startMs);
       for (let k = 0; k < v.demand.length; k++) {
         addDemand(v.demand[k]!, seg.demand[k]!, day, minute, t, w, state.intervalSeconds);
       }
@@ -189,12 +191,40 @@ function ratePeriodRuns(
       continue;
     }
     locate(state, versions, cursor, u.startMs[i]!);
+    const v = cursor.version!;
+    if (v.dynamic.length === 0 && v.demand.length === 0) {
+      i = rateSegment(state, v, cursor, u, i, n);
+      continue;
+    }
     const stop = Math.min(cursor.day!.endMs, cursor.seg!.toMs, state.toMs);
     const end = firstAtOrAfter(u.startMs, i + 1, n, stop);
-    rateRun(state, cursor.version!, cursor, u, i, end);
+    rateRun(state, v, cursor, u, i, end);
     i = end;
   }
   return i;
+}
+
+/** Energy-only versions: the whole segment in one pass per component. */
+function rateSegment(
+  state: PeriodState,
+  v: CompiledVersion,
+  cursor: Cursor,
+  u: UsageSeries,
+  i: number,
+  n: number,
+) {
+  const seg = cursor.seg!;
+  const end = firstAtOrAfter(u.startMs, i + 1, n, Math.min(seg.toMs, state.toMs));
+  for (let k = 0; k < v.energy.length; k++) {
+    energyPass(state, seg, v, v.energy[k]!, k, u.startMs, u.wh, i, end, cursor.day!);
+  }
+  const [total, estimated] = runTotals(u, i, end);
+  seg.wh += total;
+  seg.estimatedWh += estimated;
+  seg.intervals += end - i;
+  state.lastStartMs = u.startMs[end - 1]!;
+  cursor.day = undefined;
+  return end;
 }
 
 /**

@@ -20,6 +20,8 @@ export interface RatingDay {
   readonly endMs: number;
   readonly dayType: DayTypeIndex;
   readonly tables: readonly Uint8Array[];
+  /** memoised link to the next local day (filled by `nextDay`) */
+  next?: RatingDay;
 }
 
 function dayTypeOf(v: CompiledVersion, dateKey: string): DayTypeIndex {
@@ -59,21 +61,25 @@ export function ratingDay(v: CompiledVersion, dateKey: string): RatingDay {
     const template = templateFor(s, month, day, dayType);
     return endMs - startMs === DAY_MS ? template : stretch(template, v, startMs, endMs);
   });
-  const result = { dateKey, year, month, day, startMs, endMs, dayType, tables };
+  const result: RatingDay = {
+    dateKey,
+    year,
+    month,
+    day,
+    startMs,
+    endMs,
+    dayType,
+    tables,
+    next: undefined,
+  };
   cache.set(dateKey, result);
   return result;
 }
 
-const nextLinks = new WeakMap<RatingDay, RatingDay>();
-
 /** The day after `day` (memoised link, no Intl call). */
 export function nextDay(v: CompiledVersion, day: RatingDay): RatingDay {
-  let next = nextLinks.get(day);
-  if (!next) {
-    next = ratingDay(v, addDays(day.dateKey, 1));
-    nextLinks.set(day, next);
-  }
-  return next;
+  if (!day.next) day.next = ratingDay(v, addDays(day.dateKey, 1));
+  return day.next;
 }
 
 /** The rating day containing the instant `ms` (one Intl call, then memoised by date). */
