@@ -107,9 +107,10 @@ const lines = [
 ];
 let failed = false;
 for (const d of DLMS_DECODERS) {
-  const seeds = vectors
-    .filter((v) => d.seedPrefixes.some((p) => v.name.startsWith(p)))
-    .map((v) => fromHex(v.hex));
+  const seeds = [
+    ...vectors.filter((v) => d.seedPrefixes.some((p) => v.name.startsWith(p))).map((v) => v.hex),
+    ...(d.seedHex ?? []),
+  ].map(fromHex);
   const pool = seeds.length > 0 ? seeds : vectors.map((v) => fromHex(v.hex));
   const random = Array.from({ length: N }, () => randomBytes(rnd));
   const mutated = Array.from({ length: N }, () =>

@@ -17,6 +17,8 @@ export interface DlmsDecoder {
   name: string;
   decode(bytes: Uint8Array): unknown;
   seedPrefixes: readonly string[];
+  /** Extra seed inputs (hex) for decoders no vector holds on its own. */
+  seedHex?: readonly string[];
 }
 
 export const DLMS_DECODERS: readonly DlmsDecoder[] = [
@@ -29,6 +31,16 @@ export const DLMS_DECODERS: readonly DlmsDecoder[] = [
   { name: 'hdlc-parameters', decode: decodeHdlcParameters, seedPrefixes: ['hdlc.ua'] },
   { name: 'wrapper', decode: decodeWrapper, seedPrefixes: ['wrapper.', 'gcm.live'] },
   { name: 'wrapper-stream', decode: splitWrapperStream, seedPrefixes: ['wrapper.', 'gcm.live'] },
-  { name: 'initiate-request', decode: decodeInitiateRequest, seedPrefixes: [] },
-  { name: 'initiate-response', decode: decodeInitiateResponse, seedPrefixes: [] },
+  {
+    name: 'initiate-request',
+    decode: decodeInitiateRequest,
+    seedPrefixes: [],
+    seedHex: ['01000000065F1F0400007E1F04B0', '01000000065F1F0400401E1DFFFF'],
+  },
+  {
+    name: 'initiate-response',
+    decode: decodeInitiateResponse,
+    seedPrefixes: [],
+    seedHex: ['0800065F1F040000001802000007', '0800065F1F040040121D02000007'],
+  },
 ];

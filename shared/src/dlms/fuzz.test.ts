@@ -16,10 +16,10 @@ const vectors = (
   ) as { vectors: { name: string; hex: string }[] }
 ).vectors;
 
-function seedsFor(prefixes: readonly string[]): Uint8Array[] {
+function seedsFor(prefixes: readonly string[], extra: readonly string[] = []): Uint8Array[] {
   const picked = vectors.filter((v) => prefixes.some((p) => v.name.startsWith(p)));
-  const all = picked.length > 0 ? picked : vectors;
-  return all.map((v) => fromHex(v.hex));
+  const all = picked.length > 0 || extra.length > 0 ? picked : vectors;
+  return [...all.map((v) => v.hex), ...extra].map(fromHex);
 }
 
 /** Mutations: byte overwrite, insertion, deletion, truncation, length-byte bumps. */
@@ -57,7 +57,7 @@ describe('fuzzing: a value or a DlmsDecodeError, never anything else', () => {
     it(`${d.name}: ${RUNS} random + ${RUNS} mutated inputs`, () => {
       const random = fc.uint8Array({ maxLength: 300 });
       fc.assert(fc.property(random, typedOnly(d.decode)), { numRuns: RUNS, seed: 4 });
-      fc.assert(fc.property(mutated(seedsFor(d.seedPrefixes)), typedOnly(d.decode)), {
+      fc.assert(fc.property(mutated(seedsFor(d.seedPrefixes, d.seedHex)), typedOnly(d.decode)), {
         numRuns: RUNS,
         seed: 5,
       });
