@@ -38,7 +38,7 @@ function firstReply(port: number, hex: string): Promise<Uint8Array | undefined> 
 }
 
 describe('DLMS HDLC over TCP through the fault proxy', () => {
-  it('answers SNRM with UA, stays silent under no-answer, bad FCS under corrupt-frames', async () => {
+  it('answers SNRM with UA; silent under no-answer; bad FCS under corrupt-frames', async () => {
     const port = fleet.endpoints[0]!.port!;
     const ua = await firstReply(port, SNRM);
     expect(decodeHdlcFrame(ua!)).toMatchObject({ control: 0x73, source: { upper: 1 } });
