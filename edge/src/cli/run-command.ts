@@ -3,6 +3,7 @@ import { createSystemClock } from '@gridbill/shared/clock';
 import type { Command } from 'commander';
 import pino from 'pino';
 import { loadConfigFile } from '../config/index.js';
+import { createScaledClock } from '../gateway/scaled-clock.js';
 import { startGateway } from '../gateway/start-gateway.js';
 import { badInput } from './local-api.js';
 
@@ -10,6 +11,8 @@ interface RunOptions {
   config: string;
   pollEvery?: string;
   port?: string;
+  timeSpeed?: string;
+  startTime?: string;
 }
 
 /** `gridbill-edge run --config FILE`: the gateway daemon (stops on SIGINT/SIGTERM). */
@@ -23,6 +26,8 @@ export function registerRunCommand(program: Command): void {
       'poll all meters every N seconds instead of the cron schedules',
     )
     .option('--port <port>', 'override the local API port (0 = any free port)')
+    .option('--time-speed <n>', 'demo/test only: run time N times faster (with the simulator)')
+    .option('--start-time <iso>', 'demo/test only: wall time to start from (with --time-speed)')
     .action(async (o: RunOptions) => {
       const config = loadConfigFile(o.config);
       if (o.port !== undefined) config.http.port = wholeNumber('--port', o.port, 0, 65_535);
@@ -31,7 +36,7 @@ export function registerRunCommand(program: Command): void {
       const logger = pino({ name: 'gridbill-edge' });
       const gw = await startGateway({
         config,
-        clock: createSystemClock(),
+        clock: clockFor(o),
         logger,
         newId: randomUUID,
         random: (n) => randomBytes(n),
@@ -44,8 +49,19 @@ export function registerRunCommand(program: Command): void {
         process.once('SIGTERM', resolve);
       });
       logger.info('stopping');
+      // every transaction is already committed; do not let a hung socket block shutdown
+      setTimeout(() => process.exit(0), 5_000).unref();
       await gw.stop();
     });
+}
+
+function clockFor(o: RunOptions) {
+  const system = createSystemClock();
+  if (o.timeSpeed === undefined) return system;
+  const speed = wholeNumber('--time-speed', o.timeSpeed, 1, 100_000);
+  const startMs = o.startTime === undefined ? system.wallMs() : Date.parse(o.startTime);
+  if (Number.isNaN(startMs)) throw badInput(`--start-time is not an ISO time: "${o.startTime}"`);
+  return createScaledClock(system, startMs, speed);
 }
 
 function wholeNumber(name: string, text: string, min: number, max: number): number {

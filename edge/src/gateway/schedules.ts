@@ -50,8 +50,18 @@ export function startSchedules(d: ScheduleDeps): { stop(): void } {
     }, ms);
     stops.push(() => d.clock.clearTimeout(handle));
   };
+  /** Runs on wall-clock multiples of `periodMs` (polls land on interval boundaries). */
+  const aligned = (periodMs: number, fn: () => unknown) => {
+    const delay = () => periodMs - (d.clock.wallMs() % periodMs);
+    let handle = d.clock.setTimeout(function tick() {
+      void Promise.resolve(fn()).finally(() => {
+        handle = d.clock.setTimeout(tick, delay());
+      });
+    }, delay());
+    stops.push(() => d.clock.clearTimeout(handle));
+  };
   const cfg = d.engine.deps.config;
-  if (d.pollEveryMs) every(d.pollEveryMs, cycle('fixed'));
+  if (d.pollEveryMs) aligned(d.pollEveryMs, cycle('fixed'));
   if (d.schedules !== false) {
     const tz = { timezone: cfg.siteTimeZone };
     const tasks = [

@@ -100,6 +100,11 @@ for (const transport of ['wrapper', 'hdlc'] as const) {
         expect(profile.rows[4]!.timestampMs).toBe(DAY_START_MS + 3_600_000);
         expect(profile.rows[4]!.values[4]).toEqual({ type: 'double-long-unsigned', value: 520 });
 
+        const entries = await client.readProfileEntries(PROFILE, 2, 4);
+        expect(entries.rows.map((r) => r.timestampMs)).toEqual([1, 2, 3].map((i) => from + i * 900_000));
+
+        const clock = await client.get(8, CLOCK, 2);
+        await client.set(8, CLOCK, 2, clock);
         await client.action(70, RELAY, 1, { type: 'integer', value: 0 });
         expect(await client.get(70, RELAY, 2)).toEqual({ type: 'boolean', value: false });
         expect(await client.get(70, RELAY, 3)).toEqual({ type: 'enum', value: 0 });

@@ -14,6 +14,7 @@ export interface SimMeterModel {
 export interface RunningSim {
   sim: {
     get(id: string): { model: SimMeterModel };
+    now(): number;
     injectFault(id: string, spec: { kind: string }, durationS?: number): unknown;
     clearFaults(id: string): number;
   };
@@ -33,14 +34,15 @@ export async function startSim(
   clock: Clock,
   meters: SimMeterSpec[],
   timeZone: string,
+  options: { speed?: number; startTime?: string } = {},
 ): Promise<RunningSim> {
   const root = new URL('../../../hardware-sim/src/', import.meta.url);
   const { startFleet } = await import(new URL('runner/start-fleet.ts', root).href);
   const { fleetSchema } = await import(new URL('fleet/fleet-schema.ts', root).href);
   const fleet = fleetSchema.parse({
     seed: 1,
-    startTime: new Date(clock.wallMs()).toISOString(),
-    speed: 1,
+    startTime: options.startTime ?? new Date(clock.wallMs()).toISOString(),
+    speed: options.speed ?? 1,
     timeZone,
     meters: meters.map((m) => ({
       id: m.id,
