@@ -101,7 +101,9 @@ for (const transport of ['wrapper', 'hdlc'] as const) {
         expect(profile.rows[4]!.values[4]).toEqual({ type: 'double-long-unsigned', value: 520 });
 
         const entries = await client.readProfileEntries(PROFILE, 2, 4);
-        expect(entries.rows.map((r) => r.timestampMs)).toEqual([1, 2, 3].map((i) => from + i * 900_000));
+        expect(entries.rows.map((r) => r.timestampMs)).toEqual(
+          [1, 2, 3].map((i) => from + i * 900_000),
+        );
 
         const clock = await client.get(8, CLOCK, 2);
         await client.set(8, CLOCK, 2, clock);

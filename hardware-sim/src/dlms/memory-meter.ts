@@ -49,16 +49,21 @@ export function createMemoryMeter(options: MemoryMeterOptions): MeterBackend & {
     timestampMs: options.profileStartMs + i * intervalMs,
     values: channels.map((_, c) => BigInt(i * (100 + 10 * c))),
   });
-  const lastIndex = () => Math.floor((options.clockMs() - options.profileStartMs) / intervalMs);
+  let clockOffsetMs = 0;
+  const nowMs = () => options.clockMs() + clockOffsetMs;
+  const lastIndex = () => Math.floor((nowMs() - options.profileStartMs) / intervalMs);
   const setRelay = (next: RelayState, code: number) => {
     relay = next;
-    events.push({ timestampMs: options.clockMs(), code });
+    events.push({ timestampMs: nowMs(), code });
     return relay;
   };
   return {
     events,
     serial: () => options.serial,
-    clockMs: options.clockMs,
+    clockMs: nowMs,
+    setClockMs: (wallMs) => {
+      clockOffsetMs = wallMs - options.clockMs();
+    },
     clockDeviationMinutes: () =>
       options.deviationMinutes === null ? undefined : (options.deviationMinutes ?? 0),
     registers: () => channels,
