@@ -1,4 +1,3 @@
-import { localParts } from '../time/index.js';
 import type { BillLine, PeriodResult } from './bill-line.js';
 import type { CompiledVersion } from './compile.js';
 import type { AccountAttribute } from './day-count.js';
@@ -6,6 +5,7 @@ import { countDays } from './day-count.js';
 import { demandLines } from './demand-lines.js';
 import { dynamicLines } from './dynamic-lines.js';
 import { energyLines } from './energy-lines.js';
+import { localDateKey } from './local-day.js';
 import { flushDemand } from './accumulate.js';
 import type { SegmentContext } from './charge-lines.js';
 import { discountLine, fixedLine, minimumLine, taxLine } from './charge-lines.js';
@@ -88,8 +88,8 @@ export function closePeriod(
     flushDemand(seg);
     const v = versionOf(versions, seg);
     const count = countDays(v, seg.fromMs, seg.toMs);
-    const fromKey = localParts(seg.fromMs, v.timeZone).dateKey;
-    const toKey = localParts(seg.toMs, v.timeZone).dateKey;
+    const fromKey = localDateKey(v.timeZone, seg.fromMs);
+    const toKey = localDateKey(v.timeZone, seg.toMs);
     const ctx = { v, seg, count, billDays, fromKey, toKey, attributes };
     lines.push(...segmentLines(ctx, state.intervalSeconds));
   }

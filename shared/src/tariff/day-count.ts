@@ -29,7 +29,28 @@ export function countDays(
   v: CompiledVersion,
   fromMs: number,
   toMs: number,
-  include: (dateKey: string) => boolean = () => true,
+  include?: (dateKey: string) => boolean,
+): DayCount {
+  if (include) return count(v, fromMs, toMs, include);
+  let memo = counts.get(v);
+  if (!memo) counts.set(v, (memo = new Map()));
+  const key = `${fromMs}:${toMs}`;
+  let hit = memo.get(key);
+  if (!hit) {
+    if (memo.size > 10_000) memo.clear();
+    hit = count(v, fromMs, toMs, () => true);
+    memo.set(key, hit);
+  }
+  return hit;
+}
+
+const counts = new WeakMap<CompiledVersion, Map<string, DayCount>>();
+
+function count(
+  v: CompiledVersion,
+  fromMs: number,
+  toMs: number,
+  include: (dateKey: string) => boolean,
 ): DayCount {
   let fullDays = 0;
   let partial = ZERO;

@@ -86,3 +86,17 @@ export function nextDay(v: CompiledVersion, day: RatingDay): RatingDay {
 export function ratingDayAt(v: CompiledVersion, ms: number): RatingDay {
   return ratingDay(v, localParts(ms, v.timeZone).dateKey);
 }
+
+const dateKeys = new Map<string, string>();
+
+/** The local date of an instant, memoised (bounded) because bill bounds repeat across meters. */
+export function localDateKey(timeZone: string, ms: number): string {
+  const key = `${timeZone}|${ms}`;
+  let hit = dateKeys.get(key);
+  if (hit === undefined) {
+    if (dateKeys.size > 50_000) dateKeys.clear();
+    hit = localParts(ms, timeZone).dateKey;
+    dateKeys.set(key, hit);
+  }
+  return hit;
+}

@@ -1,6 +1,7 @@
-import { addDays, daysBetween, daysInMonth, localParts } from '../time/index.js';
+import { addDays, daysBetween, daysInMonth } from '../time/index.js';
 import type { CompiledTiers, CompiledVersion } from './compile.js';
 import type { RatingDay } from './local-day.js';
+import { localDateKey } from './local-day.js';
 import { TariffError } from './tariff-error.js';
 
 /** Energy of one accumulator scope (month, ladder year, bill) inside one version segment. */
@@ -122,8 +123,8 @@ export function openPeriod(
   return {
     fromMs,
     toMs,
-    fromKey: localParts(fromMs, tz).dateKey,
-    toKey: localParts(toMs, tz).dateKey,
+    fromKey: localDateKey(tz, fromMs),
+    toKey: localDateKey(tz, toMs),
     intervalSeconds,
     lastStartMs: Number.NEGATIVE_INFINITY,
     seg: 0,
