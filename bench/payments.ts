@@ -10,7 +10,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createSystemClock } from '@gridbill/shared/clock';
@@ -20,7 +20,12 @@ import pg from 'pg';
 import { createContext } from '../central/src/app/create-context.js';
 import { startServer } from '../central/src/app/serve.js';
 import { addUser, signIn } from '../central/src/staff/users.js';
-import { migrate, openSqliteConnection, openStore, type Store } from '../central/src/store/index.js';
+import {
+  migrate,
+  openSqliteConnection,
+  openStore,
+  type Store,
+} from '../central/src/store/index.js';
 
 const clock = createSystemClock();
 const { values: args } = parseArgs({
@@ -54,7 +59,8 @@ async function rawPgRate(url: string, schema: string, n: number): Promise<number
   await client.connect();
   await client.query(`create table ${schema}.raw (id bigserial primary key, amount_minor bigint)`);
   const t0 = performance.now();
-  for (let i = 0; i < n; i++) await client.query(`insert into ${schema}.raw (amount_minor) values ($1)`, [100]);
+  for (let i = 0; i < n; i++)
+    await client.query(`insert into ${schema}.raw (amount_minor) values ($1)`, [100]);
   const rate = n / ((performance.now() - t0) / 1000);
   await client.end();
   return rate;
@@ -68,11 +74,19 @@ async function seed(store: Store) {
     tokenKey: tokenKeyPairFromSeed('k-bench', new Uint8Array(32).fill(9)),
     maxBatch: 256,
   });
-  await addUser(ctx, { username: 'bench', displayName: 'Bench', role: 'admin', password: 'bench-password-1' });
+  await addUser(ctx, {
+    username: 'bench',
+    displayName: 'Bench',
+    role: 'admin',
+    password: 'bench-password-1',
+  });
   const token = (await signIn(ctx, 'bench', 'bench-password-1'))!.token;
   const now = BigInt(clock.wallMs());
   const rows = Array.from({ length: ACCOUNTS }, (_, i) => i);
-  await store.db.insertInto('customers').values({ id: 'c-bench', name: 'Bench', phone: '', email: '', created_at_ms: now }).execute();
+  await store.db
+    .insertInto('customers')
+    .values({ id: 'c-bench', name: 'Bench', phone: '', email: '', created_at_ms: now })
+    .execute();
   for (let i = 0; i < ACCOUNTS; i += 200) {
     const chunk = rows.slice(i, i + 200).map((n) => ({
       id: `a-${n}`,
@@ -123,9 +137,16 @@ async function apiRate(store: Store): Promise<{ rate: number; commits: number; e
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
   const rate = PAYMENTS / ((performance.now() - t0) / 1000);
   await server.close();
-  const n = await store.db.selectFrom('ledger_entries').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+  const n = await store.db
+    .selectFrom('ledger_entries')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .executeTakeFirstOrThrow();
   if (failures > 0) throw new Error(`${failures} payments failed`);
-  return { rate, commits: ctx.committer.stats().commits, entries: Number(n.n) };
+  return {
+    rate,
+    commits: ctx.committer.stats().commits,
+    entries: Number.parseInt(String(n.n), 10),
+  };
 }
 
 interface Row {
@@ -168,23 +189,30 @@ async function runPostgres(url: string): Promise<Row> {
 }
 
 async function main(): Promise<void> {
+  const loadBefore = loadavg()[0] ?? 0;
   const rows = [await runSqlite()];
   if (pgUrl) rows.push(await runPostgres(pgUrl));
   const cpu = cpus();
   const date = new Date(clock.wallMs()).toISOString().slice(0, 10);
+  const fixed = (v: number, d: number) => v.toFixed(d); // tidy:allow-number rates, not money
+  const loadAfter = loadavg()[0] ?? 0;
+  const head = '| backend | payments/s (HTTP, group commit) | raw durable inserts/s | ratio |';
   const lines = [
     `## Central payment posting through the HTTP API — ${date}`,
     '',
     `Machine: ${cpu.length} cores (${cpu[0]?.model ?? 'unknown'}), Node ${process.version}; ` +
       `${PAYMENTS} payments, ${CONCURRENCY} in flight, ${ACCOUNTS} postpaid accounts, client and ` +
       'server in one process; `npx tsx bench/payments.ts`. Raw limit = single-row durable ' +
-      'INSERT, one commit each, same backend, same run. Goal ≥ 2,000 payments/s.',
+      'INSERT, one commit each, same backend, same run. Goal ≥ 2,000 payments/s. ' +
+      `1-minute load average before/after: ${fixed(loadBefore, 1)}/${fixed(loadAfter, 1)} ` +
+      '(the machine is shared; other work competes for both cores).',
     '',
-    '| backend | payments/s (HTTP, group commit) | raw durable inserts/s | ratio | commits | entries |',
+    `${head} commits | entries |`,
     '|---|---:|---:|---:|---:|---:|',
     ...rows.map(
       (r) =>
-        `| ${r.backend} | ${r.rate.toFixed(0)} | ${r.raw.toFixed(0)} | ${(r.rate / r.raw).toFixed(2)} | ` +
+        `| ${r.backend} | ${fixed(r.rate, 0)} | ${fixed(r.raw, 0)} | ` +
+        `${fixed(r.rate / r.raw, 2)} | ` +
         `${r.commits} | ${r.entries} |`,
     ),
     '',

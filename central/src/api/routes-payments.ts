@@ -5,12 +5,10 @@ import {
   closeDay,
   matchSuspense,
   type PaymentInput,
-  postPayment,
   replay,
   requestHashOf,
   reversePayment,
   suspenseQueue,
-  withIdempotency,
 } from '../payments/index.js';
 import { actorOf, addRoute, type RouteTable } from './route-kit.js';
 import { closeBody, matchBody, paymentBody, paymentResponse, reversalBody } from './schemas.js';
@@ -59,15 +57,14 @@ export function paymentRoutes(
         receivedAtMs: body.receivedAtMs ?? null,
       };
       const actor = actorOf(user, body, `${body.channel} payment`);
-      const res = await withIdempotency(
-        ctx,
-        `${user.id}:${key}`,
-        requestHashOf(body),
-        async (trx) => {
-          const result = await postPayment(ctx, trx, input, actor);
-          return { status: result.duplicate ? 200 : 201, body: result };
-        },
-      );
+      const scopeKey = `${user.id}:${key}`;
+      const res = await ctx.payments.submit({
+        scopeKey,
+        requestHash: requestHashOf(body),
+        input,
+        actor,
+      });
+      if (!res.ok) throw res.problem;
       if (!res.replayed) onPosted();
       return {
         status: res.status,

@@ -2,6 +2,7 @@ import type { Clock } from '@gridbill/shared/clock';
 import type { RandomSource } from '@gridbill/shared/ids';
 import type { TokenKeyPair } from '@gridbill/shared/token';
 import type { Logger } from 'pino';
+import type { PaymentQueue } from '../payments/payment-queue.js';
 import type { Committer } from '../store/committer.js';
 import type { Store } from '../store/store.js';
 
@@ -9,6 +10,8 @@ import type { Store } from '../store/store.js';
 export interface AppContext {
   store: Store;
   committer: Committer;
+  /** The one way payments are posted (batched, idempotent). */
+  payments: PaymentQueue;
   clock: Clock;
   random: RandomSource;
   newId: () => string;

@@ -2,6 +2,7 @@ import type { Clock } from '@gridbill/shared/clock';
 import { createUuidV7, type RandomSource } from '@gridbill/shared/ids';
 import type { TokenKeyPair } from '@gridbill/shared/token';
 import { type Logger, pino } from 'pino';
+import { createPaymentQueue } from '../payments/payment-queue.js';
 import { createCommitter } from '../store/committer.js';
 import type { Store } from '../store/store.js';
 import type { AppContext } from './context.js';
@@ -18,7 +19,7 @@ export interface ContextOptions {
 
 /** Wires a context from injected parts (tests pass a ManualClock and a seeded random). */
 export function createContext(o: ContextOptions): AppContext {
-  return {
+  const ctx: AppContext = {
     store: o.store,
     committer: createCommitter(o.store.db, o.maxBatch),
     clock: o.clock,
@@ -27,5 +28,7 @@ export function createContext(o: ContextOptions): AppContext {
     tokenKey: o.tokenKey,
     logger: o.logger ?? pino({ level: 'silent' }),
     tokenLifetimeMs: o.tokenLifetimeMs ?? 30 * 86_400_000,
+    payments: createPaymentQueue(() => ctx),
   };
+  return ctx;
 }

@@ -10,5 +10,7 @@ export {
   appendEntry,
   entriesInOrder,
   getEntry,
+  insertChained,
   LedgerConflictError,
+  lockHead,
 } from './ledger-repo.js';

@@ -3,7 +3,6 @@ import {
   type ChainedEntry,
   chainEntry,
   type EntryDraft,
-  type Posting,
   validateEntry,
 } from '@gridbill/shared/ledger';
 import type { Kysely, Transaction } from 'kysely';
@@ -49,21 +48,11 @@ export async function appendEntry(
   postedAtMs: number,
 ): Promise<AppendResult> {
   validateEntry(draft);
-  const head = await trx
-    .updateTable('ledger_head')
-    .set((eb) => ({ seq: eb.ref('seq') }))
-    .where('id', '=', 1n)
-    .returning(['seq', 'hash'])
-    .executeTakeFirstOrThrow();
+  const head = await lockHead(trx);
   const prior = await findExisting(trx, draft);
   if (prior) return { status: 'exists', entry: prior };
   const entry = chainEntry(draft, head.hash, head.seq + 1n, postedAtMs);
-  await insertEntry(trx, entry);
-  await trx
-    .updateTable('ledger_head')
-    .set({ seq: entry.seq, hash: entry.hash })
-    .where('id', '=', 1n)
-    .execute();
+  await insertChained(trx, [entry]);
   return { status: 'created', entry };
 }
 
@@ -96,50 +85,98 @@ async function findExisting(trx: Db, draft: EntryDraft): Promise<ChainedEntry | 
   return undefined;
 }
 
-async function insertEntry(trx: Transaction<Database>, e: ChainedEntry): Promise<void> {
-  await trx
-    .insertInto('ledger_entries')
-    .values({
-      id: e.id,
-      seq: e.seq,
-      kind: e.kind,
-      currency: e.currency,
-      effective_at_ms: BigInt(e.effectiveAtMs),
-      posted_at_ms: BigInt(e.postedAtMs),
-      external_ref: e.externalRef ?? null,
-      reverses_id: e.reversesId ?? null,
-      reason_code: e.reasonCode ?? null,
-      memo: e.memo ?? '',
-      actor_id: e.actorId,
-      prev_hash: e.prevHash,
-      hash: e.hash,
-    })
-    .execute();
-  await trx
-    .insertInto('ledger_postings')
-    .values(
-      e.postings.map((p, i) => ({
-        entry_id: e.id,
-        line_no: BigInt(i),
-        ledger_account: p.account,
-        amount_minor: p.amountMinor,
-        effective_at_ms: BigInt(e.effectiveAtMs),
-      })),
-    )
-    .execute();
-  for (const p of e.postings) await moveBalance(trx, p, e.currency);
+/** Locks the chain head (an UPDATE, so writers queue on both backends) and reads it. */
+export async function lockHead(trx: Transaction<Database>): Promise<{ seq: bigint; hash: string }> {
+  const head = await trx
+    .updateTable('ledger_head')
+    .set((eb) => ({ seq: eb.ref('seq') }))
+    .where('id', '=', 1n)
+    .returning(['seq', 'hash'])
+    .executeTakeFirstOrThrow();
+  return { seq: BigInt(head.seq), hash: head.hash };
 }
 
-async function moveBalance(trx: Transaction<Database>, p: Posting, currency: string) {
+const CHUNK = 400;
+
+async function insertChunks<T extends keyof Database>(
+  trx: Transaction<Database>,
+  table: T,
+  rows: Database[T][],
+): Promise<void> {
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    await trx
+      .insertInto(table)
+      .values(rows.slice(i, i + CHUNK) as never)
+      .execute();
+  }
+}
+
+/**
+ * Inserts already chained entries (consecutive seqs after the locked head), their postings,
+ * the balance moves (one upsert per account) and the new head, in a few statements.
+ */
+export async function insertChained(trx: Transaction<Database>, entries: ChainedEntry[]) {
+  if (entries.length === 0) return;
+  await insertChunks(trx, 'ledger_entries', entries.map(entryRow));
+  await insertChunks(trx, 'ledger_postings', entries.flatMap(postingRows));
+  const moves = new Map<string, { currency: string; delta: bigint }>();
+  for (const e of entries) {
+    for (const p of e.postings) {
+      const m = moves.get(p.account) ?? { currency: e.currency, delta: 0n };
+      m.delta += p.amountMinor;
+      moves.set(p.account, m);
+    }
+  }
+  const rows = [...moves].map(([account, m]) => ({
+    ledger_account: account,
+    currency: m.currency,
+    balance_minor: m.delta,
+  }));
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    await trx
+      .insertInto('ledger_balances')
+      .values(rows.slice(i, i + CHUNK))
+      .onConflict((oc) =>
+        oc.column('ledger_account').doUpdateSet((eb) => ({
+          balance_minor: eb('ledger_balances.balance_minor', '+', eb.ref('excluded.balance_minor')),
+        })),
+      )
+      .execute();
+  }
+  const last = entries[entries.length - 1]!;
   await trx
-    .insertInto('ledger_balances')
-    .values({ ledger_account: p.account, currency, balance_minor: p.amountMinor })
-    .onConflict((oc) =>
-      oc.column('ledger_account').doUpdateSet((eb) => ({
-        balance_minor: eb('ledger_balances.balance_minor', '+', eb.ref('excluded.balance_minor')),
-      })),
-    )
+    .updateTable('ledger_head')
+    .set({ seq: last.seq, hash: last.hash })
+    .where('id', '=', 1n)
     .execute();
+}
+
+function entryRow(e: ChainedEntry): Database['ledger_entries'] {
+  return {
+    id: e.id,
+    seq: e.seq,
+    kind: e.kind,
+    currency: e.currency,
+    effective_at_ms: BigInt(e.effectiveAtMs),
+    posted_at_ms: BigInt(e.postedAtMs),
+    external_ref: e.externalRef ?? null,
+    reverses_id: e.reversesId ?? null,
+    reason_code: e.reasonCode ?? null,
+    memo: e.memo ?? '',
+    actor_id: e.actorId,
+    prev_hash: e.prevHash,
+    hash: e.hash,
+  };
+}
+
+function postingRows(e: ChainedEntry): Database['ledger_postings'][] {
+  return e.postings.map((p, i) => ({
+    entry_id: e.id,
+    line_no: BigInt(i),
+    ledger_account: p.account,
+    amount_minor: p.amountMinor,
+    effective_at_ms: BigInt(e.effectiveAtMs),
+  }));
 }
 
 type EntryRow = Database['ledger_entries'];

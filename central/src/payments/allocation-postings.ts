@@ -5,6 +5,7 @@ import {
   type DebtCategory,
   openDebts,
   type Posting,
+  type ReceivableMove,
   receivableAccount,
   walletAccount,
 } from '@gridbill/shared/ledger';
@@ -13,37 +14,51 @@ import { receivableAccounts } from '../ledger/balances.js';
 import type { AccountRow } from '../records/accounts.js';
 import type { Database } from '../store/schema.js';
 
-/** Receivable movements of one account, for FIFO open-debt computation. */
-async function receivableMoves(db: Kysely<Database>, accountId: string) {
+/** Receivable movements of accounts (by account id), for FIFO open-debt computation. */
+export async function receivableMoves(
+  db: Kysely<Database>,
+  accountIds: readonly string[],
+): Promise<Map<string, ReceivableMove[]>> {
+  const out = new Map<string, ReceivableMove[]>();
+  if (accountIds.length === 0) return out;
   const rows = await db
     .selectFrom('ledger_postings')
     .select(['ledger_account', 'amount_minor', 'effective_at_ms'])
-    .where('ledger_account', 'in', receivableAccounts(accountId))
+    .where('ledger_account', 'in', accountIds.flatMap(receivableAccounts))
     .execute();
-  return rows.map((r) => ({
-    category: r.ledger_account.split(':')[2] as DebtCategory,
-    amountMinor: BigInt(r.amount_minor),
-    atMs: smallInt(r.effective_at_ms),
-  }));
+  for (const r of rows) {
+    const [, accountId = '', category] = r.ledger_account.split(':');
+    const list = out.get(accountId) ?? [];
+    list.push({
+      category: category as DebtCategory,
+      amountMinor: BigInt(r.amount_minor),
+      atMs: smallInt(r.effective_at_ms),
+    });
+    out.set(accountId, list);
+  }
+  return out;
 }
 
 /**
- * Credit postings for a payment on an account: postpaid pays debts by the account's rule and
- * keeps any overpayment as receivable credit; prepaid credits the wallet; hybrid pays debts
- * first and tops up the wallet with the rest. Returns postings and the wallet credit.
+ * Credit postings for a payment on an account, given its receivable movements: postpaid pays
+ * debts by the account's rule and keeps any overpayment as receivable credit; prepaid credits
+ * the wallet; hybrid pays debts first and tops up the wallet with the rest.
+ *
+ * @example creditPostingsFrom(postpaidAccount, 70n, [{ category: 'energy', amountMinor: 50n,
+ *   atMs: 1 }]).postings
+ *   // [{ account: 'receivable:<id>:energy', amountMinor: -50n },
+ *   //  { account: 'receivable:<id>:other', amountMinor: -20n }]
  */
-export async function creditPostings(
-  db: Kysely<Database>,
+export function creditPostingsFrom(
   account: AccountRow,
   amountMinor: bigint,
-): Promise<{ postings: Posting[]; walletCreditMinor: bigint }> {
+  moves: readonly ReceivableMove[],
+): { postings: Posting[]; walletCreditMinor: bigint } {
   if (account.mode === 'prepaid') {
-    return {
-      postings: [{ account: walletAccount(account.id), amountMinor: -amountMinor }],
-      walletCreditMinor: amountMinor,
-    };
+    const wallet = { account: walletAccount(account.id), amountMinor: -amountMinor };
+    return { postings: [wallet], walletCreditMinor: amountMinor };
   }
-  const debts = openDebts(await receivableMoves(db, account.id));
+  const debts = openDebts(moves);
   const alloc = allocatePayment(amountMinor, debts, account.allocation_rule as AllocationRule);
   const postings: Posting[] = alloc.byCategory.map((c) => ({
     account: receivableAccount(account.id, c.category),
@@ -59,4 +74,14 @@ export async function creditPostings(
   if (existing) existing.amountMinor -= alloc.unappliedMinor;
   else postings.push({ account: other, amountMinor: -alloc.unappliedMinor });
   return { postings, walletCreditMinor: 0n };
+}
+
+/** Credit postings for one payment, reading the account's receivable movements. */
+export async function creditPostings(
+  db: Kysely<Database>,
+  account: AccountRow,
+  amountMinor: bigint,
+) {
+  const moves = account.mode === 'prepaid' ? new Map() : await receivableMoves(db, [account.id]);
+  return creditPostingsFrom(account, amountMinor, moves.get(account.id) ?? []);
 }

@@ -1,7 +1,10 @@
 export { CHANNELS, type Channel, isStaffed } from './channels.js';
 export { closeDay } from './daily-close.js';
-export { type IdempotentResponse, requestHashOf, withIdempotency } from './idempotency.js';
+export { requestHashOf } from './idempotency.js';
+export { createPaymentQueue, type PaymentQueue } from './payment-queue.js';
+export { moneyHashOf, paymentIdOf } from './payment-rules.js';
 export type { PaymentInput, PaymentResult, TopUpResult } from './payment-types.js';
-export { paymentIdOf, postPayment, replay } from './post-payment.js';
+export { type PaymentOutcome, type PaymentRequest, postPaymentBatch } from './post-batch.js';
+export { replay } from './replay.js';
 export { reversePayment } from './reverse-payment.js';
 export { matchSuspense, suspenseQueue } from './suspense.js';

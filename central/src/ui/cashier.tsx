@@ -2,7 +2,7 @@ import { currencyExponent, DecimalParseError, parseDecimal } from '@gridbill/sha
 import type { Hono } from 'hono';
 import type { AppContext } from '../app/context.js';
 import { Problem } from '../app/problem.js';
-import { postPayment, requestHashOf, withIdempotency } from '../payments/index.js';
+import { requestHashOf } from '../payments/index.js';
 import type { PaymentResult } from '../payments/payment-types.js';
 import { accountBalance, findAccount, metersOfPremise } from '../records/index.js';
 import { Page } from './layout.js';
@@ -105,12 +105,14 @@ export function cashierScreens(app: Hono, ctx: AppContext): void {
       receivedAtMs: null,
     };
     const actor = { userId: user.id, reason: 'counter payment', comment: '' };
-    const res = await withIdempotency(
-      ctx,
-      `${user.id}:${key}`,
-      requestHashOf(input),
-      async (trx) => ({ status: 201, body: await postPayment(ctx, trx, input, actor) }),
-    );
+    const scopeKey = `${user.id}:${key}`;
+    const res = await ctx.payments.submit({
+      scopeKey,
+      requestHash: requestHashOf(input),
+      input,
+      actor,
+    });
+    if (!res.ok) throw res.problem;
     const p = res.body as PaymentResult;
     const { balanceMinor } = await accountBalance(ctx.store.db, a.id);
     return c.html(
