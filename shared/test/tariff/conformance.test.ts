@@ -204,6 +204,9 @@ function build(x: Scenario): {
   return { versions, usage, periods };
 }
 
+const canonical = (value: unknown) =>
+  JSON.stringify(value, (_, v) => (typeof v === 'bigint' ? `${v}n` : v));
+
 const options = {
   attributes: [{ name: 'care', from: '2023-06-01' }],
   service: { from: '2023-02-10' },
@@ -216,7 +219,8 @@ describe('conformance: batch and incremental drivers give identical lines', () =
         const { versions, usage, periods } = build(x);
         const batch = rateBatch({ versions, usage, periods, ...options }).periods;
         const incremental = rateIncremental(versions, usage, periods, options);
-        expect(incremental).toEqual(batch);
+        // cheap exact comparison first; the structural diff only when they differ
+        if (canonical(incremental) !== canonical(batch)) expect(incremental).toEqual(batch);
       }),
       { numRuns: 10_000, seed: 20261128 },
     );
