@@ -20,6 +20,24 @@ const CONNECTIONS = 8;
 const WINDOW = 16;
 const UNITS_PER_PORT = 247;
 
+/** Raw DLMS limit: answers every wrapper frame with a fixed GET response (no model, no ACSE). */
+const RAW_DLMS_SERVER = `
+const net = require('node:net');
+const reply = Buffer.from('0001000100110009C401C100060000000A', 'hex');
+const srv = net.createServer((s) => {
+  let buf = Buffer.alloc(0);
+  s.on('error', () => s.destroy());
+  s.on('data', (d) => {
+    buf = Buffer.concat([buf, d]);
+    while (buf.length >= 8 && buf.length >= 8 + buf.readUInt16BE(6)) {
+      buf = buf.subarray(8 + buf.readUInt16BE(6));
+      s.write(reply);
+    }
+  });
+});
+srv.listen(Number(process.argv[1]), '127.0.0.1', () => console.log('ready'));
+`;
+
 /** Raw limit: answers every request with a 2-register FC04 response, no meter model. */
 const RAW_SERVER = `
 const net = require('node:net');
@@ -120,6 +138,57 @@ async function load(targets: { port: number; units: number }[], seconds: number)
   return { readsPerS: done / elapsedS, errors, done };
 }
 
+const AARQ_READER = Buffer.from(
+  '6033A1090607608574050801018A0207808B0760857405080201AC0780054775727578' +
+    'BE10040E01000000065F1F0400401E1DFFFF',
+  'hex',
+);
+const GET_IMPORT = Buffer.from('C001C100030100010800FF0200', 'hex');
+
+function wrapper(destination: number, apdu: Buffer): Buffer {
+  const head = Buffer.from([0, 1, 0, 17, destination >> 8, destination & 0xff, 0, 0]);
+  head.writeUInt16BE(apdu.length, 6);
+  return Buffer.concat([head, apdu]);
+}
+
+/** DLMS: one association per connection (reader, LLS), then back-to-back GETs of +A. */
+async function dlmsLoad(port: number, addresses: number[], seconds: number) {
+  let done = 0;
+  let errors = 0;
+  const sockets: Socket[] = [];
+  const start = clock.monoMs();
+  const endAt = start + seconds * 1000;
+  await Promise.all(
+    addresses.map(
+      (address) =>
+        new Promise<void>((resolve, reject) => {
+          const s = connect(port, '127.0.0.1');
+          sockets.push(s);
+          s.setNoDelay(true);
+          let associated = false;
+          let buf = Buffer.alloc(0);
+          s.once('connect', () => s.write(wrapper(address, AARQ_READER)));
+          s.on('data', (d: Buffer) => {
+            buf = Buffer.concat([buf, d]);
+            while (buf.length >= 8 && buf.length >= 8 + buf.readUInt16BE(6)) {
+              const apdu = buf.subarray(8, 8 + buf.readUInt16BE(6));
+              buf = buf.subarray(8 + apdu.length);
+              if (associated && apdu[0] === 0xc4 && apdu[3] === 0) done++;
+              else if (associated) errors++;
+              associated = true;
+            }
+            if (clock.monoMs() >= endAt) resolve();
+            else s.write(wrapper(address, GET_IMPORT));
+          });
+          s.once('error', reject);
+        }),
+    ),
+  );
+  const elapsedS = (clock.monoMs() - start) / 1000;
+  for (const s of sockets) s.destroy();
+  return { readsPerS: done / elapsedS, errors, done };
+}
+
 async function main() {
   const modbusMeters = Math.ceil(METERS / 2);
   const ports = Math.ceil(modbusMeters / UNITS_PER_PORT);
@@ -146,8 +215,15 @@ async function main() {
   const raw = spawn(process.execPath, ['-e', RAW_SERVER, String(base + ports + 2)], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  const rawDlms = spawn(process.execPath, ['-e', RAW_DLMS_SERVER, String(base + ports + 3)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   try {
-    await Promise.all([waitFor(sim, 'panel http'), waitFor(raw, 'ready')]);
+    await Promise.all([
+      waitFor(sim, 'panel http'),
+      waitFor(raw, 'ready'),
+      waitFor(rawDlms, 'ready'),
+    ]);
     const startS = (clock.monoMs() - t0) / 1000;
     const rssIdle = rssMb(sim.pid!);
     const targets = Array.from({ length: ports }, (_, i) => ({
@@ -156,13 +232,19 @@ async function main() {
     }));
     await load(targets, 1); // warm-up
     const simRun = await load(targets, SECONDS);
-    const rssLoaded = rssMb(sim.pid!);
+    let rssLoaded = rssMb(sim.pid!);
     const rawRun = await load([{ port: base + ports + 2, units: 247 }], SECONDS);
+    const dlmsMeters = METERS - modbusMeters;
+    const addresses = Array.from({ length: 16 }, (_, i) => 1 + ((i * 313) % dlmsMeters));
+    const dlmsRun = await dlmsLoad(base + ports, addresses, SECONDS);
+    rssLoaded = Math.max(rssLoaded, rssMb(sim.pid!));
+    const rawDlmsRun = await dlmsLoad(base + ports + 3, addresses, SECONDS);
     const health = await (await fetch(`http://127.0.0.1:${base + ports + 1}/healthz`)).json();
-    report({ startS, rssIdle, rssLoaded, simRun, rawRun, health, ports });
+    report({ startS, rssIdle, rssLoaded, simRun, rawRun, dlmsRun, rawDlmsRun, health, ports });
   } finally {
     sim.kill('SIGTERM');
     raw.kill('SIGTERM');
+    rawDlms.kill('SIGTERM');
   }
 }
 
@@ -172,6 +254,8 @@ function report(r: {
   rssLoaded: number;
   simRun: { readsPerS: number; errors: number; done: number };
   rawRun: { readsPerS: number };
+  dlmsRun: { readsPerS: number; errors: number };
+  rawDlmsRun: { readsPerS: number };
   health: unknown;
   ports: number;
 }) {
@@ -197,6 +281,10 @@ function report(r: {
       `${sim.readsPerS.toFixed(0)} (${sim.errors} exceptions) | ` +
       `raw responder ${r.rawRun.readsPerS.toFixed(0)}/s | ` +
       `${ratio.toFixed(2)} of raw; ${(sim.readsPerS / 5000).toFixed(1)}× the 5 000/s goal |`,
+    `| DLMS wrapper GET +A/s (16 associations, 1 outstanding each, ${SECONDS} s) | ` +
+      `${r.dlmsRun.readsPerS.toFixed(0)} (${r.dlmsRun.errors} errors) | ` +
+      `raw responder ${r.rawDlmsRun.readsPerS.toFixed(0)}/s | ` +
+      `${(r.dlmsRun.readsPerS / r.rawDlmsRun.readsPerS).toFixed(2)} of raw |`,
   ];
   process.stdout.write(`${lines.join('\n')}\n\nhealth: ${JSON.stringify(r.health)}\n`);
 }
