@@ -5,6 +5,7 @@ import type { AlertLevel, RelayPolicyState } from '@gridbill/shared/relay';
 import type { VeeLimits, VeeState } from '@gridbill/shared/vee';
 import type { AccountConfig, GatewayConfig, MeterConfig } from '../config/index.js';
 import { toJson } from '../store/json.js';
+import { JsonStateMap } from './json-state-map.js';
 import { Outbox } from '../store/outbox.js';
 import { Statements } from '../store/statements.js';
 import type { ContentId } from './content-id.js';
@@ -46,8 +47,9 @@ export class Engine {
   readonly balances = new TxMap<string, bigint>();
   readonly vee = new TxMap<string, VeeState>();
   readonly relays = new TxMap<string, RelayRecord>();
-  readonly rating = new TxMap<string, unknown>();
+  readonly rating = new JsonStateMap();
   readonly meters = new Map<string, MeterInfo>();
+  private readonly metersByAccount = new Map<string, MeterInfo[]>();
   readonly accounts = new Map<string, AccountConfig>();
   readonly massCap: MassCap;
   /** Last charge per account: the unit price used to estimate not yet rated usage. */
@@ -66,7 +68,14 @@ export class Engine {
     const mc = deps.config.relayPolicy.massDisconnect;
     this.massCap = new MassCap(mc.maxDisconnects, mc.windowSeconds * 1000);
     for (const a of deps.config.accounts) this.accounts.set(a.id, a);
-    for (const m of deps.config.meters) this.meters.set(m.id, { config: m, limits: limitsOf(m) });
+    for (const m of deps.config.meters) {
+      const info = { config: m, limits: limitsOf(m) };
+      this.meters.set(m.id, info);
+      this.metersByAccount.set(m.accountId, [
+        ...(this.metersByAccount.get(m.accountId) ?? []),
+        info,
+      ]);
+    }
     this.load();
   }
 
@@ -84,7 +93,7 @@ export class Engine {
   }
 
   metersOfAccount(accountId: string): MeterInfo[] {
-    return [...this.meters.values()].filter((m) => m.config.accountId === accountId);
+    return this.metersByAccount.get(accountId) ?? [];
   }
 
   balanceOf(accountId: string): bigint {
@@ -94,13 +103,16 @@ export class Engine {
   transact<T>(fn: () => T): T {
     try {
       const result = this.deps.db.transaction(() => {
+        this.outbox.beginBatch();
         const value = fn();
         this.flush();
+        this.outbox.endBatch();
         return value;
       })();
       this.commitMaps();
       return result;
     } catch (err) {
+      this.outbox.abortBatch();
       this.rollbackMaps();
       throw err;
     }
@@ -112,20 +124,18 @@ export class Engine {
       this.stmts.upsertBalance.run(k, v.toString(), wallMs);
     for (const [k, v] of this.vee.dirty()) this.stmts.upsertMeterState.run(k, toJson(v));
     for (const [k, v] of this.relays.dirty()) this.stmts.upsertRelayState.run(k, toJson(v));
-    for (const [k, v] of this.rating.dirty()) {
+    this.rating.flush((k, json) => {
       const [meterId, tariffId] = JSON.parse(k) as [string, string];
-      this.stmts.upsertRatingState.run(meterId, tariffId, toJson(v));
-    }
+      this.stmts.upsertRatingState.run(meterId, tariffId, json);
+    });
   }
 
   private commitMaps(): void {
-    for (const m of [this.balances, this.vee, this.relays, this.rating] as TxMap<string, unknown>[])
-      m.commit();
+    for (const m of [this.balances, this.vee, this.relays, this.rating]) m.commit();
   }
 
   private rollbackMaps(): void {
-    for (const m of [this.balances, this.vee, this.relays, this.rating] as TxMap<string, unknown>[])
-      m.rollback();
+    for (const m of [this.balances, this.vee, this.relays, this.rating]) m.rollback();
   }
 
   private load(): void {
@@ -140,7 +150,7 @@ export class Engine {
     for (const r of db.prepare('SELECT * FROM relay_state').all() as Row[])
       this.relays.load(r.meter_id as string, restoreRelay(JSON.parse(r.state as string), this));
     for (const r of db.prepare('SELECT * FROM rating_state').all() as Row[])
-      this.rating.load(toJson([r.meter_id, r.tariff_id]), JSON.parse(r.state as string));
+      this.rating.load(toJson([r.meter_id, r.tariff_id]), r.state as string);
     if (opening && this.accounts.size > 0) this.transact(() => this.seedOpeningBalances());
   }
 

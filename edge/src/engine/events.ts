@@ -55,9 +55,9 @@ export function postBalanceChange(
     entryId: change.entryId,
     accountId: change.accountId,
     entryKind: change.entryKind,
-    amountMinor: change.deltaMinor,
+    amountMinor: change.deltaMinor.toString(),
     currency: engine.deps.config.currency,
-    balanceAfterMinor: after,
+    balanceAfterMinor: after.toString(),
     reference: change.reference,
   };
   engine.outbox.append({ kind: 'balance-change', eventId: change.entryId, body }, engine.time());

@@ -32,8 +32,8 @@ export function rateInterval(engine: Engine, meter: MeterInfo, interval: Interva
     tariffId: account.tariffId,
     intervalSeconds: meter.config.intervalSeconds,
   };
-  const state = engine.rating.forUpdate(ratingKey(ctx.meterId, ctx.tariffId), (s) =>
-    s === undefined ? rater.initialState(ctx, interval.startMs) : structuredClone(s),
+  const state = engine.rating.forUpdate(ratingKey(ctx.meterId, ctx.tariffId), () =>
+    rater.initialState(ctx, interval.startMs),
   );
   const input = { ...interval, qualityBits: flagsToBits(interval.flags) };
   const result = rater.rate(ctx, state, input);
@@ -85,7 +85,7 @@ function appendCharge(
     intervalStartMs: iv.startMs,
     intervalSeconds: (iv.endMs - iv.startMs) / 1000,
     energyWh: iv.energyWh,
-    amountMinor: r.amountMinor,
+    amountMinor: r.amountMinor.toString(),
     currency: engine.deps.config.currency,
     tariffVersionId: r.versionId,
     priceSource: r.priceSource,

@@ -56,7 +56,7 @@ function credit(
   const body = {
     tokenId: t.tokenId,
     accountId: t.accountId,
-    amountMinor: t.amountMinor,
+    amountMinor: t.amountMinor.toString(),
     currency: t.currency,
     keyId: t.keyId,
   };

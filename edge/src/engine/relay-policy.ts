@@ -42,7 +42,8 @@ export function applyPolicyEvent(
   const ctx = policyContext(engine, meter.config.accountId);
   const decision = decidePolicy(record.policy, event, ctx);
   const alert = ctx.enforced ? alertStep(engine, meterId, record, ctx) : record.alert;
-  engine.relays.set(meterId, { policy: decision.state, alert });
+  if (decision.state !== record.policy || alert !== record.alert)
+    engine.relays.set(meterId, { policy: decision.state, alert });
   for (const action of decision.actions) act(engine, meterId, action, event, reason, ctx);
   return decision.actions;
 }

@@ -9,7 +9,7 @@ export const MIGRATIONS: readonly string[] = [
   `CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
    CREATE TABLE outbox (
      seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, event_id TEXT NOT NULL,
-     body TEXT NOT NULL, hash TEXT NOT NULL, occurred_at_ms INTEGER NOT NULL,
+     body TEXT NOT NULL, occurred_at_ms INTEGER NOT NULL,
      clock_trusted INTEGER NOT NULL) STRICT;
    CREATE TABLE readings (
      capture_ms INTEGER NOT NULL, meter_id TEXT NOT NULL, register TEXT NOT NULL,

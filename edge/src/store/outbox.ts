@@ -1,6 +1,4 @@
-import { createHash } from 'node:crypto';
 import type { Database, Statement } from 'better-sqlite3';
-import { toJson } from './json.js';
 
 /** Upstream event kinds (the names of `@gridbill/shared/sync` upstreamBodySchemas). */
 export type OutboxKind =
@@ -16,7 +14,7 @@ export interface OutboxEvent {
   kind: OutboxKind;
   /** Deterministic id of the domain fact (a UUID). */
   eventId: string;
-  /** The event body as in `upstreamBodySchemas[kind]` (bigints are written as strings). */
+  /** The event body as in `upstreamBodySchemas[kind]` (money as decimal strings, no bigint). */
   body: unknown;
 }
 
@@ -25,7 +23,6 @@ export interface OutboxRow {
   kind: OutboxKind;
   eventId: string;
   body: string;
-  hash: string;
   occurredAtMs: number;
   clockTrusted: boolean;
 }
@@ -42,29 +39,46 @@ export class Outbox {
   private readonly readSeq: Statement;
   private readonly writeSeq: Statement;
   private readonly insert: Statement;
+  private batchSeq: number | null = null;
 
   constructor(private readonly db: Database) {
     this.readSeq = db.prepare("SELECT value FROM meta WHERE key = 'outbox_seq'").pluck();
     this.writeSeq = db.prepare("UPDATE meta SET value = ? WHERE key = 'outbox_seq'");
     this.insert = db.prepare(
-      'INSERT INTO outbox (seq, kind, event_id, body, hash, occurred_at_ms, clock_trusted) ' +
-        'VALUES (?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO outbox (seq, kind, event_id, body, occurred_at_ms, clock_trusted) ' +
+        'VALUES (?, ?, ?, ?, ?, ?)',
     );
   }
 
   append(event: OutboxEvent, time: { wallMs: number; trusted: boolean }): number {
     if (!this.db.inTransaction) throw new Error('outbox.append must run inside a transaction');
     const seq = this.lastSeq() + 1;
-    const body = toJson(event.body);
-    const hash = createHash('sha256').update(`${event.kind}\n${event.eventId}\n${body}`);
-    const trusted = time.trusted ? 1 : 0;
-    this.insert.run(seq, event.kind, event.eventId, body, hash.digest('hex'), time.wallMs, trusted);
-    this.writeSeq.run(String(seq));
+    const body = JSON.stringify(event.body);
+    this.insert.run(seq, event.kind, event.eventId, body, time.wallMs, time.trusted ? 1 : 0);
+    if (this.batchSeq === null) this.writeSeq.run(String(seq));
+    else this.batchSeq = seq;
     return seq;
   }
 
+  /**
+   * Batch mode (one engine transaction): the counter row is written once, by `endBatch`,
+   * inside the same transaction; `abortBatch` after a rollback forgets the cached counter.
+   */
+  beginBatch(): void {
+    this.batchSeq = this.lastSeq();
+  }
+
+  endBatch(): void {
+    if (this.batchSeq !== null) this.writeSeq.run(String(this.batchSeq));
+    this.batchSeq = null;
+  }
+
+  abortBatch(): void {
+    this.batchSeq = null;
+  }
+
   lastSeq(): number {
-    return Number.parseInt(this.readSeq.get() as string, 10);
+    return this.batchSeq ?? Number.parseInt(this.readSeq.get() as string, 10);
   }
 
   read(afterSeq: number, limit: number): OutboxRow[] {
@@ -76,7 +90,6 @@ export class Outbox {
       kind: r.kind as OutboxKind,
       eventId: r.event_id as string,
       body: r.body as string,
-      hash: r.hash as string,
       occurredAtMs: r.occurred_at_ms as number,
       clockTrusted: r.clock_trusted === 1,
     }));

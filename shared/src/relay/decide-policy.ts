@@ -37,6 +37,8 @@ export function decidePolicy(
   );
   const match = table[row];
   if (!match) return { state, actions: [], row: -1 };
+  // nothing changes: the same object comes back (callers skip persisting it)
+  if (match.to === 'same' && match.actions.length === 0) return { state, actions: [], row };
   const phase = match.to === 'same' ? state.phase : match.to;
   return {
     state: applyActions({ ...state, phase }, match.actions, ctx),

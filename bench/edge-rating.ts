@@ -1,0 +1,156 @@
+/**
+ * Edge G3a: rate + persist + balance, readings/s, through the real gateway path
+ * (`ingestReadings`: reading row, VEE, interval row, shared tariff kernel, charge row, balance,
+ * outbox events, relay policy) with one transaction per 1,000-meter cycle, WAL +
+ * synchronous=FULL. Raw limit in the same run: plain INSERTs of (ts, meter_id, wh) rows,
+ * 1,000 per transaction, same pragmas. Goal: ≥ 200,000 readings/s.
+ * Run: `npx tsx bench/edge-rating.ts` (env CYCLES, default 200).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import BetterSqlite3 from 'better-sqlite3';
+import pino from 'pino';
+import { ManualClock } from '../shared/src/clock/index.js';
+import { contentId } from '../shared/src/ids/index.js';
+import { compileTariff, parseTariffVersion } from '../shared/src/tariff/index.js';
+import { gatewayConfigSchema } from '../edge/src/config/index.js';
+import { Engine, ingestReadings, type PolledReading } from '../edge/src/engine/index.js';
+import { createTariffRater } from '../edge/src/engine/tariff-rater.js';
+import { openDatabase } from '../edge/src/store/index.js';
+
+const METERS = 1_000;
+const CYCLES = Number(process.env.CYCLES ?? 200);
+const Q = 900_000;
+const START = Date.UTC(2026, 2, 2);
+
+function engineIn(dir: string): Engine {
+  const clock = new ManualClock({ wallMs: START + (CYCLES + 2) * Q });
+  const config = gatewayConfigSchema.parse({
+    gatewayId: 'gw-bench',
+    siteTimeZone: 'Africa/Nairobi',
+    currency: 'KES',
+    dataDir: dir,
+    clockTrust: 'always',
+    buses: [{ id: 'tcp', kind: 'tcp' }],
+    accounts: Array.from({ length: METERS }, (_, i) => ({
+      id: `A${i}`,
+      mode: 'prepaid',
+      tariffId: 'tou',
+      openingBalanceMinor: 100_000_000,
+    })),
+    meters: Array.from({ length: METERS }, (_, i) => ({
+      id: `m${i}`,
+      protocol: 'modbus',
+      bus: 'tcp',
+      profile: 'gridbill-prepaid',
+      host: '127.0.0.1',
+      accountId: `A${i}`,
+    })),
+  });
+  const tou = parseTariffVersion({
+    format: 'gridbill-tariff/v1',
+    tariffId: 'tou',
+    versionId: 'tou-1',
+    effectiveFrom: '2026-01-01',
+    timeZone: 'Africa/Nairobi',
+    currency: 'KES',
+    rounding: 'half-up',
+    periods: ['peak', 'off'],
+    schedules: {
+      default: {
+        defaultPeriod: 'off',
+        seasons: [
+          { id: 'all', weekday: [{ from: '18:00', to: '22:00', period: 'peak' }], weekend: [] },
+        ],
+      },
+    },
+    components: [
+      { kind: 'energy', id: 'e', description: 'Energy', rates: { peak: '28.5', off: '16.25' } },
+    ],
+  });
+  const { db } = openDatabase(join(dir, 'gateway.db'), {
+    newIncarnationId: () => 'inc',
+    wallMs: 0,
+  });
+  db.pragma('cache_size = -262144');
+  let n = 0;
+  return new Engine({
+    db,
+    config,
+    clock,
+    clockTrusted: () => true,
+    contentId,
+    newId: () => `c${++n}`,
+    rater: createTariffRater(new Map([['tou', compileTariff([tou])]])),
+    logger: pino({ level: 'silent' }),
+  });
+}
+
+function cycle(k: number): PolledReading[] {
+  return Array.from({ length: METERS }, (_, i) => ({
+    meterId: `m${i}`,
+    register: 'importWh',
+    captureMs: START + k * Q,
+    valueWh: k * (100 + (i % 50)),
+    serial: 'S',
+    source: 'profile' as const,
+  }));
+}
+
+function gateway(dir: string): { perSec: number; p50: number; p99: number } {
+  const engine = engineIn(dir);
+  ingestReadings(engine, cycle(0)); // baselines
+  const times: number[] = [];
+  const t0 = performance.now();
+  for (let k = 1; k <= CYCLES; k++) {
+    const batch = cycle(k);
+    const a = performance.now();
+    ingestReadings(engine, batch);
+    times.push(performance.now() - a);
+  }
+  const secs = (performance.now() - t0) / 1000;
+  const charges = engine.deps.db.prepare('SELECT count(*) FROM charges').pluck().get() as number;
+  if (charges !== METERS * CYCLES)
+    throw new Error(`expected ${METERS * CYCLES} charges, got ${charges}`);
+  engine.deps.db.close();
+  times.sort((x, y) => x - y);
+  return {
+    perSec: (METERS * CYCLES) / secs,
+    p50: times[Math.floor(times.length / 2)] ?? 0,
+    p99: times[Math.floor(times.length * 0.99)] ?? 0,
+  };
+}
+
+function raw(dir: string): number {
+  const db = new BetterSqlite3(join(dir, 'raw.db'));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('cache_size = -262144');
+  db.exec(
+    'CREATE TABLE r (ts INTEGER, meter_id TEXT, wh INTEGER, PRIMARY KEY (ts, meter_id)) WITHOUT ROWID',
+  );
+  const ins = db.prepare('INSERT INTO r VALUES (?, ?, ?)');
+  const tx = db.transaction((k: number) => {
+    for (let i = 0; i < METERS; i++) ins.run(START + k * Q, `m${i}`, k * 100 + i);
+  });
+  const t0 = performance.now();
+  for (let k = 1; k <= CYCLES; k++) tx(k);
+  const perSec = (METERS * CYCLES) / ((performance.now() - t0) / 1000);
+  db.close();
+  return perSec;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'edge-bench-'));
+try {
+  const rawPerSec = raw(dir);
+  const g = gateway(dir);
+  console.log(
+    `edge rating: ${Math.round(g.perSec)} readings/s (goal 200000), cycle p50 ${g.p50.toFixed(1)} ms ` +
+      `p99 ${g.p99.toFixed(1)} ms; raw (ts, meter_id) insert ${Math.round(rawPerSec)} rows/s; ` +
+      `ratio ${(g.perSec / rawPerSec).toFixed(3)}`,
+  );
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
