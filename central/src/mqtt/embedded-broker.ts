@@ -1,5 +1,6 @@
 import type { AddressInfo, Server } from 'node:net';
 import { createServer } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
 import type { AuthenticateError, Client } from 'aedes';
 import { Aedes } from 'aedes';
 import type { Logger } from 'pino';
@@ -14,9 +15,11 @@ export interface BrokerStats {
 }
 
 export interface EmbeddedBroker {
-  /** e.g. 'mqtt://127.0.0.1:41883' */
+  /** The gateways' listener, e.g. 'mqtt://127.0.0.1:41883' or 'mqtts://0.0.0.0:8883'. */
   readonly url: string;
   readonly port: number;
+  /** Plain MQTT on 127.0.0.1 for central's own link (equals `url` without TLS). */
+  readonly localUrl: string;
   readonly stats: BrokerStats;
   connectedClients(): number;
   close(): Promise<void>;
@@ -24,10 +27,12 @@ export interface EmbeddedBroker {
 
 export interface EmbeddedBrokerOptions {
   credentials: CredentialStore;
-  /** Default 127.0.0.1; use 0.0.0.0 only behind TLS termination. */
+  /** Default 127.0.0.1; listen on other interfaces only with `tls`. */
   host?: string;
   /** 0 = a free port. */
   port?: number;
+  /** PEM certificate chain and key: the gateways' listener speaks MQTT over TLS. */
+  tls?: { certPem: string; keyPem: string };
   log: Pick<Logger, 'info' | 'warn'>;
 }
 
@@ -90,21 +95,38 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
       callback(null, null);
     },
   });
-  const server: Server = createServer(broker.handle);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
-  });
-  const { address, port } = server.address() as AddressInfo;
-  log.info({ address, port }, 'embedded mqtt broker listening');
+  const servers: Server[] = [];
+  const main = options.tls
+    ? createTlsServer({ cert: options.tls.certPem, key: options.tls.keyPem }, broker.handle)
+    : createServer(broker.handle);
+  servers.push(main);
+  const { address, port } = await listen(main, options.port ?? 0, options.host ?? '127.0.0.1');
+  const url = `${options.tls ? 'mqtts' : 'mqtt'}://${address}:${port}`;
+  let localUrl = url;
+  if (options.tls) {
+    const local = createServer(broker.handle);
+    servers.push(local);
+    localUrl = `mqtt://127.0.0.1:${(await listen(local, 0, '127.0.0.1')).port}`;
+  }
+  log.info({ url, localUrl }, 'embedded mqtt broker listening');
   return {
-    url: `mqtt://${address}:${port}`,
+    url,
     port,
+    localUrl,
     stats,
     connectedClients: () => broker.connectedClients,
     async close() {
       await new Promise<void>((resolve) => broker.close(() => resolve()));
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const server of servers)
+        await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+async function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  return server.address() as AddressInfo;
 }

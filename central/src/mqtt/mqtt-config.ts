@@ -11,18 +11,27 @@ import { z } from 'zod';
  * Example: { mode: 'external', url: 'mqtts://broker:8883', username: 'central@gridbill',
  *            password: '…' }
  */
+const LOOPBACK = ['127.0.0.1', '::1', 'localhost'];
+
 export const mqttConfigSchema = z.discriminatedUnion('mode', [
-  z.strictObject({
-    mode: z.literal('embedded'),
-    host: z.string().min(1).default('127.0.0.1'),
-    port: z.number().int().min(0).max(65535).default(1883),
-    gateways: z.array(
-      z.strictObject({
-        gatewayId: gatewayIdSchema,
-        passwordHash: z.string().regex(/^scrypt\$/, 'passwordHash must come from hashPassword'),
-      }),
-    ),
-  }),
+  z
+    .strictObject({
+      mode: z.literal('embedded'),
+      host: z.string().min(1).default('127.0.0.1'),
+      port: z.number().int().min(0).max(65535).default(1883),
+      /** PEM files; required to listen beyond loopback (gateways connect with mqtts://). */
+      tls: z.strictObject({ certFile: z.string().min(1), keyFile: z.string().min(1) }).optional(),
+      gateways: z.array(
+        z.strictObject({
+          gatewayId: gatewayIdSchema,
+          passwordHash: z.string().regex(/^scrypt\$/, 'passwordHash must come from hashPassword'),
+        }),
+      ),
+    })
+    .refine((c) => c.tls !== undefined || LOOPBACK.includes(c.host), {
+      message: 'an embedded broker listening beyond loopback needs tls (certFile, keyFile)',
+      path: ['tls'],
+    }),
   z.strictObject({
     mode: z.literal('external'),
     url: z.string().regex(/^mqtts?:\/\/[^/]+\/?$/, 'url must be mqtt://host:port or mqtts://…'),

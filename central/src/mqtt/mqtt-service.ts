@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { CENTRAL_MQTT_USERNAME } from '@gridbill/shared/sync';
 import type { Logger } from 'pino';
 import type { CentralLink, CentralMqttHandlers } from './central-link.js';
@@ -38,15 +39,23 @@ export async function startMqttService(
   const centralPassword = Buffer.from(deps.random(32)).toString('base64url');
   const hashes = new Map<string, string>(config.gateways.map((g) => [g.gatewayId, g.passwordHash]));
   hashes.set(CENTRAL_MQTT_USERNAME, await hashPassword(centralPassword, deps.random(16)));
+  const tls =
+    config.tls === undefined
+      ? undefined
+      : {
+          certPem: await readFile(config.tls.certFile, 'utf8'),
+          keyPem: await readFile(config.tls.keyFile, 'utf8'),
+        };
   const broker = await startEmbeddedBroker({
     credentials: createCredentialStore(hashes),
     host: config.host,
     port: config.port,
+    tls,
     log: deps.log,
   });
   try {
     const link = await connectCentralLink({
-      url: broker.url,
+      url: broker.localUrl,
       username: CENTRAL_MQTT_USERNAME,
       password: centralPassword,
       handlers: deps.handlers,

@@ -96,6 +96,13 @@ describe('central mqtt service', () => {
     });
     expect(result.success).toBe(false);
     if (!result.success) expect(result.error.issues[0]?.path).toEqual(['url']);
+    const open = mqttConfigSchema.safeParse({ mode: 'embedded', host: '0.0.0.0', gateways: [] });
+    expect(open.success).toBe(false);
+    if (!open.success) {
+      expect(open.error.issues[0]?.message).toBe(
+        'an embedded broker listening beyond loopback needs tls (certFile, keyFile)',
+      );
+    }
   });
 
   it('off mode starts nothing', async () => {
