@@ -35,6 +35,8 @@ export interface GatewayLinkOptions {
   handlers: GatewayLinkHandlers;
   log: Pick<Logger, 'info' | 'warn'>;
   reconnect?: BackoffPolicy;
+  /** PEM CA for an mqtts:// broker with a private CA (default: the system's CAs). */
+  caPem?: string;
 }
 
 export interface GatewayLinkStats {
@@ -136,6 +138,7 @@ export function createGatewayLink(options: GatewayLinkOptions): GatewayLink {
       reconnectPeriod: 0,
       connectTimeout: 10_000,
       queueQoSZero: false,
+      ...(options.caPem === undefined ? {} : { ca: options.caPem }),
       will: {
         topic: upTopic(gatewayId, 'status'),
         payload: Buffer.from(status(false)),
