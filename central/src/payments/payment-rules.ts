@@ -40,7 +40,8 @@ export function checkAccount(p: PaymentInput, account: AccountRow | undefined) {
     throw new Problem(422, 'unknown-account', `${what} (channel ${p.channel})`, '/accountNumber');
   }
   if (account && account.currency !== p.currency) {
-    const detail = `account ${account.number} is in ${account.currency}, payment is ${p.currency}`;
+    const txn = `${p.provider} transaction ${p.providerTxnId}`;
+    const detail = `${txn} is already recorded with different details`;
     throw new Problem(422, 'currency-mismatch', detail, '/currency');
   }
   return account;
