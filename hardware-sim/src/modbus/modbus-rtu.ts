@@ -35,7 +35,7 @@ export async function startModbusRtu(options: {
       path: options.path,
       baudRate: options.baudRate,
       unitID: 255,
-      interval: 5,
+      interval: frameGapMs(options.baudRate),
       portResponse,
       openCallback: (err: Error | null) => {
         if (err) reject(new Error(`modbus rtu ${options.path}: ${err.message}`));
@@ -48,4 +48,14 @@ export async function startModbusRtu(options: {
     path: options.path,
     close: () => new Promise<void>((resolve) => server!.close(() => resolve())),
   };
+}
+
+/**
+ * Silence that ends an RTU frame: 3.5 characters of 11 bits at the bus speed, plus 2 ms slack
+ * for the OS (PTYs deliver in bursts).
+ * @example frameGapMs(9600) // 7
+ * @example frameGapMs(1200) // 35
+ */
+export function frameGapMs(baudRate: number): number {
+  return Math.ceil((3.5 * 11 * 1000) / baudRate) + 2;
 }

@@ -5,6 +5,7 @@ import { fleetSchema } from '../fleet/fleet-schema.js';
 import { SimClock } from '../meter/sim-clock.js';
 import { Simulator } from '../sim/simulator.js';
 import { corruptFrame } from './frame-corruption.js';
+import { frameGapMs } from './modbus-rtu.js';
 import { createModbusVector } from './modbus-vector.js';
 
 type Cb = (err: { modbusErrorCode: number } | null, value?: unknown) => void;
@@ -80,5 +81,9 @@ describe('Modbus service vector', () => {
     expect([...rtu]).toEqual([1, 4, 2, 0, 5, 0x87, 0x0c]);
     const tcp = corruptFrame(Buffer.from([0, 1, 0, 0, 0, 5, 1, 4, 2, 0, 5]), 'tcp');
     expect([...tcp]).toEqual([0, 1, 0xff, 0xff, 0, 5, 1, 4, 2, 0, 0xfa]);
+  });
+
+  it('ends RTU frames after 3.5 characters of silence at the bus speed', () => {
+    expect([frameGapMs(9600), frameGapMs(1200), frameGapMs(115200)]).toEqual([7, 35, 3]);
   });
 });
