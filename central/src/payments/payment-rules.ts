@@ -40,8 +40,7 @@ export function checkAccount(p: PaymentInput, account: AccountRow | undefined) {
     throw new Problem(422, 'unknown-account', `${what} (channel ${p.channel})`, '/accountNumber');
   }
   if (account && account.currency !== p.currency) {
-    const txn = `${p.provider} transaction ${p.providerTxnId}`;
-    const detail = `${txn} is already recorded with different details`;
+    const detail = `account ${account.number} is in ${account.currency}, payment is ${p.currency}`;
     throw new Problem(422, 'currency-mismatch', detail, '/currency');
   }
   return account;
@@ -50,7 +49,8 @@ export function checkAccount(p: PaymentInput, account: AccountRow | undefined) {
 /** A second report of a recorded provider transaction must carry the same money. */
 export function checkSameMoney(p: PaymentInput, storedHash: string, moneyHash: string): void {
   if (storedHash !== moneyHash) {
-    const detail = `${p.provider} transaction ${p.providerTxnId} is already recorded with different details`;
+    const txn = `${p.provider} transaction ${p.providerTxnId}`;
+    const detail = `${txn} is already recorded with different details`;
     throw new Problem(409, 'provider-transaction-conflict', detail, '/providerTxnId');
   }
 }
