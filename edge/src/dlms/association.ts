@@ -38,7 +38,7 @@ export async function buildAarq(
   req: AssociationRequest,
 ): Promise<{ bytes: Uint8Array; ctos?: Uint8Array }> {
   const initiate = encodeInitiateRequest({
-    dedicatedKey: undefined,
+    dedicatedKey: req.auth === 'high-gmac' ? req.cipher?.keys.dedicatedKey : undefined,
     responseAllowed: undefined,
     proposedQos: undefined,
     dlmsVersion: 6,

@@ -5,7 +5,9 @@ import {
   decryptPayload,
   encodeApdu,
   encryptPayload,
+  dedTagFor,
   gloTagFor,
+  isDedicatedTag,
 } from '@gridbill/shared/dlms';
 import type { InvocationCounterAllocator } from './invocation-counter.js';
 
@@ -13,6 +15,8 @@ export interface ClientKeys {
   systemTitle: Uint8Array;
   blockCipherKey: Uint8Array;
   authenticationKey: Uint8Array;
+  /** Optional 16-byte dedicated key: proposed in the InitiateRequest, then used for ded-*. */
+  dedicatedKey?: Uint8Array;
 }
 
 export const SC_AUTH_ENC = 0x30;
@@ -31,15 +35,22 @@ export class ClientCipher {
     readonly counter: InvocationCounterAllocator,
   ) {}
 
-  async seal(plain: Uint8Array, tag = gloTagFor(plain[0]!)): Promise<Uint8Array> {
+  /**
+   * Seals a request: glo-ciphering with the global key, or ded-ciphering once a dedicated key
+   * was proposed in the InitiateRequest (`tag` forces one, e.g. 0x21 glo-initiate-request).
+   */
+  async seal(plain: Uint8Array, tag?: number): Promise<Uint8Array> {
     const invocationCounter = await this.counter.next();
+    const ded = tag === undefined && this.keys.dedicatedKey !== undefined;
+    const wireTag = tag ?? (ded ? dedTagFor(plain[0]!) : gloTagFor(plain[0]!));
+    const blockCipherKey = ded ? this.keys.dedicatedKey! : this.keys.blockCipherKey;
     const payload = encryptPayload(
-      { ...this.keys, securityControl: SC_AUTH_ENC, invocationCounter },
+      { ...this.keys, blockCipherKey, securityControl: SC_AUTH_ENC, invocationCounter },
       plain,
     );
     return encodeApdu({
       kind: 'ciphered',
-      tag,
+      tag: wireTag,
       securityControl: SC_AUTH_ENC,
       invocationCounter,
       payload,
@@ -51,7 +62,13 @@ export class ClientCipher {
     const apdu = decodeApdu(bytes);
     if (apdu.kind !== 'ciphered' && apdu.kind !== 'general-glo-ciphering') return apdu;
     const systemTitle = apdu.kind === 'ciphered' ? this.serverSystemTitle : apdu.systemTitle;
-    const plain = decryptPayload({ ...this.keys, ...apdu, systemTitle }, apdu.payload);
+    const ded = apdu.kind === 'ciphered' && isDedicatedTag(apdu.tag);
+    if (ded && !this.keys.dedicatedKey) {
+      throw new DlmsSecurityError('unsupported', 'ded-ciphered response without a dedicated key');
+    }
+    const blockCipherKey = ded ? this.keys.dedicatedKey! : this.keys.blockCipherKey;
+    const input = { ...this.keys, ...apdu, blockCipherKey, systemTitle };
+    const plain = decryptPayload(input, apdu.payload);
     if (apdu.invocationCounter <= this.lastServerIc) {
       throw new DlmsSecurityError(
         'invocation-counter',

@@ -119,6 +119,19 @@ for (const transport of ['wrapper', 'hdlc'] as const) {
       }
     });
 
+    it('HLS-GMAC with a dedicated key (ded-ciphering) reads and acts', async () => {
+      const base = await clientOptions('high-gmac', where(), 5000);
+      const dedicatedKey = Uint8Array.from({ length: 16 }, (_, i) => 0xa0 + i);
+      const client = await openDlmsClient({ ...base, keys: { ...base.keys!, dedicatedKey } });
+      try {
+        expect((await client.get(8, CLOCK, 2)).type).toBe('octet-string');
+        await client.action(70, RELAY, 2, { type: 'integer', value: 0 });
+        expect(await client.get(70, RELAY, 2)).toEqual({ type: 'boolean', value: true });
+      } finally {
+        await client.close();
+      }
+    });
+
     it('HLS-GMAC with a stale invocation counter gets the expected counter back', async () => {
       const err = await openDlmsClient(await clientOptions('high-gmac', where(), 1)).catch(
         (e: unknown) => e,

@@ -7,12 +7,14 @@ import {
   encryptPayload,
   type GeneralCipheredApdu,
   type CipheredApdu,
+  dedTagFor,
   gloTagFor,
+  isDedicatedTag,
 } from '@gridbill/shared/dlms';
 import type { MeterInvocationCounters, MeterSecurity } from './meter-backend.js';
 
 /** How a ciphered request arrived, so the response goes back the same way. */
-export type CipherStyle = 'glo' | 'general-glo';
+export type CipherStyle = 'glo' | 'ded' | 'general-glo';
 
 export const SC_AUTH_ENC = 0x30;
 
@@ -26,14 +28,19 @@ export function decipherRequest(
   clientSystemTitle: Uint8Array,
   security: MeterSecurity,
   counters: MeterInvocationCounters,
+  dedicatedKey?: Uint8Array,
 ): { inner: Apdu; style: CipherStyle } {
   const systemTitle = apdu.kind === 'ciphered' ? clientSystemTitle : apdu.systemTitle;
+  const ded = apdu.kind === 'ciphered' && isDedicatedTag(apdu.tag);
+  if (ded && !dedicatedKey) {
+    throw new DlmsSecurityError('unsupported', 'ded-ciphered request without a dedicated key');
+  }
   const plain = decryptPayload(
     {
       securityControl: apdu.securityControl,
       systemTitle,
       invocationCounter: apdu.invocationCounter,
-      blockCipherKey: security.blockCipherKey,
+      blockCipherKey: ded ? dedicatedKey! : security.blockCipherKey,
       authenticationKey: security.authenticationKey,
     },
     apdu.payload,
@@ -44,7 +51,8 @@ export function decipherRequest(
       `client IC ${apdu.invocationCounter} below ${counters.lowestClientIc()}`,
     );
   }
-  return { inner: decodeApdu(plain), style: apdu.kind === 'ciphered' ? 'glo' : 'general-glo' };
+  const style = apdu.kind !== 'ciphered' ? 'general-glo' : ded ? 'ded' : 'glo';
+  return { inner: decodeApdu(plain), style };
 }
 
 /** Ciphers a response APDU with the meter's next invocation counter. */
@@ -53,14 +61,16 @@ export function cipherResponse(
   style: CipherStyle,
   security: MeterSecurity,
   counters: MeterInvocationCounters,
+  dedicatedKey?: Uint8Array,
 ): Uint8Array {
   const invocationCounter = counters.nextServerIc();
+  const ded = style === 'ded' && dedicatedKey !== undefined;
   const payload = encryptPayload(
     {
       securityControl: SC_AUTH_ENC,
       systemTitle: security.systemTitle,
       invocationCounter,
-      blockCipherKey: security.blockCipherKey,
+      blockCipherKey: ded ? dedicatedKey : security.blockCipherKey,
       authenticationKey: security.authenticationKey,
     },
     plain,
@@ -73,7 +83,8 @@ export function cipherResponse(
       ...common,
     });
   }
-  return encodeApdu({ kind: 'ciphered', tag: gloTagFor(plain[0]!), ...common });
+  const tag = ded ? dedTagFor(plain[0]!) : gloTagFor(plain[0]!);
+  return encodeApdu({ kind: 'ciphered', tag, ...common });
 }
 
 /** In-memory counters used when the backend keeps none. */

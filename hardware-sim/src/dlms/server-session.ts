@@ -56,6 +56,7 @@ export class DlmsServerSession {
   }
   private ctos: Uint8Array = new Uint8Array(0);
   private stoc: Uint8Array = new Uint8Array(0);
+  private dedicatedKey: Uint8Array | undefined;
   private readonly ctx: ServiceContext;
 
   constructor(private readonly options: SessionOptions) {
@@ -76,6 +77,7 @@ export class DlmsServerSession {
     this.profile = undefined;
     this.ctx.pendingGet = undefined;
     this.ctx.pendingSet = undefined;
+    this.dedicatedKey = undefined;
   }
 
   /** Handles one request APDU; returns the response APDU (undefined = no response). */
@@ -115,7 +117,8 @@ export class DlmsServerSession {
     if (!this.profile?.ciphered || this.state === 'idle') return exception(1, 1);
     let opened: { inner: Apdu; style: CipherStyle };
     try {
-      opened = decipherRequest(apdu, this.clientSystemTitle, security, counters);
+      const key = this.dedicatedKey;
+      opened = decipherRequest(apdu, this.clientSystemTitle, security, counters, key);
     } catch (err) {
       if (err instanceof DlmsSecurityError && err.code === 'invocation-counter') {
         return exception(1, 6, counters.lowestClientIc());
@@ -127,7 +130,8 @@ export class DlmsServerSession {
     }
     const plain = this.service(opened.inner);
     if (!plain) return undefined;
-    return plain[0] === 0xd8 ? plain : cipherResponse(plain, opened.style, security, counters);
+    if (plain[0] === 0xd8) return plain;
+    return cipherResponse(plain, opened.style, security, counters, this.dedicatedKey);
   }
 
   private onAarq(aarq: Aarq): Uint8Array {
@@ -207,7 +211,10 @@ export class DlmsServerSession {
       this.state = 'idle';
       return exception(1, 6, counters.lowestClientIc());
     }
-    if (!this.negotiate(plain)) return this.reject(aarq, 1);
+    const initiate = this.negotiate(plain);
+    if (!initiate) return this.reject(aarq, 1);
+    const key = initiate.dedicatedKey;
+    this.dedicatedKey = key?.length === 16 ? key : undefined;
     this.clientSystemTitle = title;
     this.ctos = ctos;
     this.stoc = random(16);

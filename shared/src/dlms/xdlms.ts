@@ -300,6 +300,16 @@ export function gloTagFor(plainTag: number): number {
   return plainTag + 8;
 }
 
+/** ded-* tag for a plaintext service tag. Example: 0xC0 (get-request) → 0xD0. */
+export function dedTagFor(plainTag: number): number {
+  return plainTag + 16;
+}
+
+/** True for ded-* service-specific ciphered tags (0xD0..0xD7). */
+export function isDedicatedTag(tag: number): boolean {
+  return tag >= 0xd0 && tag <= 0xd7;
+}
+
 const BY_TAG = new Map<number, [Kind, Entry<Kind>][]>();
 for (const [kind, entry] of Object.entries(TABLE) as [Kind, Entry<Kind>][]) {
   const list = BY_TAG.get(entry.tag) ?? [];
