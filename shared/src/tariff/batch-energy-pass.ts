@@ -3,12 +3,54 @@ import type { CompiledEnergy, CompiledVersion } from './compile.js';
 import type { RatingDay } from './local-day.js';
 import { nextDay } from './local-day.js';
 import { minuteIndex } from './minute-index.js';
-import type { PeriodState, SegmentState } from './period-state.js';
+import type { PeriodState, ScopeBucket, SegmentState } from './period-state.js';
+
+/** Where the pass is: the local day, its table and the tier bucket (changes once a day). */
+interface Pass {
+  day: RatingDay;
+  table: Uint8Array;
+  bucket: ScopeBucket;
+  acc: { key: string; wh: number };
+  scopeMonth: number;
+  scopeYear: number;
+}
+
+function tierOf(limits: readonly number[], a: number): number {
+  let tier = 0;
+  while (tier < limits.length && a >= limits[tier]!) tier++;
+  return tier;
+}
+
+/** Moves the pass to the day of `t`; returns true when the tier bucket changed. */
+function advance(
+  pass: Pass,
+  state: PeriodState,
+  seg: SegmentState,
+  v: CompiledVersion,
+  e: CompiledEnergy,
+  k: number,
+  t: number,
+): boolean {
+  let day = pass.day;
+  while (t >= day.endMs) day = nextDay(v, day);
+  pass.day = day;
+  pass.table = day.tables[e.schedule]!;
+  const yearly = e.tiers?.scope === 'year' && day.month === e.tiers.yearStartMonth;
+  // only month and year scopes change inside a segment, and only on these days
+  if (day.month === pass.scopeMonth && day.year === pass.scopeYear && !yearly) return false;
+  pass.scopeMonth = day.month;
+  pass.scopeYear = day.year;
+  const b = bucketFor(state, seg, e, k, day);
+  if (b === pass.bucket) return false;
+  pass.bucket = b;
+  if (e.tiers) pass.acc = state.accumulators[e.id]!;
+  return true;
+}
 
 /**
  * The batch hot loop: one energy component over the intervals [i, end) of one segment, walking
- * local days inline (no call per day unless the day or the tier scope changes). Adds the same
- * determinants as the incremental kernel, interval by interval.
+ * local days inline (a call only when the day changes). Adds the same determinants as the
+ * incremental kernel, interval by interval.
  */
 export function energyPass(
   state: PeriodState,
@@ -24,48 +66,38 @@ export function energyPass(
 ): void {
   const T = e.tierCount;
   const mask = e.chargedMask;
-  const tiered = e.tiers !== undefined;
   const chrono = e.tiers?.allocation === 'chronological';
-  let day = first;
-  let dayStart = day.startMs;
-  let dayEnd = day.endMs;
-  let table = day.tables[e.schedule]!;
-  let bucket = bucketFor(state, seg, e, k, day);
+  const bucket = bucketFor(state, seg, e, k, first);
+  const pass: Pass = {
+    day: first,
+    table: first.tables[e.schedule]!,
+    bucket,
+    acc: e.tiers ? state.accumulators[e.id]! : { key: '', wh: 0 },
+    scopeMonth: first.month,
+    scopeYear: first.year,
+  };
+  let dayStart = first.startMs;
+  let dayEnd = first.endMs;
+  let table = pass.table;
   let cells = bucket.cells;
   let limits = bucket.limitsWh;
-  let acc = tiered ? state.accumulators[e.id]! : { key: '', wh: 0 };
-  let a = acc.wh;
-  let tier = 0;
-  while (tier < limits.length && a >= limits[tier]!) tier++;
-  let next = tier < limits.length ? limits[tier]! : Number.POSITIVE_INFINITY;
-  let scopeMonth = day.month;
-  let scopeYear = day.year;
-  const yearly = e.tiers?.scope === 'year';
-  const ysm = e.tiers?.yearStartMonth ?? 1;
+  let a = pass.acc.wh;
+  let tier = tierOf(limits, a);
+  let next = tier < limits.length ? limits[tier]! : Number.MAX_SAFE_INTEGER;
   for (let j = i; j < end; j++) {
     const t = starts[j]!;
     if (t >= dayEnd) {
-      while (t >= day.endMs) day = nextDay(v, day);
-      dayStart = day.startMs;
-      dayEnd = day.endMs;
-      table = day.tables[e.schedule]!;
-      // only month and year scopes change inside a segment, and only on these days
-      if (day.month !== scopeMonth || day.year !== scopeYear || (yearly && day.month === ysm)) {
-        acc.wh = a;
-        const b = bucketFor(state, seg, e, k, day);
-        scopeMonth = day.month;
-        scopeYear = day.year;
-        if (b !== bucket) {
-          bucket = b;
-          cells = b.cells;
-          limits = b.limitsWh;
-          acc = tiered ? state.accumulators[e.id]! : acc;
-          a = acc.wh;
-          tier = 0;
-          while (tier < limits.length && a >= limits[tier]!) tier++;
-          next = tier < limits.length ? limits[tier]! : Number.POSITIVE_INFINITY;
-        }
+      pass.acc.wh = a;
+      if (advance(pass, state, seg, v, e, k, t)) {
+        cells = pass.bucket.cells;
+        limits = pass.bucket.limitsWh;
+        a = pass.acc.wh;
+        tier = tierOf(limits, a);
+        next = tier < limits.length ? limits[tier]! : Number.MAX_SAFE_INTEGER;
       }
+      dayStart = pass.day.startMs;
+      dayEnd = pass.day.endMs;
+      table = pass.table;
     }
     const p = table[minuteIndex(t - dayStart)]!;
     if (mask[p] === 0) continue;
@@ -78,14 +110,13 @@ export function energyPass(
         a = next;
         w -= take;
         tier++;
-        next = tier < limits.length ? limits[tier]! : Number.POSITIVE_INFINITY;
+        next = tier < limits.length ? limits[tier]! : Number.MAX_SAFE_INTEGER;
       }
       cells[base + tier] = cells[base + tier]! + w;
-      a += w;
     } else {
       cells[base] = cells[base]! + w;
-      a += w;
     }
+    a += w;
   }
-  if (tiered) acc.wh = a;
+  if (e.tiers) pass.acc.wh = a;
 }
