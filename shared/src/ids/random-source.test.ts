@@ -61,6 +61,11 @@ describe('randomInt / randomFraction', () => {
     expect([...seen].sort()).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
+  it('gives the documented examples', () => {
+    expect(randomFraction(createSeededRandom('load'))).toBe(0.09049510813781658);
+    expect(randomInt(createSeededRandom(1), 1, 6)).toBe(1);
+  });
+
   it('names a bad range', () => {
     expect(() => randomInt(createSeededRandom(1), 5, 4)).toThrow(/got 5..4/);
   });

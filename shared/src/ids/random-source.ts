@@ -58,7 +58,7 @@ function rotl(x: number, k: number): number {
 /**
  * Unbiased integer in `[min, maxInclusive]` (range up to 2^32) drawn from a random source.
  *
- * @example randomInt(createSeededRandom(1), 1, 6) // a die roll, the same every run
+ * @example randomInt(createSeededRandom(1), 1, 6) // 1 (a die roll, the same every run)
  */
 export function randomInt(random: RandomSource, min: number, maxInclusive: number): number {
   const span = maxInclusive - min + 1;
@@ -79,7 +79,7 @@ export function randomInt(random: RandomSource, min: number, maxInclusive: numbe
 /**
  * Uniform fraction in [0, 1) with 53 random bits, for simulations (never for money).
  *
- * @example randomFraction(createSeededRandom('load')) // e.g. 0.7140...; same every run
+ * @example randomFraction(createSeededRandom('load')) // 0.09049510813781658, every run
  */
 export function randomFraction(random: RandomSource): number {
   const b = random(7);
