@@ -64,6 +64,7 @@ describe('randomInt / randomFraction', () => {
   it('gives the documented examples', () => {
     expect(randomFraction(createSeededRandom('load'))).toBe(0.09049510813781658);
     expect(randomInt(createSeededRandom(1), 1, 6)).toBe(1);
+    expect([...createSeededRandom('sim-42')(4)]).toEqual([181, 62, 215, 148]);
   });
 
   it('names a bad range', () => {
