@@ -3,11 +3,7 @@ import type { z } from 'zod';
 import { formatIssues } from '../fleet/fleet-file.js';
 import { loadSetting } from '../fleet/build-meters.js';
 import { faultSchema } from '../meter/faults.js';
-import {
-  RELAY_STATE_NAMES,
-  type RelayControlState,
-  type RelayTrigger,
-} from '../meter/relay-table.js';
+import { type RelayTrigger, relayStateByName } from '../meter/relay-table.js';
 import { meterView } from '../sim/meter-view.js';
 import { SimError, type Simulator } from '../sim/simulator.js';
 import { clockBody, faultBody, loadBody, relayBody } from './api-schemas.js';
@@ -59,8 +55,7 @@ export function registerApiRoutes(app: Hono, sim: Simulator): void {
     sim.get(id);
     const b = await body(c, relayBody, 'relay');
     if ('state' in b) {
-      const state = RELAY_STATE_NAMES.indexOf(b.state) as RelayControlState;
-      return c.json(sim.forceRelay(id, state));
+      return c.json(sim.forceRelay(id, relayStateByName(b.state)!));
     }
     const result = sim.operateRelay(id, b.trigger as RelayTrigger);
     if (!result.ok) throw new SimError(result.reason, 409);

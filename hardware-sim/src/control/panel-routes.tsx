@@ -1,7 +1,7 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { Hono } from 'hono';
 import { faultSchema } from '../meter/faults.js';
-import { RELAY_STATE_NAMES, type RelayControlState } from '../meter/relay-table.js';
+import { relayStateByName } from '../meter/relay-table.js';
 import { meterView } from '../sim/meter-view.js';
 import { SimError, type Simulator } from '../sim/simulator.js';
 import { formatIssues } from '../fleet/fleet-file.js';
@@ -41,9 +41,9 @@ export function registerPanelRoutes(app: Hono, sim: Simulator): void {
       const result = sim.operateRelay(id, 'manual_reconnect');
       if (!result.ok) throw new SimError(result.reason, 409);
     } else {
-      const state = RELAY_STATE_NAMES.indexOf(String(form.state) as 'connected');
-      if (state < 0) throw new SimError(`relay: unknown state "${String(form.state)}"`, 400);
-      sim.forceRelay(id, state as RelayControlState);
+      const state = relayStateByName(String(form.state));
+      if (state === undefined) throw new SimError(`relay: unknown state "${form.state}"`, 400);
+      sim.forceRelay(id, state);
     }
     return c.redirect(`/meters/${encodeURIComponent(id)}`, 303);
   });

@@ -1,7 +1,7 @@
 import { hashString, mix32 } from '../meter/hash-noise.js';
 import type { LoadSetting } from '../meter/load-shapes.js';
 import { type MeterSpec, meterSpec } from '../meter/meter-spec.js';
-import { RELAY_STATE_NAMES, type RelayControlState } from '../meter/relay-table.js';
+import { relayStateByName } from '../meter/relay-table.js';
 import { DEFAULT_TOU } from '../meter/tou.js';
 import type { FleetFile, FleetMeter } from './fleet-schema.js';
 
@@ -43,7 +43,7 @@ export function buildMeters(fleet: FleetFile): SimMeterConfig[] {
       profileCapacity: fleet.profileDays * 96,
       relay: {
         controlMode: m.relay.controlMode,
-        controlState: RELAY_STATE_NAMES.indexOf(m.relay.state) as RelayControlState,
+        controlState: relayStateByName(m.relay.state)!,
       },
     });
     return {

@@ -3,6 +3,7 @@ import {
   RELAY_TRANSITIONS,
   RELAY_TRIGGERS,
   type RelayControlState,
+  relayStateByName,
   relayTransition,
 } from './relay-table.js';
 import { meterSpec } from './meter-spec.js';
@@ -54,6 +55,8 @@ describe('class 70 transition table drives the meter', () => {
     expect(relayTransition(2, 2, 'manual_reconnect')?.to).toBe(1);
     expect(relayTransition(0, 1, 'remote_reconnect')?.to).toBe(1);
     expect(relayTransition(1, 3, 'manual_disconnect')).toBeUndefined();
+    expect(relayStateByName('ready_for_reconnection')).toBe(2);
+    expect(relayStateByName('open')).toBeUndefined();
   });
 
   it('a stuck relay acknowledges (control state moves) but the output does not switch', () => {

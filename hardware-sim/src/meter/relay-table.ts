@@ -15,6 +15,15 @@ export type RelayTrigger =
 export const RELAY_STATE_NAMES = ['disconnected', 'connected', 'ready_for_reconnection'] as const;
 export type RelayStateName = (typeof RELAY_STATE_NAMES)[number];
 
+/**
+ * The control state for a state name, or undefined for an unknown name.
+ * @example relayStateByName('ready_for_reconnection') // 2
+ */
+export function relayStateByName(name: string): RelayControlState | undefined {
+  const state = RELAY_STATE_NAMES.indexOf(name as RelayStateName);
+  return state < 0 ? undefined : (state as RelayControlState);
+}
+
 export interface RelayTransition {
   id: 'a' | 'b' | 'c' | 'd' | 'e' | 'f' | 'g' | 'h';
   trigger: RelayTrigger;
