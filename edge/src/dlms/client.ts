@@ -6,6 +6,7 @@ import {
   type DlmsValue,
   decodeApdu,
   decodeData,
+  encodeData,
   encodeApdu,
   nextAssociationState,
   type AssociationState,
@@ -56,6 +57,8 @@ export interface DlmsClient {
     methodId: number,
     parameters?: DlmsValue,
   ): Promise<DlmsValue | undefined>;
+  /** GET-with-list: one round trip, one DataResult (data or error code) per request. */
+  getMany(requests: readonly AttributeRequest[]): Promise<DataResult[]>;
   /** Profile generic rows with fromMs ≤ time ≤ toMs (selective access by range). */
   readProfile(
     obis: string,
@@ -221,15 +224,61 @@ class ClientSession implements DlmsClient {
     const request: AttributeRequest = {
       attribute: { classId, obis: parseObis(obis), attributeId },
     };
-    const answer = await this.request({
-      kind: 'set-request-normal',
-      invokeId: this.nextInvokeId(),
-      request,
-      value,
-    });
-    if (answer.kind !== 'set-response-normal')
+    const invokeId = this.nextInvokeId();
+    const normal: Apdu = { kind: 'set-request-normal', invokeId, request, value };
+    if (encodeApdu(normal).length > this.initiate.maxPduSize) {
+      return this.setInBlocks(name, invokeId, request, encodeData(value));
+    }
+    const answer = await this.request(normal);
+    if (answer.kind !== 'set-response-normal') {
       throw new DlmsProtocolError(`set ${name}: unexpected ${answer.kind}`);
+    }
     if (answer.result !== 0) throw dataAccessError('set', name, answer.result);
+  }
+
+  /** SET of a long value: first datablock with the descriptor, then datablocks, each acked. */
+  private async setInBlocks(
+    name: string,
+    invokeId: number,
+    request: AttributeRequest,
+    raw: Uint8Array,
+  ): Promise<void> {
+    const size = Math.max(16, this.initiate.maxPduSize - 32);
+    const count = Math.ceil(raw.length / size);
+    for (let n = 1; n <= count; n++) {
+      const block = {
+        lastBlock: n === count,
+        blockNumber: n,
+        raw: raw.slice((n - 1) * size, n * size),
+      };
+      const answer = await this.request(
+        n === 1
+          ? { kind: 'set-request-with-first-datablock', invokeId, request, block }
+          : { kind: 'set-request-with-datablock', invokeId, block },
+      );
+      if (answer.kind === 'set-response-last-datablock') {
+        if (answer.result !== 0) throw dataAccessError('set', name, answer.result);
+        if (n === count) return;
+        throw new DlmsProtocolError(`set ${name}: meter ended the transfer at block ${n}`);
+      }
+      if (answer.kind !== 'set-response-datablock' || answer.blockNumber !== n) {
+        throw new DlmsProtocolError(`set ${name}: unexpected answer to block ${n}`);
+      }
+    }
+    throw new DlmsProtocolError(`set ${name}: no result after the last block`);
+  }
+
+  async getMany(requests: readonly AttributeRequest[]): Promise<DataResult[]> {
+    const invokeId = this.nextInvokeId();
+    const answer = await this.request({
+      kind: 'get-request-with-list',
+      invokeId,
+      requests: [...requests],
+    });
+    if (answer.kind !== 'get-response-with-list' || answer.results.length !== requests.length) {
+      throw new DlmsProtocolError(`get-with-list: unexpected ${answer.kind}`);
+    }
+    return answer.results;
   }
 
   async action(classId: number, obis: string, methodId: number, parameters?: DlmsValue) {

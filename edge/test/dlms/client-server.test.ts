@@ -1,4 +1,10 @@
-import { decodeCosemDateTime, cosemDateTimeToUtcMs } from '@gridbill/shared/dlms';
+import {
+  cosemDateTimeToUtcMs,
+  decodeCosemDateTime,
+  encodeCosemDateTime,
+  parseObis,
+  utcMsToCosemDateTime,
+} from '@gridbill/shared/dlms';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   DlmsAccessDeniedError,
@@ -142,3 +148,44 @@ for (const transport of ['wrapper', 'hdlc'] as const) {
     });
   });
 }
+
+describe('long values and lists (server max APDU 24 bytes, wrapper)', () => {
+  let server: { port: number; close(): Promise<void> };
+  beforeAll(async () => {
+    const sim = await loadSim();
+    const meter = sim.createMemoryMeter({
+      serial: 'SMALL01',
+      clockMs: () => METER_NOW_MS,
+      profileStartMs: DAY_START_MS,
+    });
+    server = await sim.startDlmsServer({
+      backend: () => meter,
+      transport: 'wrapper',
+      port: 0,
+      maxPduBytes: 24,
+    });
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('SET of a value longer than the meter PDU goes in datablocks; GET-with-list', async () => {
+    const client = await openDlmsClient(
+      await clientOptions('high-gmac', { transport: 'wrapper', port: server.port }),
+    );
+    try {
+      expect(client.serverMaxPduSize).toBe(24);
+      const later = utcMsToCosemDateTime(METER_NOW_MS + 3_600_000);
+      const value = { type: 'octet-string' as const, value: encodeCosemDateTime(later) };
+      await client.set(8, CLOCK, 2, value);
+      expect(await client.get(8, CLOCK, 2)).toEqual(value);
+      const results = await client.getMany([
+        { attribute: { classId: 70, obis: parseObis(RELAY), attributeId: 2 } },
+        { attribute: { classId: 3, obis: parseObis('9.9.9.9.9.9'), attributeId: 2 } },
+      ]);
+      expect(results).toEqual([{ data: { type: 'boolean', value: true } }, { error: 4 }]);
+    } finally {
+      await client.close();
+    }
+  });
+});
