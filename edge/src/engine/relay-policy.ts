@@ -20,8 +20,19 @@ import { createRelayCommand } from './relay-commands.js';
  */
 export function evaluateAccounts(engine: Engine, accountIds: Iterable<string>): void {
   for (const accountId of accountIds)
-    for (const meter of engine.metersOfAccount(accountId))
-      applyPolicyEvent(engine, meter.config.id, { type: 'evaluate' }, 'credit');
+    for (const meter of engine.metersOfAccount(accountId)) evaluateMeter(engine, meter.config.id);
+}
+
+/**
+ * Evaluates until the phase settles (at most 3 steps), so a grace period that is zero or
+ * already over leads from the crossing reading straight to the disconnect command.
+ */
+function evaluateMeter(engine: Engine, meterId: string): void {
+  for (let i = 0; i < 3; i++) {
+    const before = engine.relays.get(meterId)?.policy.phase;
+    applyPolicyEvent(engine, meterId, { type: 'evaluate' }, 'credit');
+    if (engine.relays.get(meterId)?.policy.phase === before) return;
+  }
 }
 
 /** Re-evaluates every account (grace periods and protected windows end without readings). */
