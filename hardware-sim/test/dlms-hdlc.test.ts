@@ -27,7 +27,7 @@ function firstReply(port: number, hex: string): Promise<Uint8Array | undefined> 
     const timer = setTimeout(() => {
       socket.destroy();
       resolve(undefined);
-    }, 600);
+    }, 1500);
     socket.once('data', (d: Buffer) => {
       clearTimeout(timer);
       socket.destroy();

@@ -42,7 +42,7 @@ afterAll(() => fleet?.close());
 
 function exchange(socket: Socket, destination: number, apduHex: string): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('no answer')), 700);
+    const timer = setTimeout(() => reject(new Error('no answer')), 1500);
     let buffer = Buffer.alloc(0);
     const onData = (chunk: Buffer) => {
       buffer = Buffer.concat([buffer, chunk]);
