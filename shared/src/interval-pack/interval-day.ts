@@ -12,7 +12,8 @@ export interface IntervalDay {
 export const INT32_MIN = -2147483648;
 export const INT32_MAX = 2147483647;
 
-const ALLOWED_INTERVAL_SECONDS = [60, 300, 600, 900, 1800, 3600];
+/** Interval lengths a meter-channel-day can hold (each divides an hour). */
+export const ALLOWED_INTERVAL_SECONDS: readonly number[] = [60, 300, 600, 900, 1800, 3600];
 
 export function assertIntervalSeconds(intervalSeconds: number): void {
   if (!ALLOWED_INTERVAL_SECONDS.includes(intervalSeconds)) {

@@ -37,6 +37,12 @@ describe('upstream batch schema', () => {
     const floatMoney = clone(exampleBatch);
     (floatMoney.events[1]!.body as { amountMinor: string }).amountMinor = '8.5';
     expect(upstreamBatchSchema.safeParse(floatMoney).success).toBe(false);
+    const oddInterval = clone(exampleBatch);
+    (oddInterval.events[0]!.body as { intervalSeconds: number }).intervalSeconds = 700;
+    const odd = upstreamBatchSchema.safeParse(oddInterval);
+    expect(odd.success ? [] : describeIssues(odd.error)).toEqual([
+      'events.0.body.intervalSeconds: intervalSeconds must be one of 60, 300, 600, 900, 1800, 3600',
+    ]);
     const extra = clone(exampleBatch) as unknown as Record<string, unknown>;
     extra.extra = 1;
     expect(upstreamBatchSchema.safeParse(extra).success).toBe(false);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ALLOWED_INTERVAL_SECONDS } from '../interval-pack/index.js';
 import { contentHash } from './content-hash.js';
 import {
   currencyCodeSchema,
@@ -27,7 +28,12 @@ export const intervalBodySchema = z.strictObject({
   meterId: objectIdSchema,
   channel: z.number().int().min(0).max(255),
   intervalStartMs: epochMsSchema,
-  intervalSeconds: z.union([z.literal(300), z.literal(900), z.literal(1800), z.literal(3600)]),
+  intervalSeconds: z
+    .number()
+    .int()
+    .refine((seconds) => ALLOWED_INTERVAL_SECONDS.includes(seconds), {
+      message: `intervalSeconds must be one of ${ALLOWED_INTERVAL_SECONDS.join(', ')}`,
+    }),
   energyWh: energyWhSchema,
   qualityFlags: qualityFlagsSchema,
 });
