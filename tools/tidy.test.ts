@@ -2,7 +2,13 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { formatViolations, maskCommentsAndStrings, type Violation, tidy } from './tidy.js';
+import {
+  formatViolations,
+  maskCommentsAndStrings,
+  splitSource,
+  type Violation,
+  tidy,
+} from './tidy.js';
 
 const roots: string[] = [];
 afterEach(() => {
@@ -220,6 +226,12 @@ describe('tidy on planted trees', () => {
       'edge/src/cli/helper.ts:1: no-math-random: Math.random() is not reproducible; ' +
         'inject a RandomSource (@gridbill/shared/ids)',
     );
+  });
+});
+
+describe('splitSource', () => {
+  it('keeps only string text in the strings view (the documented example)', () => {
+    expect(splitSource("q('SELECT 1') // x").strings).toBe('   SELECT 1       ');
   });
 });
 

@@ -233,7 +233,7 @@ export function maskCommentsAndStrings(text: string): string {
  * Two same-length views of a source text: `code` (comments, string and regex contents
  * blanked) and `strings` (only string and template text kept, e.g. embedded SQL).
  *
- * @example splitSource("q('SELECT 1') // x").strings // "  SELECT 1        "
+ * @example splitSource("q('SELECT 1') // x").strings // "   SELECT 1       "
  */
 export function splitSource(text: string): { code: string; strings: string } {
   const out = text.split('');
