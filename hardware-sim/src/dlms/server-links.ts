@@ -86,24 +86,38 @@ export function hdlcServerLink(
       link = undefined;
       return;
     }
+    const current = link;
+    const sendKept = (f: HdlcFrame) => {
+      current.lastSent = f;
+      send(f);
+    };
     if (control.type === 'RR') {
-      const next = link.pending.shift();
-      if (next) send(next());
+      // N(R) short of our N(S): the client lost our last frame and polls again → repeat it.
+      const lost = control.receiveSeq !== current.seq.sendSeq && current.lastSent;
+      if (lost) send(lost);
+      else {
+        const next = current.pending.shift();
+        if (next) sendKept(next());
+      }
       return;
     }
-    if (control.type !== 'I' || !link.seq.acceptI(control.sendSeq)) return;
-    const whole = link.collector.push(frame.information, frame.segmented);
+    if (control.type !== 'I') return;
+    if (!current.seq.acceptI(control.sendSeq)) {
+      // A repeated I-frame: our answer was lost; repeat it instead of processing twice.
+      if (current.lastSent) send(current.lastSent);
+      return;
+    }
+    const whole = current.collector.push(frame.information, frame.segmented);
     if (!whole) {
-      send(link.seq.rr());
+      sendKept(current.seq.rr());
       return;
     }
     const session = sessions(frame.destination.upper, frame.source.upper);
     const response = session?.handle(whole.subarray(3));
     if (!response) return;
-    const current = link;
     const parts = segmentInformation(concatBytes(LLC_RESPONSE, response), current.maxInfoTransmit);
     current.pending = parts.map((p, i) => () => current.seq.iFrame(p, i < parts.length - 1));
-    send(current.pending.shift()!());
+    sendKept(current.pending.shift()!());
   };
   return {
     onData(chunk) {
@@ -136,6 +150,8 @@ class HdlcLinkState {
   readonly seq: HdlcSequencer;
   readonly collector = new SegmentCollector();
   pending: (() => HdlcFrame)[] = [];
+  /** Last I/RR frame sent, repeated when the client shows it was lost. */
+  lastSent: HdlcFrame | undefined;
   readonly maxInfoTransmit: number;
   readonly maxInfoReceive: number;
 
