@@ -28,8 +28,16 @@ export function registerApiRoutes(app: Hono, sim: Simulator): void {
     return c.json(sim.list().map((m) => meterView(m, now)));
   });
   app.get('/api/meters/:id', (c) => c.json(meterView(sim.get(c.req.param('id')), sim.now())));
-  app.get('/api/meters/:id/profile', (c) => c.json(sim.get(c.req.param('id')).model.profileRows()));
-  app.get('/api/meters/:id/events', (c) => c.json(sim.get(c.req.param('id')).model.eventRows()));
+  app.get('/api/meters/:id/profile', (c) => {
+    const { model } = sim.get(c.req.param('id'));
+    model.advanceTo(sim.now());
+    return c.json(model.profileRows(...timeRange(c)));
+  });
+  app.get('/api/meters/:id/events', (c) => {
+    const { model } = sim.get(c.req.param('id'));
+    model.advanceTo(sim.now());
+    return c.json(model.eventRows(...timeRange(c)));
+  });
 
   app.post('/api/meters/:id/faults', async (c) => {
     const id = c.req.param('id');
@@ -67,6 +75,18 @@ export function registerApiRoutes(app: Hono, sim: Simulator): void {
     sim.setClock(await body(c, clockBody, 'clock'));
     return c.json(clockView(sim));
   });
+}
+
+/** `?from=&to=` (simulated epoch ms, inclusive) → [fromMs, toMs]; refuses non-integers. */
+function timeRange(c: Context): [number, number] {
+  const bound = (name: string, fallback: number) => {
+    const text = c.req.query(name);
+    if (text === undefined) return fallback;
+    if (!/^\d+$/.test(text))
+      throw new SimError(`${name}: expected epoch milliseconds, got "${text}"`, 400);
+    return Number(text);
+  };
+  return [bound('from', -Infinity), bound('to', Infinity)];
 }
 
 function clockView(sim: Simulator) {

@@ -139,4 +139,17 @@ describe('control API', () => {
     expect(sim.get('m2').model.relayView(sim.now()).state).toBe('connected');
     expect((await form('/meters/m2/relay', { trigger: 'manual_reconnect' })).status).toBe(409);
   });
+
+  it('serves profile and events by simulated time range', async () => {
+    const { base, call } = setup();
+    base.advance(60_000); // one simulated hour: four captures
+    const all = (await call('GET', '/api/meters/m1/profile')).body as { simMs: number }[];
+    expect(all.map((r) => r.simMs - START)).toEqual([900_000, 1_800_000, 2_700_000, 3_600_000]);
+    const some = await call(
+      'GET',
+      `/api/meters/m1/profile?from=${START + 1_800_000}&to=${START + 2_700_000}`,
+    );
+    expect((some.body as unknown[]).length).toBe(2);
+    expect((await call('GET', '/api/meters/m1/events?from=yesterday')).status).toBe(400);
+  });
 });
