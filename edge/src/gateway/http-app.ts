@@ -15,6 +15,7 @@ const relayBody = z.object({
   reason: z.string().min(3, 'give a reason of at least 3 characters').max(200),
 });
 const tokenBody = z.object({ token: z.string().min(1).max(400) });
+const safeModeBody = z.object({ on: z.boolean(), reason: z.string().min(3).max(200) });
 
 export interface HttpDeps {
   engine: Engine;
@@ -63,6 +64,14 @@ export function createHttpApp(deps: HttpDeps): Hono {
         }
       : result;
     return c.json(body, result.ok ? 200 : 422);
+  });
+  app.post('/api/safe-mode', async (c) => {
+    const parsed = safeModeBody.safeParse(await c.req.json().catch(() => undefined));
+    if (!parsed.success) return c.json({ error: z.prettifyError(parsed.error) }, 400);
+    engine.safeMode = parsed.data.on;
+    engine.safeModeReason = parsed.data.on ? parsed.data.reason : null;
+    engine.deps.logger.warn(parsed.data, `safe mode ${parsed.data.on ? 'on' : 'off'}`);
+    return c.json({ safeMode: engine.safeMode, reason: engine.safeModeReason });
   });
   app.get('/', (c) => c.html(statusPage(buildStatus(engine, deps.incarnationId))));
   return app;

@@ -1,0 +1,83 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  type EngineFixture,
+  engineFixture,
+  FakeRelay,
+  snapshot,
+  T0,
+} from '../../test/support/engine-fixture.js';
+import { ingestReadings, RelayJournalRunner } from '../engine/index.js';
+import { Poller } from '../polling/poller.js';
+import { createHttpApp } from './http-app.js';
+import { createMetrics } from './metrics.js';
+
+let fx: EngineFixture;
+afterEach(() => fx?.close());
+
+function app() {
+  fx = engineFixture();
+  const engine = fx.engine;
+  const relay = new FakeRelay();
+  const runner = new RelayJournalRunner(engine, relay);
+  const metrics = createMetrics(engine, new Poller(engine, new Map()), new Map());
+  return {
+    http: createHttpApp({ engine, runner, metrics, incarnationId: 'inc-test' }),
+    relay,
+    runner,
+  };
+}
+
+const post = (body: unknown) => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
+
+describe('local HTTP API', () => {
+  it('serves healthz, status JSON, the status page and Prometheus metrics', async () => {
+    const { http } = app();
+    ingestReadings(fx.engine, [snapshot('m1', T0, 0), snapshot('m1', T0 + 900_000, 100)]);
+    expect(await (await http.request('/healthz')).json()).toEqual({ ok: true, safeMode: false });
+    const status = await (await http.request('/api/status')).json();
+    expect(status).toMatchObject({
+      gatewayId: 'gw-001',
+      incarnationId: 'inc-test',
+      balances: [{ accountId: 'ACC-1001', balanceMinor: '800', mode: 'prepaid' }],
+      meters: [{ id: 'm1', lastValueWh: 100, relayPhase: 'CONNECTED' }],
+      outbox: { ackedSeq: 0 },
+    });
+    const page = await (await http.request('/')).text();
+    expect(page).toContain('<h1>Gateway gw-001</h1>');
+    const metrics = await (await http.request('/metrics')).text();
+    expect(metrics).toMatch(/gridbill_edge_outbox_lag_events \d+/);
+  });
+
+  it('takes operator relay orders and rejects bad input with a clear message', async () => {
+    const { http, relay, runner } = app();
+    const bad = await http.request('/api/relay/m1', post({ action: 'toggle', reason: 'x' }));
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error).toMatch(/action/);
+    expect(
+      (await http.request('/api/relay/nope', post({ action: 'open', reason: 'maintenance' })))
+        .status,
+    ).toBe(404);
+    const ok = await http.request('/api/relay/m1', post({ action: 'open', reason: 'meter swap' }));
+    expect(ok.status).toBe(202);
+    await runner.idle();
+    expect(relay.sent).toEqual(['m1:open']);
+    expect(fx.engine.relays.get('m1')?.policy.phase).toBe('MANUAL_LOCK');
+  });
+
+  it('rejects a malformed token without touching the balance, and toggles safe mode', async () => {
+    const { http } = app();
+    const res = await http.request('/api/tokens/redeem', post({ token: 'not-a-token!' }));
+    expect(res.status).toBe(422);
+    expect(await res.json()).toMatchObject({ ok: false, reason: 'malformed' });
+    expect(fx.engine.balanceOf('ACC-1001')).toBe(1000n);
+    const on = await http.request(
+      '/api/safe-mode',
+      post({ on: true, reason: 'restored from backup' }),
+    );
+    expect(await on.json()).toEqual({ safeMode: true, reason: 'restored from backup' });
+  });
+});
