@@ -28,7 +28,7 @@ function harness() {
     }),
     { maxInfoBytes: 128 },
   );
-  const send = (control: number, information = new Uint8Array(0)) => {
+  const send = (control: number, information: Uint8Array = new Uint8Array(0)) => {
     const f: HdlcFrame = {
       segmented: false,
       destination: server,
