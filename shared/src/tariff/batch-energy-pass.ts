@@ -50,7 +50,7 @@ function advance(
 /**
  * The batch hot loop: one energy component over the intervals [i, end) of one segment, walking
  * local days inline (a call only when the day changes). Adds the same determinants as the
- * incremental kernel, interval by interval.
+ * incremental kernel, interval by interval. Returns Σ Wh of all the intervals.
  */
 export function energyPass(
   state: PeriodState,
@@ -63,7 +63,7 @@ export function energyPass(
   i: number,
   end: number,
   first: RatingDay,
-): void {
+): number {
   const T = e.tierCount;
   const mask = e.chargedMask;
   const chrono = e.tiers?.allocation === 'chronological';
@@ -84,6 +84,7 @@ export function energyPass(
   let a = pass.acc.wh;
   let tier = tierOf(limits, a);
   let next = tier < limits.length ? limits[tier]! : Number.MAX_SAFE_INTEGER;
+  let total = 0;
   for (let j = i; j < end; j++) {
     const t = starts[j]!;
     if (t >= dayEnd) {
@@ -99,9 +100,10 @@ export function energyPass(
       dayEnd = pass.day.endMs;
       table = pass.table;
     }
+    let w = whs[j]!;
+    total += w;
     const p = table[minuteIndex(t - dayStart)]!;
     if (mask[p] === 0) continue;
-    let w = whs[j]!;
     const base = p * T;
     if (chrono) {
       while (a + w > next) {
@@ -119,4 +121,5 @@ export function energyPass(
     a += w;
   }
   if (e.tiers) pass.acc.wh = a;
+  return total;
 }

@@ -102,9 +102,10 @@ function runChronological(
 /** One pass over the whole series: whole non-negative Wh, strictly increasing starts. */
 function checkSeries(u: UsageSeries) {
   const n = u.startMs.length;
+  const integral = u.wh instanceof Int32Array || u.wh instanceof Uint32Array;
   for (let j = 0; j < n; j++) {
     const w = u.wh[j]!;
-    if (!Number.isSafeInteger(w) || w < 0) {
+    if (w < 0 || (!integral && !Number.isSafeInteger(w))) {
       throw new TariffError(`usage[${j}].wh`, `expected a whole non-negative Wh count, got ${w}`);
     }
     if (j > 0 && !(u.startMs[j]! > u.startMs[j - 1]!)) {
@@ -215,12 +216,16 @@ function rateSegment(
 ) {
   const seg = cursor.seg!;
   const end = firstAtOrAfter(u.startMs, i + 1, n, Math.min(seg.toMs, state.toMs));
+  let passTotal = -1;
   for (let k = 0; k < v.energy.length; k++) {
-    energyPass(state, seg, v, v.energy[k]!, k, u.startMs, u.wh, i, end, cursor.day!);
+    passTotal = energyPass(state, seg, v, v.energy[k]!, k, u.startMs, u.wh, i, end, cursor.day!);
   }
-  const [total, estimated] = runTotals(u, i, end);
-  seg.wh += total;
-  seg.estimatedWh += estimated;
+  if (passTotal >= 0 && !u.quality) seg.wh += passTotal;
+  else {
+    const [total, estimated] = runTotals(u, i, end);
+    seg.wh += total;
+    seg.estimatedWh += estimated;
+  }
   seg.intervals += end - i;
   state.lastStartMs = u.startMs[end - 1]!;
   cursor.day = undefined;
