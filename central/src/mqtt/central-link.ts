@@ -28,9 +28,17 @@ export interface CentralLinkOptions {
   clientId?: string;
   handlers: CentralMqttHandlers;
   log: Pick<Logger, 'info' | 'warn'>;
+  /**
+   * true (default): resolve once connected and subscribed, reject if the first attempt fails.
+   * false: return at once and keep retrying in the background (central starts even when an
+   * external broker is down; `ready` resolves on the first subscription).
+   */
+  waitForConnection?: boolean;
 }
 
 export interface CentralLink {
+  /** Resolves once the link is connected and subscribed the first time. */
+  readonly ready: Promise<void>;
   /** "Pull now" hint (retained: a gateway connecting later sees the latest checkpoint). */
   publishPullHint(gatewayId: string, checkpoint: Checkpoint): Promise<void>;
   /** Low-latency copy of a relay order; the change feed carries the same order durably. */
@@ -73,20 +81,29 @@ export async function connectCentralLink(options: CentralLinkOptions): Promise<C
     }
   });
   client.on('error', (error) => log.warn({ err: error.message }, 'central mqtt link error'));
-  await new Promise<void>((resolve, reject) => {
-    client.once('connect', () => resolve());
-    client.once('error', reject);
+  const ready = new Promise<void>((resolve) => {
+    // Subscribe again on every connect: the session is clean.
+    client.on('connect', () => {
+      client.subscribe(CENTRAL_UP_FILTER, { qos: 1 }, (error) => {
+        if (error) return log.warn({ err: error.message }, 'central mqtt subscribe failed');
+        log.info({ url: options.url }, 'central mqtt link connected');
+        resolve();
+      });
+    });
   });
-  await client.subscribeAsync(CENTRAL_UP_FILTER, { qos: 1 });
-  client.on('connect', () => {
-    client.subscribe(CENTRAL_UP_FILTER, { qos: 1 });
-  });
-  log.info({ url: options.url }, 'central mqtt link connected');
+  if (options.waitForConnection ?? true) {
+    const failed = new Promise<never>((_, reject) => client.once('error', reject));
+    await Promise.race([ready, failed]).catch(async (error) => {
+      await client.endAsync(true);
+      throw error;
+    });
+  }
   const publish = async (topic: string, body: unknown, retain: boolean) => {
     if (!client.connected) throw new Error(`mqtt not connected: ${topic} not sent`);
     await client.publishAsync(topic, JSON.stringify(body), { qos: 1, retain });
   };
   return {
+    ready,
     stats,
     publishPullHint: (gatewayId, checkpoint) =>
       publish(commandTopic(gatewayId, 'pull'), { v: SYNC_PROTOCOL_VERSION, checkpoint }, true),

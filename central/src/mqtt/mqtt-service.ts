@@ -33,7 +33,13 @@ export async function startMqttService(
 ): Promise<MqttService> {
   if (config.mode === 'off') return { link: null, broker: null, close: async () => {} };
   if (config.mode === 'external') {
-    const link = await connectCentralLink({ ...config, handlers: deps.handlers, log: deps.log });
+    // An external broker may be down at start: central starts anyway and keeps retrying.
+    const link = await connectCentralLink({
+      ...config,
+      handlers: deps.handlers,
+      log: deps.log,
+      waitForConnection: false,
+    });
     return { link, broker: null, close: () => link.close() };
   }
   const centralPassword = Buffer.from(deps.random(32)).toString('base64url');

@@ -57,4 +57,13 @@ describe('central link across a Mosquitto crash', () => {
     await endAll([after]);
     expect(seen[0]).toBe(1);
   });
+
+  it('rejects at start when asked to wait and the broker is unreachable', async () => {
+    await broker.stop('SIGKILL');
+    const options = { username: CENTRAL_MQTT_USERNAME, password: 'pc', log: silent };
+    await expect(connectCentralLink({ ...options, url: broker.url, handlers: {} })).rejects.toThrow(
+      'ECONNREFUSED',
+    );
+    await broker.start();
+  });
 });

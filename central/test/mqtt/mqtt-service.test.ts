@@ -83,6 +83,7 @@ describe('central mqtt service', () => {
     });
     cleanup.push(() => service.close());
     expect(service.broker).toBeNull();
+    await service.link!.ready;
     await roundTrip(service, mosquitto.url, 'pa');
     expect(received).toEqual(['gw-a']);
   });
@@ -103,6 +104,24 @@ describe('central mqtt service', () => {
         'an embedded broker listening beyond loopback needs tls (certFile, keyFile)',
       );
     }
+  });
+
+  it('external mode starts while the broker is down and connects when it comes up', async () => {
+    const mosquitto = await startMosquitto({ [CENTRAL_MQTT_USERNAME]: 'pc' });
+    cleanup.push(() => mosquitto.close());
+    await mosquitto.stop('SIGKILL');
+    const config = mqttConfigSchema.parse({
+      mode: 'external',
+      url: mosquitto.url,
+      username: CENTRAL_MQTT_USERNAME,
+      password: 'pc',
+    });
+    const service = await startMqttService(config, { random, log: silent, handlers: {} });
+    cleanup.push(() => service.close());
+    expect(service.link!.isConnected()).toBe(false);
+    await mosquitto.start();
+    await service.link!.ready;
+    expect(service.link!.isConnected()).toBe(true);
   });
 
   it('off mode starts nothing', async () => {
