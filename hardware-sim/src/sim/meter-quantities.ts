@@ -1,4 +1,5 @@
 import type { BitValues, QuantityValues } from '@gridbill/shared/modbus';
+import { hashString } from '../meter/hash-noise.js';
 import { instantQuantities } from '../meter/instantaneous.js';
 import type { VirtualMeter } from '../meter/virtual-meter.js';
 
@@ -25,9 +26,20 @@ export function meterQuantities(meter: VirtualMeter, nowMs: number): QuantityVal
   q.relayControlState = relay.controlState;
   q.relayControlMode = relay.controlMode;
   q.meterClockS = Math.floor(meter.meterClockMs(nowMs) / 1000);
+  q.serialNumber = serialNumber(meter.serial);
   return q;
 }
 
 export function meterBits(meter: VirtualMeter, nowMs: number): BitValues {
   return { relayClosed: meter.relayView(nowMs).outputState };
+}
+
+/**
+ * A serial as the uint32 a Modbus serial-number register holds: all-digit serials up to
+ * 9 digits as themselves, others as their FNV-1a hash (changes when the meter is swapped).
+ * @example serialNumber('12345678') // 12345678
+ * @example serialNumber('m-1') // 0x273835da
+ */
+export function serialNumber(serial: string): number {
+  return /^\d{1,9}$/.test(serial) ? Number(serial) : hashString(serial);
 }

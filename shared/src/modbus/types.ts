@@ -35,7 +35,9 @@ export type MeterQuantity =
   | 'maxDemandW'
   | 'relayControlState'
   | 'relayControlMode'
-  | 'meterClockS';
+  | 'meterClockS'
+  /** Serial number as an integer (changes on a meter swap). */
+  | 'serialNumber';
 
 /** Bit quantities: `relayClosed` is the relay output state (true = supply connected). */
 export type MeterBit = 'relayClosed';

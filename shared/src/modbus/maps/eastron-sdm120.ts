@@ -5,6 +5,17 @@ function f32(name: string, quantity: RegisterField['quantity'], address: number,
   return { name, quantity, table: 'input', address, type: 'float32', scalePow10, unit } as const;
 }
 
+/** Eastron serial number: holding registers 0xFC00-0xFC01 (64513 in the manual), uint32. */
+export const EASTRON_SERIAL: RegisterField = {
+  name: 'serialNumber',
+  quantity: 'serialNumber',
+  table: 'holding',
+  address: 0xfc00,
+  type: 'uint32',
+  scalePow10: 0,
+  unit: '',
+};
+
 /**
  * Eastron SDM120-Modbus, single phase: IEEE 754 float32 input registers (FC04), high word
  * first. Addresses are 0-based (the manual's 30001 = address 0). Energy registers are kWh.
@@ -26,6 +37,7 @@ export const SDM120: RegisterMap = {
     f32('totalSystemPowerDemand', 'demandW', 0x0054, 'W'),
     f32('maximumTotalSystemPowerDemand', 'maxDemandW', 0x0056, 'W'),
     f32('totalActiveEnergy', 'totalWh', 0x0156, 'kWh'),
+    EASTRON_SERIAL,
   ],
   bits: [],
 };

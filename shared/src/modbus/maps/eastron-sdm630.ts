@@ -1,5 +1,5 @@
 import type { RegisterMap } from '../types.js';
-import { sdmFloat32Field as f32 } from './eastron-sdm120.js';
+import { EASTRON_SERIAL, sdmFloat32Field as f32 } from './eastron-sdm120.js';
 
 /**
  * Eastron SDM630-Modbus, three phase: float32 input registers (FC04), high word first,
@@ -29,6 +29,7 @@ export const SDM630: RegisterMap = {
     f32('totalSystemPowerDemand', 'demandW', 0x0054, 'W'),
     f32('maximumTotalSystemPowerDemand', 'maxDemandW', 0x0056, 'W'),
     f32('totalActiveEnergy', 'totalWh', 0x0156, 'kWh'),
+    EASTRON_SERIAL,
   ],
   bits: [],
 };

@@ -18,7 +18,8 @@ function input(
  * Input registers (FC04): energy in Wh as uint32; relay control state 0 disconnected,
  * 1 connected, 2 ready_for_reconnection (COSEM class 70). Coil 0 (FC01/FC05) is the relay:
  * write 1 = remote_reconnect, 0 = remote_disconnect; discrete input 0 is the relay output
- * state. Holding register 0 (FC03/FC06) is the COSEM control mode 0..6.
+ * state. Holding register 0 (FC03/FC06) is the COSEM control mode 0..6; input 26 is the
+ * serial number (uint32; a new value means the meter was replaced).
  */
 export const GRIDBILL_PREPAID: RegisterMap = {
   id: 'gridbill-prepaid',
@@ -40,6 +41,7 @@ export const GRIDBILL_PREPAID: RegisterMap = {
     input('demand', 'demandW', 20, 'int32', 0, 'W'),
     input('maximumDemand', 'maxDemandW', 22, 'int32', 0, 'W'),
     input('meterClock', 'meterClockS', 24, 'uint32', 0, 's since 1970 UTC'),
+    input('serialNumber', 'serialNumber', 26, 'uint32', 0, ''),
     {
       name: 'relayControlMode',
       quantity: 'relayControlMode',
