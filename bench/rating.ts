@@ -150,6 +150,7 @@ const b = measure('batch driver, 12 monthly bills', batch);
 const by = measure('batch driver, 1 yearly bill', batchYear);
 const inc = measure('incremental driver (step + close)', incremental);
 console.log(
-  `batch / raw       = ${(b / raw).toFixed(3)} monthly, ${(by / raw).toFixed(3)} yearly  (target ≥ 50 M/s)`,
+  `batch / raw       = ${(b / raw).toFixed(3)} monthly, ${(by / raw).toFixed(3)} yearly` +
+    '  (target ≥ 50 M/s)',
 );
 console.log(`incremental / raw = ${(inc / raw).toFixed(3)}  (target ≥ 5 M/s)`);

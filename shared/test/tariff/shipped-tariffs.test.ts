@@ -15,7 +15,7 @@ interface AgileDoc {
 }
 
 describe('shipped tariffs', () => {
-  it('Agile-style: published half-hour prices on Oct 1, fallback on Oct 2, VAT on unrounded sums', () => {
+  it('Agile-style: published prices Oct 1, fallback Oct 2, VAT on unrounded sums', () => {
     const tz = 'Europe/London';
     const doc = readJson(`${TARIFFS}octopus-agile-style.json`) as AgileDoc;
     const prices = doc.components.find((c) => c.kind === 'dynamic')!.series![0]!.prices;
