@@ -35,6 +35,7 @@ export function registerProbeDlms(probe: Command): void {
     .option('--auth-key <hex>', 'authentication key, 16 bytes hex')
     .option('--block-cipher-key <hex>', 'global unicast encryption key, 16 bytes hex')
     .option('--invocation-counter-obis <obis>', 'read the IC from this Data object first')
+    .option('--ic-state <file>', 'JSON file keeping reserve-ahead invocation counters')
     .option('--timeout <ms>', 'response timeout', int('--timeout', 1, 600_000), 5000);
 
   const run = async (cmd: ProbeCommand) => {
@@ -42,6 +43,7 @@ export function registerProbeDlms(probe: Command): void {
     const options: ProbeOptions = {
       ...(o as Omit<ProbeOptions, 'timeoutMs'>),
       timeoutMs: o.timeout,
+      warn: (message) => process.stderr.write(`gridbill-edge: warning: ${message}\n`),
     };
     const out = await runProbe(options, cmd, createSystemClock(), (n) =>
       Uint8Array.from(randomBytes(n)),

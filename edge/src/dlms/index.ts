@@ -11,6 +11,7 @@ export {
   DlmsSecurityError,
   DlmsTimeoutError,
 } from './errors.js';
+export { fileCounterStore } from './file-counter-store.js';
 export {
   InvocationCounterAllocator,
   type InvocationCounterStore,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Clock } from '@gridbill/shared/clock';
 import {
   attributeInfo,
@@ -21,6 +22,7 @@ import {
   DlmsSecurityError,
   DlmsTimeoutError,
 } from './errors.js';
+import { fileCounterStore } from './file-counter-store.js';
 import { InvocationCounterAllocator, memoryCounterStore } from './invocation-counter.js';
 
 /** Options of `gridbill-edge probe dlms` (the technician's field tool). */
@@ -38,7 +40,11 @@ export interface ProbeOptions {
   authKey?: string;
   blockCipherKey?: string;
   invocationCounterObis?: string;
+  /** JSON file keeping reserve-ahead invocation counters between runs. */
+  icState?: string;
   timeoutMs: number;
+  /** Where warnings go (stderr in the CLI). */
+  warn?: (message: string) => void;
 }
 
 export type ProbeCommand =
@@ -180,6 +186,13 @@ async function connect(o: ProbeOptions, clock: Clock, random: (n: number) => Uin
     });
   }
   const floor = o.invocationCounterObis ? await readCounter(base, o.invocationCounterObis) : 0;
+  if (!o.invocationCounterObis && !o.icState) {
+    o.warn?.(
+      'no --ic-state or --invocation-counter-obis: the invocation counter starts at 0 and is ' +
+        "resynchronised from the meter's invocation-counter-error answer",
+    );
+  }
+  const store = o.icState ? fileCounterStore(o.icState, counterKey(o)) : memoryCounterStore();
   const hls = async (start: number): Promise<DlmsClient> =>
     openDlmsClient({
       ...base,
@@ -190,9 +203,7 @@ async function connect(o: ProbeOptions, clock: Clock, random: (n: number) => Uin
         authenticationKey: fromHex(o.authKey!),
         blockCipherKey: fromHex(o.blockCipherKey!),
       },
-      invocationCounter: await InvocationCounterAllocator.open(memoryCounterStore(), {
-        floor: start,
-      }),
+      invocationCounter: await InvocationCounterAllocator.open(store, { floor: start }),
     });
   try {
     return await hls(floor);
@@ -201,6 +212,14 @@ async function connect(o: ProbeOptions, clock: Clock, random: (n: number) => Uin
     if (expected === undefined || expected <= floor) throw err;
     return hls(expected);
   }
+}
+
+/** One counter per (meter, client, key): the key enters only as a SHA-256 prefix. */
+function counterKey(o: ProbeOptions): string {
+  const where = o.serial ? o.serial : `${o.host}:${o.port}`;
+  const key = createHash('sha256').update(o.blockCipherKey!.toUpperCase()).digest('hex');
+  const title = o.systemTitle!.toUpperCase();
+  return `${where}/${o.serverAddress}/${o.clientAddress}/${title}/${key.slice(0, 16)}`;
 }
 
 /** Reads the meter's invocation counter object through the public client (16). */

@@ -1,4 +1,7 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { DAY_START_MS, KEYS, loadSim, METER_NOW_MS } from './support.js';
@@ -110,6 +113,30 @@ describe('gridbill-edge probe dlms (contract)', () => {
       '{"type":"integer","value":0}',
     ]);
     expect(back.code).toBe(0);
+  });
+
+  it('--ic-state keeps reserve-ahead counters between runs (no warning)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gridbill-probe-ic-'));
+    try {
+      const state = join(dir, 'ic.json');
+      const args = management().filter(
+        (x, i, all) =>
+          x !== '--invocation-counter-obis' && all[i - 1] !== '--invocation-counter-obis',
+      );
+      const first = await cli([...args, '--ic-state', state, 'get', '70:0.0.96.3.10.255:2']);
+      expect(first.code).toBe(0);
+      expect(first.err).toBe('');
+      const reserved1 = Object.values(JSON.parse(readFileSync(state, 'utf8')))[0] as number;
+      const second = await cli([...args, '--ic-state', state, 'get', '70:0.0.96.3.10.255:2']);
+      expect(second.code).toBe(0);
+      const reserved2 = Object.values(JSON.parse(readFileSync(state, 'utf8')))[0] as number;
+      expect(reserved2).toBeGreaterThan(reserved1);
+      const bare = await cli([...args, 'get', '70:0.0.96.3.10.255:2']);
+      expect(bare.code).toBe(0);
+      expect(bare.err).toMatch(/warning: no --ic-state or --invocation-counter-obis/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('profile by range and objects', async () => {
