@@ -300,6 +300,35 @@ describe.each(BACKENDS)('payments API: $name', (b) => {
       expect(after.body.meters.map((x: { serial: string }) => x.serial)).toEqual(['SN-NEW-1']);
     });
 
+    it('posts a batch request item by item, each with its own outcome', async () => {
+      const item = (k: string, accountNumber: string, amountMinor: number) => ({
+        idempotencyKey: k,
+        channel: 'bank-file',
+        provider: 'equity-bank',
+        providerTxnId: `EQ-${k}`,
+        accountNumber,
+        amountMinor,
+        currency: 'KES',
+      });
+      const items = [item('batch-0001', '1001', 300), item('batch-0002', '9999', 200)];
+      const first = await h.call('admin', 'POST', '/api/payments/batch', { items });
+      expect(first.status).toBe(200);
+      expect(first.body.results.map((r: { status: number }) => r.status)).toEqual([201, 201]);
+      expect(first.body.results[1].body.status).toBe('suspense');
+      const again = await h.call('admin', 'POST', '/api/payments/batch', {
+        items: [items[0], { ...items[1], amountMinor: 201 }, item('batch-0003', '1001', 5)],
+      });
+      const r = again.body.results;
+      expect(r.map((x: { status: number }) => x.status)).toEqual([201, 422, 201]);
+      expect(r[0].replayed).toBe(true);
+      expect(r[1].problem.field).toBe('/headers/idempotency-key');
+      expect(await entryCount(h, 'equity-bank:EQ-batch-0001')).toBe(1);
+      const tooMany = Array.from({ length: 501 }, (_, i) => item(`many-${i}-xxxx`, '1001', 1));
+      const big = await h.call('admin', 'POST', '/api/payments/batch', { items: tooMany });
+      expect(big.status).toBe(400);
+      expect(big.body.field).toBe('/items');
+    });
+
     it('keeps the ledger verifiable after all of the above', async () => {
       const v = await h.call('auditor', 'GET', '/api/ledger/verify');
       expect(v.body.ok).toBe(true);

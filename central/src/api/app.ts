@@ -12,6 +12,8 @@ import { staffRoutes } from './routes-staff.js';
 import { tariffRoutes } from './routes-tariffs.js';
 
 export const MAX_BODY_BYTES = 64 * 1024;
+/** The payment batch endpoint (≤ 500 items) may send up to 256 KiB. */
+export const MAX_BATCH_BODY_BYTES = 256 * 1024;
 
 /** Extra route groups (the staff UI registers itself here). */
 export type Mount = (app: Hono, table: RouteTable, ctx: AppContext) => void;
@@ -37,17 +39,15 @@ export function createHttpApp(ctx: AppContext, mounts: Mount[] = []) {
         'request failed',
       );
   });
-  app.use(
-    '*',
+  const limit = (maxSize: number) =>
     bodyLimit({
-      maxSize: MAX_BODY_BYTES,
+      maxSize,
       onError: (c) =>
-        sendProblem(
-          c,
-          new Problem(413, 'body-too-large', `request body exceeds ${MAX_BODY_BYTES} bytes`),
-        ),
-    }),
-  );
+        sendProblem(c, new Problem(413, 'body-too-large', `request body exceeds ${maxSize} bytes`)),
+    });
+  const small = limit(MAX_BODY_BYTES);
+  const large = limit(MAX_BATCH_BODY_BYTES);
+  app.use('*', (c, next) => (c.req.path === '/api/payments/batch' ? large : small)(c, next));
   app.onError((err, c) => {
     const p = asProblem(err);
     if (p.status >= 500) ctx.logger.error({ err, path: c.req.path }, 'unhandled error');

@@ -1,4 +1,6 @@
 import type { Hono } from 'hono';
+import type { z } from 'zod';
+import type { StaffUser } from '../staff/users.js';
 import type { AppContext } from '../app/context.js';
 import { notFound, Problem } from '../app/problem.js';
 import {
@@ -11,9 +13,31 @@ import {
   suspenseQueue,
 } from '../payments/index.js';
 import { actorOf, addRoute, type RouteTable } from './route-kit.js';
-import { closeBody, matchBody, paymentBody, paymentResponse, reversalBody } from './schemas.js';
+import {
+  closeBody,
+  matchBody,
+  paymentBatchBody,
+  paymentBody,
+  paymentResponse,
+  reversalBody,
+} from './schemas.js';
 
 const KEY_RE = /^[A-Za-z0-9._:-]{8,128}$/;
+
+type PaymentBody = z.output<typeof paymentBody>;
+
+function toRequest(body: PaymentBody, user: StaffUser, key: string) {
+  const input: PaymentInput = {
+    channel: body.channel,
+    provider: body.provider,
+    providerTxnId: body.providerTxnId ?? `${user.id}:${key}`,
+    accountNumber: body.accountNumber,
+    amountMinor: body.amountMinor,
+    currency: body.currency,
+    receivedAtMs: body.receivedAtMs ?? null,
+  };
+  return { input, actor: actorOf(user, body, `${body.channel} payment`) };
+}
 
 export function paymentRoutes(
   app: Hono,
@@ -47,16 +71,7 @@ export function paymentRoutes(
           'Idempotency-Key is 8..128 of [A-Za-z0-9._:-]',
           '/headers/idempotency-key',
         );
-      const input: PaymentInput = {
-        channel: body.channel,
-        provider: body.provider,
-        providerTxnId: body.providerTxnId ?? `${user.id}:${key}`,
-        accountNumber: body.accountNumber,
-        amountMinor: body.amountMinor,
-        currency: body.currency,
-        receivedAtMs: body.receivedAtMs ?? null,
-      };
-      const actor = actorOf(user, body, `${body.channel} payment`);
+      const { input, actor } = toRequest(body, user, key);
       const scopeKey = `${user.id}:${key}`;
       const res = await ctx.payments.submit({
         scopeKey,
@@ -71,6 +86,33 @@ export function paymentRoutes(
         body: res.body,
         headers: { 'idempotent-replayed': String(res.replayed) },
       };
+    },
+  });
+  addRoute(app, table, ctx, {
+    method: 'post',
+    path: '/api/payments/batch',
+    summary:
+      'Post up to 500 payments (a bank file, an aggregator callback batch); each item has its ' +
+      'own idempotencyKey and gets its own status and body or problem, in order',
+    permission: 'payments.post',
+    body: paymentBatchBody,
+    handler: async (_c, { body, user }) => {
+      const results = await Promise.all(
+        body.items.map(async ({ idempotencyKey, ...item }) => {
+          const { input, actor } = toRequest(item, user, idempotencyKey);
+          const scopeKey = `${user.id}:${idempotencyKey}`;
+          const res = await ctx.payments.submit({
+            scopeKey,
+            requestHash: requestHashOf(item),
+            input,
+            actor,
+          });
+          if (!res.ok) return { status: res.problem.status, problem: res.problem.toJSON() };
+          if (!res.replayed) onPosted();
+          return { status: res.status, replayed: res.replayed, body: res.body };
+        }),
+      );
+      return { status: 200, body: { results } };
     },
   });
   addRoute(app, table, ctx, {

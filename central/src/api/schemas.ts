@@ -132,6 +132,20 @@ export const paymentBody = z.strictObject({
   ...auditPart,
 });
 
+/** Up to 500 payments in one request (bank files, aggregators); each has its own key. */
+export const paymentBatchBody = z.strictObject({
+  items: z
+    .array(
+      paymentBody.extend({
+        idempotencyKey: z
+          .string()
+          .regex(/^[A-Za-z0-9._:-]{8,128}$/, 'idempotencyKey is 8..128 of [A-Za-z0-9._:-]'),
+      }),
+    )
+    .min(1)
+    .max(500),
+});
+
 export const reversalBody = z.strictObject({
   reasonCode: z.enum(REVERSAL_REASONS),
   reason: text(200).optional(),
