@@ -4,6 +4,7 @@ import {
   concatBytes,
   decodeControl,
   decodeHdlcFrame,
+  encodeControl,
   encodeHdlcFrame,
   encodeHdlcParameters,
   DEFAULT_HDLC_PARAMETERS,
@@ -19,7 +20,8 @@ import { hdlcTransport } from './hdlc-transport.js';
  * duplex transceiver echo), then a scripted meter answers. The meter drops the first frame of
  * each kind listed in `drop`, to exercise retransmission.
  */
-function fakeLine(drop: Set<string>) {
+function fakeLine(drop: Set<string>, busyOnce = false) {
+  let busy = busyOnce;
   const meter = new HdlcSequencer({ upper: 1, byteLength: 1 }, { upper: 16, byteLength: 1 });
   const sentAt: number[] = [];
   const clock = createSystemClock();
@@ -35,6 +37,8 @@ function fakeLine(drop: Set<string>) {
       done();
     },
   });
+  const answerI = () =>
+    meter.iFrame(concatBytes(LLC_RESPONSE, Uint8Array.of(0xc4, 1, 0xc1, 0, 0)), false);
   const answer = (bytes: Uint8Array) => {
     const frame = decodeHdlcFrame(bytes);
     const c = decodeControl(frame.control)!;
@@ -42,8 +46,14 @@ function fakeLine(drop: Set<string>) {
     let reply;
     if (c.type === 'SNRM') reply = meter.frame(0x73, encodeHdlcParameters(DEFAULT_HDLC_PARAMETERS));
     else if (c.type === 'I' && meter.acceptI(c.sendSeq)) {
-      reply = meter.iFrame(concatBytes(LLC_RESPONSE, Uint8Array.of(0xc4, 1, 0xc1, 0, 0)), false);
-    } else if (c.type === 'DISC') reply = meter.frame(0x73);
+      if (busy) {
+        busy = false;
+        reply = meter.frame(
+          encodeControl({ type: 'RNR', receiveSeq: meter.receiveSeq, pollFinal: true }),
+        );
+      } else reply = answerI();
+    } else if (c.type === 'RR') reply = answerI();
+    else if (c.type === 'DISC') reply = meter.frame(0x73);
     if (reply) setTimeout(() => line.push(Buffer.from(encodeHdlcFrame(reply))), 5);
   };
   return { line, sentAt, clock };
@@ -68,6 +78,23 @@ describe('HDLC client over a half-duplex line', () => {
     expect(sentAt.length).toBe(4);
     expect(sentAt[1]! - sentAt[0]!).toBeGreaterThanOrEqual(30);
     expect(sentAt[2]! - sentAt[1]!).toBeGreaterThanOrEqual(140);
+  });
+
+  it('waits out a busy meter (RNR) and polls with RR', async () => {
+    const { line, clock } = fakeLine(new Set(), true);
+    const t = hdlcTransport(
+      line,
+      { client: 16, server: { upper: 1, byteLength: 1 } },
+      { responseTimeoutMs: 300, retries: 1, interFrameGapMs: 0 },
+      clock,
+      'fake line',
+    );
+    await t.open();
+    const response = await t.exchange(
+      Uint8Array.of(0xc0, 1, 0xc1, 0, 1, 0, 0, 1, 0, 0, 0xff, 2, 0),
+    );
+    expect(Array.from(response)).toEqual([0xc4, 1, 0xc1, 0, 0]);
+    await t.close();
   });
 
   it('gives up after the retries with a timeout naming what was awaited', async () => {

@@ -103,8 +103,15 @@ export function hdlcTransport(
     async exchange(apdu) {
       if (!connected) throw new DlmsProtocolError('HDLC link not connected');
       let answer = await sendSegments(concatBytes(LLC_REQUEST, apdu));
+      let busyPolls = 0;
       for (;;) {
         const { frame, control } = answer;
+        if (control.type === 'RNR' && busyPolls++ < timing.retries + 3) {
+          // Meter busy (receive not ready): wait a little, then poll with RR.
+          await clock.sleep(Math.min(200, timing.responseTimeoutMs / 10));
+          answer = await transact(seq.rr(), 'response after RNR');
+          continue;
+        }
         if (control.type !== 'I') throw unexpected(control, 'I');
         const fresh = seq.acceptI(control.sendSeq);
         const whole = fresh ? collector.push(frame.information, frame.segmented) : undefined;

@@ -109,7 +109,8 @@ export async function readProfile(
     selector: 1,
     parameters: rangeDescriptor(columns[clock]!, fromMs, toMs),
   });
-  return { columns, rows: parseRows(buffer, clock, time) };
+  const periodMs = await periodIfCompact(client, obis, buffer, clock);
+  return { columns, rows: parseRows(buffer, clock, time, periodMs) };
 }
 
 /** Reads profile rows by entry number (selective access 2). */
@@ -130,23 +131,45 @@ export async function readProfileEntries(
 }
 
 /**
- * Rows of a buffer; a null-data clock cell (compact profiles: "previous + period") is left
- * as undefined timestamp for the caller to fill.
+ * Rows of a buffer. A null-data clock cell (compact profiles, Blue Book: "previous + capture
+ * period") becomes previous + `capturePeriodMs`; without a period it stays undefined.
+ * Example: [T0, null, null] with period 900 s → [T0, T0 + 900 000, T0 + 1 800 000].
  */
 export function parseRows(
   buffer: DlmsValue,
   clockColumn: number,
   time: ToUtcOptions,
+  capturePeriodMs?: number,
 ): ProfileReadRow[] {
   if (buffer.type !== 'array') throw new DlmsProtocolError('profile buffer is not an array');
+  let previous: number | undefined;
   return buffer.items.map((row, i) => {
-    if (row.type !== 'structure')
+    if (row.type !== 'structure') {
       throw new DlmsProtocolError(`profile row ${i} is not a structure`);
+    }
     const cell = row.items[clockColumn];
     let timestampMs: number | undefined;
     if (cell?.type === 'octet-string' && cell.value.length === 12) {
       timestampMs = cosemDateTimeToUtcMs(decodeCosemDateTime(cell.value), time);
+    } else if (cell?.type === 'null-data' && previous !== undefined && capturePeriodMs) {
+      timestampMs = previous + capturePeriodMs;
     }
+    previous = timestampMs;
     return { timestampMs, values: row.items };
   });
+}
+
+/** Capture period (attr 4) in ms, read only when some clock cell is null-data. */
+async function periodIfCompact(
+  client: DlmsClient,
+  obis: string,
+  buffer: DlmsValue,
+  clock: number,
+): Promise<number | undefined> {
+  const compact =
+    buffer.type === 'array' &&
+    buffer.items.some((r) => r.type === 'structure' && r.items[clock]?.type === 'null-data');
+  if (!compact) return undefined;
+  const period = await client.get(7, obis, 4);
+  return period.type === 'double-long-unsigned' ? period.value * 1000 : undefined;
 }
