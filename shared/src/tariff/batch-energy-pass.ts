@@ -2,7 +2,7 @@ import { bucketFor } from './accumulate.js';
 import type { CompiledEnergy, CompiledVersion } from './compile.js';
 import type { RatingDay } from './local-day.js';
 import { nextDay } from './local-day.js';
-import { minuteIndex } from './minute-index.js';
+import { PER_MINUTE } from './minute-index.js';
 import type { PeriodState, ScopeBucket, SegmentState } from './period-state.js';
 
 /** Where the pass is: the local day, its table and the tier bucket (changes once a day). */
@@ -102,7 +102,8 @@ export function energyPass(
     }
     let w = whs[j]!;
     total += w;
-    const p = table[minuteIndex(t - dayStart)]!;
+    // minuteIndex inlined by hand (see minute-index.ts for why it is exact)
+    const p = table[((t - dayStart) * PER_MINUTE + 1e-9) | 0]!;
     if (mask[p] === 0) continue;
     const base = p * T;
     if (chrono) {

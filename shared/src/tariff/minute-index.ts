@@ -1,4 +1,4 @@
-const PER_MINUTE = 1 / 60_000;
+export const PER_MINUTE = 1 / 60_000;
 
 /**
  * Whole minutes in `deltaMs` (an integer number of ms below one 26-hour day) without a
