@@ -22,7 +22,7 @@ function badInput(message: string): Error {
 }
 
 /** Parses a whole number option in [min, max], naming the option when it is not one. */
-export function intOption(name: string, text: string, min: number, max: number): number {
+function intOption(name: string, text: string, min: number, max: number): number {
   const n = Number(text);
   if (!/^\d+$/.test(text) || n < min || n > max) {
     throw badInput(`${name} must be a whole number from ${min} to ${max}, got "${text}"`);
@@ -40,7 +40,7 @@ function speedOption(text: string | undefined): number | undefined {
 }
 
 /** The fleet from --fleet FILE or quick mode (--meters N with --modbus-port/--dlms-port). */
-export function fleetFromOptions(o: RunOptions): FleetFile {
+function fleetFromOptions(o: RunOptions): FleetFile {
   if (o.fleet && o.meters) throw badInput('use either --fleet FILE or --meters N, not both');
   if (o.fleet) return loadFleetFile(o.fleet);
   if (!o.meters) throw badInput('give --fleet FILE, or --meters N with --modbus-port/--dlms-port');

@@ -48,16 +48,6 @@ export type FaultKind = FaultSpec['kind'];
 /** An injected fault, active for startMs ≤ t < endMs (simulated; Infinity = until cleared). */
 export type ActiveFault = FaultSpec & { id: string; startMs: number; endMs: number };
 
-/** Faults that change how the meter answers on the wire (checked per request). */
-export const TRANSPORT_FAULTS: readonly FaultKind[] = [
-  'no-answer',
-  'power-outage',
-  'slow-answer',
-  'corrupt-frames',
-  'modbus-exception',
-  'dlms-access-denied',
-];
-
 /** Plain JSON view of a fault for the API. */
 export function faultView(f: ActiveFault): Record<string, unknown> {
   const params = 'params' in f ? f.params : {};
