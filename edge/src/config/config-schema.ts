@@ -42,11 +42,18 @@ const tcpBusSchema = z.object({
   backoff: backoffSchema.default({ initialMs: 1_000, maxMs: 60_000 }),
 });
 
+const hexBytes = (bytes: number) =>
+  z.string().regex(new RegExp(`^[0-9a-fA-F]{${bytes * 2}}$`), `must be ${bytes} bytes of hex`);
+
 const dlmsSchema = z.object({
   clientAddress: z.number().int().min(0).default(16),
   serverAddress: z.number().int().min(0).default(1),
-  authentication: z.enum(['none', 'low']).default('none'),
+  authentication: z.enum(['none', 'low', 'high-gmac']).default('none'),
   password: z.string().optional(),
+  /** HLS-GMAC (security suite 0) keys; relay ACTIONs need the management association. */
+  systemTitle: hexBytes(8).optional(),
+  blockCipherKey: hexBytes(16).optional(),
+  authenticationKey: hexBytes(16).optional(),
 });
 
 const meterSchema = z.object({
@@ -166,7 +173,17 @@ export const gatewayConfigSchema = z
 
 type RawConfig = {
   buses: { id: string; kind: string }[];
-  meters: { id: string; bus: string; accountId: string; host?: string | undefined }[];
+  meters: {
+    id: string;
+    bus: string;
+    accountId: string;
+    host?: string | undefined;
+    dlms?:
+      | Partial<
+          Record<'authentication' | 'systemTitle' | 'blockCipherKey' | 'authenticationKey', string>
+        >
+      | undefined;
+  }[];
   accounts: { id: string }[];
   relayPolicy: { disconnectMinor: bigint; reconnectMinor: bigint };
 };
@@ -183,6 +200,12 @@ function checkReferences(cfg: RawConfig, ctx: z.RefinementCtx): void {
     if (kind === 'tcp' && !m.host) issue(ctx, ['meters', i, 'host'], 'required on a tcp bus');
     if (!accounts.has(m.accountId))
       issue(ctx, ['meters', i, 'accountId'], `unknown account "${m.accountId}"`);
+  });
+  cfg.meters.forEach((m, i) => {
+    const d = m.dlms;
+    if (d?.authentication !== 'high-gmac') return;
+    for (const k of ['systemTitle', 'blockCipherKey', 'authenticationKey'] as const)
+      if (!d[k]) issue(ctx, ['meters', i, 'dlms', k], 'required for high-gmac');
   });
   const { disconnectMinor, reconnectMinor } = cfg.relayPolicy;
   if (reconnectMinor <= disconnectMinor)

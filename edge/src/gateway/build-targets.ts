@@ -3,6 +3,7 @@ import { registerMapById } from '@gridbill/shared/modbus';
 import type { Logger } from 'pino';
 import type { BusConfig, GatewayConfig, MeterConfig } from '../config/index.js';
 import { ConcurrencyLimit } from '../polling/concurrency-limit.js';
+import type { InvocationCounterStore } from '../dlms/index.js';
 import { DlmsLink } from '../polling/dlms-link.js';
 import {
   closeModbus,
@@ -26,6 +27,8 @@ export interface TargetDeps {
   clock: Clock;
   random: (n: number) => Uint8Array;
   logger: Logger;
+  /** Durable DLMS invocation counters per meter (HLS-GMAC). */
+  counterStore?: (meterId: string) => InvocationCounterStore;
 }
 
 /**
@@ -143,15 +146,28 @@ function lazyLink(
 
 function dlmsLink(meter: MeterConfig, bus: BusConfig, deps: TargetDeps): MeterLink {
   const d = meter.dlms;
+  const hex = (h: string | undefined) => Uint8Array.from(Buffer.from(h ?? '', 'hex'));
+  const keys =
+    d?.authentication === 'high-gmac'
+      ? {
+          keys: {
+            systemTitle: hex(d.systemTitle),
+            blockCipherKey: hex(d.blockCipherKey),
+            authenticationKey: hex(d.authenticationKey),
+          },
+        }
+      : {};
   const common = {
     clientAddress: d?.clientAddress ?? 16,
     serverAddress: d?.serverAddress ?? 1,
     auth: d?.authentication ?? 'none',
     ...(d?.password ? { password: d.password } : {}),
+    ...keys,
   } as const;
   const transport =
     bus.kind === 'tcp'
       ? { transport: 'wrapper' as const, host: meter.host ?? '127.0.0.1', port: meter.port ?? 4059 }
       : { transport: 'hdlc-serial' as const, serialPath: bus.device, baudRate: bus.baudRate };
-  return new DlmsLink({ ...common, ...transport }, deps.clock, deps.random);
+  const store = deps.counterStore?.(meter.id);
+  return new DlmsLink({ ...common, ...transport }, deps.clock, deps.random, store);
 }

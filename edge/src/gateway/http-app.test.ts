@@ -56,7 +56,7 @@ describe('local HTTP API', () => {
     const { http, relay, runner } = app();
     const bad = await http.request('/api/relay/m1', post({ action: 'toggle', reason: 'x' }));
     expect(bad.status).toBe(400);
-    expect((await bad.json()).error).toMatch(/action/);
+    expect(((await bad.json()) as { error: string }).error).toMatch(/action/);
     expect(
       (await http.request('/api/relay/nope', post({ action: 'open', reason: 'maintenance' })))
         .status,

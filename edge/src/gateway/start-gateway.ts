@@ -9,7 +9,7 @@ import type { GatewayConfig } from '../config/index.js';
 import { Engine, type IntervalRater, RelayJournalRunner } from '../engine/index.js';
 import { createTariffRater } from '../engine/tariff-rater.js';
 import { Poller } from '../polling/poller.js';
-import { openDatabase } from '../store/index.js';
+import { invocationCounterStore, openDatabase } from '../store/index.js';
 import { buildTargets, type Targets } from './build-targets.js';
 import { clockTrust } from './clock-trust.js';
 import { createHttpApp } from './http-app.js';
@@ -66,7 +66,12 @@ export async function startGateway(o: StartGatewayOptions): Promise<RunningGatew
     rater,
     logger,
   });
-  const targets = buildTargets(config, { clock, random: o.random, logger });
+  const targets = buildTargets(config, {
+    clock,
+    random: o.random,
+    logger,
+    counterStore: (meterId) => invocationCounterStore(opened.db, meterId),
+  });
   let runner: RelayJournalRunner | undefined;
   const poller = new Poller(engine, targets.targets, () => runner?.kick());
   runner = new RelayJournalRunner(engine, poller.relayDriver());

@@ -1,6 +1,12 @@
 import type { Clock } from '@gridbill/shared/clock';
-import { cosemDateTimeToUtcMs, type DlmsValue } from '@gridbill/shared/dlms';
-import { type DlmsClient, type DlmsClientOptions, openDlmsClient } from '../dlms/index.js';
+import { cosemDateTimeToUtcMs, type DlmsValue, decodeCosemDateTime } from '@gridbill/shared/dlms';
+import {
+  type DlmsClient,
+  type DlmsClientOptions,
+  InvocationCounterAllocator,
+  type InvocationCounterStore,
+  openDlmsClient,
+} from '../dlms/index.js';
 import type { MeterLink, MeterRead, ProfileEntry } from './meter-link.js';
 
 /** COSEM objects the gateway reads (Blue Book logical names). */
@@ -21,11 +27,14 @@ export const DLMS_OBJECTS = {
 export class DlmsLink implements MeterLink {
   private client: DlmsClient | undefined;
   private scalerPow10: number | undefined;
+  private counter: Promise<InvocationCounterAllocator> | undefined;
 
   constructor(
-    private readonly options: Omit<DlmsClientOptions, 'clock' | 'random'>,
+    private readonly options: Omit<DlmsClientOptions, 'clock' | 'random' | 'invocationCounter'>,
     private readonly clock: Clock,
     private readonly random: (n: number) => Uint8Array,
+    /** Durable invocation counters, required for 'high-gmac'. */
+    private readonly counterStore?: InvocationCounterStore,
   ) {}
 
   readEnergy(): Promise<MeterRead> {
@@ -35,6 +44,8 @@ export class DlmsLink implements MeterLink {
       const clock = await c.get(8, DLMS_OBJECTS.clock, 2);
       const read: MeterRead = { valueWh, serial };
       if (clock.type === 'date-time') read.meterClockMs = cosemDateTimeToUtcMs(clock.value);
+      if (clock.type === 'octet-string' && clock.value.length === 12)
+        read.meterClockMs = cosemDateTimeToUtcMs(decodeCosemDateTime(clock.value));
       return read;
     });
   }
@@ -79,16 +90,24 @@ export class DlmsLink implements MeterLink {
 
   private async use<T>(fn: (c: DlmsClient) => Promise<T>): Promise<T> {
     try {
-      this.client ??= await openDlmsClient({
-        ...this.options,
-        clock: this.clock,
-        random: this.random,
-      });
+      this.client ??= await this.open();
       return await fn(this.client);
     } catch (err) {
       await this.close();
       throw err;
     }
+  }
+
+  private async open(): Promise<DlmsClient> {
+    if (this.options.auth === 'high-gmac' && this.counterStore)
+      this.counter ??= InvocationCounterAllocator.open(this.counterStore);
+    const invocationCounter = this.counter ? await this.counter : undefined;
+    return openDlmsClient({
+      ...this.options,
+      clock: this.clock,
+      random: this.random,
+      ...(invocationCounter ? { invocationCounter } : {}),
+    });
   }
 
   private async energyWh(c: DlmsClient, value: DlmsValue): Promise<number> {

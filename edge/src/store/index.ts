@@ -10,3 +10,4 @@ export {
 export { Outbox, type OutboxEvent, type OutboxKind, type OutboxRow } from './outbox.js';
 export { applyRetention, type RetentionResult } from './retention.js';
 export { Statements } from './statements.js';
+export { invocationCounterStore } from './invocation-counter-store.js';

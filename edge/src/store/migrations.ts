@@ -45,6 +45,8 @@ export const MIGRATIONS: readonly string[] = [
    CREATE TABLE tariff_versions (
      id TEXT PRIMARY KEY, tariff_id TEXT NOT NULL, effective_from_ms INTEGER NOT NULL,
      document TEXT NOT NULL) STRICT;`,
+  `CREATE TABLE dlms_invocation_counters (meter_id TEXT PRIMARY KEY,
+     reserved_up_to INTEGER NOT NULL) STRICT;`,
 ];
 
 /** Applies pending migrations inside one transaction each; returns the resulting version. */
