@@ -152,4 +152,16 @@ describe('control API', () => {
     expect((some.body as unknown[]).length).toBe(2);
     expect((await call('GET', '/api/meters/m1/events?from=yesterday')).status).toBe(400);
   });
+
+  it('panel clock form: freeze and jump', async () => {
+    const { sim } = setup();
+    const app = createControlApp(sim, createSimMetrics(sim));
+    const form = (fields: Record<string, string>) =>
+      app.request('/clock', { method: 'POST', body: new URLSearchParams(fields) });
+    expect((await form({ speed: '0' })).status).toBe(303);
+    expect(sim.clock.speed()).toBe(0);
+    expect((await form({ jumpS: '3600' })).status).toBe(303);
+    expect(sim.now()).toBe(START + 3_600_000);
+    expect((await form({ speed: 'fast' })).status).toBe(400);
+  });
 });

@@ -34,12 +34,33 @@ function RelayCell(props: { m: MeterView }) {
   return <span class={props.m.relay.outputState ? 'closed' : 'open'}>{props.m.relay.state}</span>;
 }
 
+function ClockForm(props: { speed: number }) {
+  return (
+    <fieldset>
+      <legend>Clock</legend>
+      <form method="post" action="/clock">
+        speed <input name="speed" size={6} value={String(props.speed)} />{' '}
+        <button type="submit">Set</button>
+      </form>{' '}
+      <form method="post" action="/clock">
+        <input type="hidden" name="speed" value="0" />
+        <button type="submit">Freeze</button>
+      </form>{' '}
+      <form method="post" action="/clock">
+        <input type="hidden" name="jumpS" value="3600" />
+        <button type="submit">Jump +1 h</button>
+      </form>
+    </fieldset>
+  );
+}
+
 export function FleetPage(props: { meters: MeterView[]; simTime: string; speed: number }) {
   return (
     <Layout title="Gridbill simulator: fleet" refreshS={2}>
       <p>
         Simulated time {props.simTime} · speed ×{props.speed} · {props.meters.length} meters
       </p>
+      <ClockForm speed={props.speed} />
       <table>
         <thead>
           <tr>

@@ -5,6 +5,7 @@ import { relayStateByName } from '../meter/relay-table.js';
 import { meterView } from '../sim/meter-view.js';
 import { SimError, type Simulator } from '../sim/simulator.js';
 import { formatIssues } from '../fleet/fleet-file.js';
+import { clockBody } from './api-schemas.js';
 import { FleetPage, MeterPage } from './panel-pages.js';
 
 /** Server-rendered technician panel: fleet table, meter detail, fault and relay buttons. */
@@ -14,6 +15,14 @@ export function registerPanelRoutes(app: Hono, sim: Simulator): void {
     const meters = sim.list().map((m) => meterView(m, now));
     const simTime = new Date(now).toISOString();
     return c.html(<FleetPage meters={meters} simTime={simTime} speed={sim.clock.speed()} />);
+  });
+  app.post('/clock', async (c) => {
+    const form = await c.req.parseBody();
+    const number = (name: string) => (form[name] === undefined ? undefined : Number(form[name]));
+    const change = clockBody.safeParse({ speed: number('speed'), jumpS: number('jumpS') });
+    if (!change.success) throw new SimError(`clock: ${formatIssues(change.error)}`, 400);
+    sim.setClock(change.data);
+    return c.redirect('/', 303);
   });
   app.get('/meters/:id', (c) => {
     const meter = sim.get(c.req.param('id'));
