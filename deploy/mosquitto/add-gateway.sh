@@ -15,8 +15,8 @@ gateway_id=$1
 password_file=${2:-/etc/mosquitto/gridbill.passwd}
 
 # Same rule as gatewayIdSchema in shared/src/sync/primitives.ts.
-if ! printf '%s' "$gateway_id" | grep -Eq '^[a-z0-9][a-z0-9-]{1,62}$'; then
-  echo "add-gateway: invalid gateway id '$gateway_id': use 2-63 chars of a-z, 0-9, '-'" >&2
+if ! printf '%s' "$gateway_id" | grep -Eq '^[A-Za-z0-9._-]{1,64}$'; then
+  echo "add-gateway: invalid gateway id '$gateway_id': use 1-64 of A-Z a-z 0-9 . _ -" >&2
   exit 2
 fi
 

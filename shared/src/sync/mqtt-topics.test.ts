@@ -25,7 +25,7 @@ describe('mqtt topics', () => {
       kind: 'status',
     });
     expect(parseTopic('gridbill/gw/gw-1/cmd/status')).toBeNull();
-    expect(parseTopic('gridbill/gw/GW/up/status')).toBeNull();
+    expect(parseTopic('gridbill/gw/gw@x/up/status')).toBeNull();
     expect(parseTopic('gridbill/gw/gw-1/up/status/x')).toBeNull();
   });
 

@@ -6,13 +6,14 @@ export const SYNC_PROTOCOL_VERSION = 1;
 export const protocolVersionSchema = z.literal(SYNC_PROTOCOL_VERSION);
 
 /**
- * Gateway id: lower-case letters, digits and '-', 2..63 chars. It is also the MQTT
- * username and a topic level, so it never contains '/', '+' or '#'.
+ * Gateway id: 1..64 of A-Z a-z 0-9 . _ - (central's gateway records use the same rule). It is
+ * also the MQTT username and a topic level, so it never contains '/', '+', '#' or '@' (the
+ * central account's name has '@').
  * Example: 'gw-kisumu-01' → ok; 'GW/1' → error.
  */
 export const gatewayIdSchema = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'gateway id: 2-63 chars of a-z, 0-9, "-"');
+  .regex(/^[A-Za-z0-9._-]{1,64}$/, 'gateway id: 1-64 chars of A-Z, a-z, 0-9, ".", "_", "-"');
 
 /** Domain object id (meter, account, tariff, ...): 1..128 printable chars without spaces. */
 export const objectIdSchema = z.string().regex(/^[\x21-\x7e]{1,128}$/, 'id: 1-128 printable chars');
