@@ -160,12 +160,19 @@ describe('gridbill-edge probe dlms (contract)', () => {
     expect(doc.rows).toHaveLength(5);
     expect(doc.rows[0].timestamp).toBe('2026-11-27T01:00:00.000Z');
     const objects = JSON.parse((await cli([...at(), 'objects'])).out);
-    expect(objects).toContainEqual({
-      classId: 70,
-      className: 'Disconnect control',
-      version: 0,
-      obis: '0.0.96.3.10.255',
-    });
+    const relay = objects.find((o: { obis: string }) => o.obis === '0.0.96.3.10.255');
+    expect(relay).toMatchObject({ classId: 70, className: 'Disconnect control', version: 0 });
+    expect(relay.methods).toEqual([
+      { id: 1, allowed: false },
+      { id: 2, allowed: false },
+    ]);
+    const mgmt = JSON.parse((await cli([...management(), 'objects'])).out);
+    const relayMgmt = mgmt.find((o: { obis: string }) => o.obis === '0.0.96.3.10.255');
+    expect(relayMgmt.methods).toEqual([
+      { id: 1, allowed: true },
+      { id: 2, allowed: true },
+    ]);
+    expect(relayMgmt.attributes[1]).toEqual({ id: 2, access: 'read' });
   });
 
   it('rejected association exits 4 with the AARE diagnostic', async () => {

@@ -1,12 +1,13 @@
 import {
   type DataResult,
   type DlmsValue,
+  cosemClass,
   encodeCosemDateTime,
   formatObis,
   parseObis,
   utcMsToCosemDateTime,
 } from '@gridbill/shared/dlms';
-import { ACCESS, type ObjectAccess } from './access-rights.js';
+import { ACCESS, type ObjectAccess, type Role } from './access-rights.js';
 import type { MeterBackend, RegisterInfo } from './meter-backend.js';
 import { readProfileBuffer } from './profile-buffer.js';
 import { registerValue } from './profile-values.js';
@@ -24,7 +25,11 @@ export interface CosemObject {
   obis: string;
   access: ObjectAccess;
   attributeCount: number;
-  get(attributeId: number, access?: { selector: number; parameters: DlmsValue }): DataResult;
+  get(
+    attributeId: number,
+    access?: { selector: number; parameters: DlmsValue },
+    role?: Role,
+  ): DataResult;
   set?(attributeId: number, value: DlmsValue): number;
   action?(methodId: number, parameters: DlmsValue | undefined): DataResult | number;
 }
@@ -261,17 +266,21 @@ function associationObject(objects: CosemObject[]): CosemObject {
     obis: OBIS.association,
     access: ACCESS.association,
     attributeCount: 9,
-    get: (attr) => {
+    get: (attr, _access, role) => {
       if (attr === 1) return ln(OBIS.association);
-      if (attr === 2) return { data: objectList([...objects, self]) };
+      if (attr === 2) return { data: objectList([...objects, self], role ?? 'public') };
       return NO_ATTR;
     },
   };
   return self;
 }
 
-/** object_list: array of structure{class_id, version, logical_name, access_rights}. */
-function objectList(objects: readonly CosemObject[]): DlmsValue {
+/**
+ * object_list: array of structure{class_id, version, logical_name, access_rights}, with the
+ * access rights of the asking association (attribute access_mode 0 none / 1 read / 2 write /
+ * 3 read-write; method access_mode 0 none / 1 access).
+ */
+function objectList(objects: readonly CosemObject[], role: Role): DlmsValue {
   return {
     type: 'array',
     items: objects.map((o) => ({
@@ -280,15 +289,41 @@ function objectList(objects: readonly CosemObject[]): DlmsValue {
         u16(o.classId),
         { type: 'unsigned', value: o.version },
         os(parseObis(o.obis)),
-        {
-          type: 'structure',
-          items: [
-            { type: 'array', items: [] },
-            { type: 'array', items: [] },
-          ],
-        },
+        accessRights(o, role),
       ],
     })),
+  };
+}
+
+function accessRights(o: CosemObject, role: Role): DlmsValue {
+  const cls = cosemClass(o.classId);
+  const read = o.access.read.includes(role);
+  const write = o.access.write.includes(role) && o.set !== undefined;
+  const attributes = (cls?.attributes ?? []).map((a): DlmsValue => {
+    const mode = (read ? 1 : 0) | (write && a.access === 'rw' ? 2 : 0);
+    const item: DlmsValue[] = [
+      { type: 'integer', value: a.id },
+      { type: 'enum', value: mode },
+      { type: 'null-data' },
+    ];
+    return { type: 'structure', items: item };
+  });
+  const act = o.access.action.includes(role) && o.action !== undefined;
+  const methods = (cls?.methods ?? []).map(
+    (m): DlmsValue => ({
+      type: 'structure',
+      items: [
+        { type: 'integer', value: m.id },
+        { type: 'enum', value: act ? 1 : 0 },
+      ],
+    }),
+  );
+  return {
+    type: 'structure',
+    items: [
+      { type: 'array', items: attributes },
+      { type: 'array', items: methods },
+    ],
   };
 }
 

@@ -78,7 +78,7 @@ function read(ctx: ServiceContext, q: AttributeRequest): DataResult {
   const obj = lookup(ctx, q.attribute.classId, q.attribute.obis);
   if (!obj) return { error: UNDEFINED };
   if (!obj.access.read.includes(ctx.role)) return { error: DENIED };
-  return obj.get(q.attribute.attributeId, q.access);
+  return obj.get(q.attribute.attributeId, q.access, ctx.role);
 }
 
 function write(
