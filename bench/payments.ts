@@ -255,7 +255,7 @@ async function main(): Promise<void> {
     '|---|---|---:|---:|---:|---:|---:|',
     ...rows.map(
       (r) =>
-        `| ${r.backend} | ${r.mode === 'single' ? 'one payment each' : '250 per batch request'} | ` +
+        `| ${r.backend} | ${r.mode === 'single' ? 'one payment each' : '250 per request'} | ` +
         `${fixed(r.rate, 0)} | ${fixed(r.raw, 0)} | ` +
         `${fixed(r.rate / r.raw, 2)} | ` +
         `${r.commits} | ${r.entries} |`,

@@ -2,6 +2,36 @@ import type { AppContext } from '../app/context.js';
 import { Problem } from '../app/problem.js';
 import { type PaymentOutcome, type PaymentRequest, postPaymentBatch } from './post-batch.js';
 
+/**
+ * A unique-key violation (or a SQLite busy snapshot) means another process committed the same idempotency key or
+ * provider transaction between our read and our write: the batch rolled back as a whole, so
+ * it is run again on fresh reads (which now see the other write and replay it).
+ */
+const RETRYABLE = [
+  '23505',
+  '40001',
+  'SQLITE_CONSTRAINT_UNIQUE',
+  'SQLITE_CONSTRAINT_PRIMARYKEY',
+  'SQLITE_BUSY',
+  'SQLITE_BUSY_SNAPSHOT',
+];
+
+export function isUniqueViolation(err: unknown): boolean {
+  const code = (err as { code?: unknown })?.code;
+  return typeof code === 'string' && RETRYABLE.includes(code);
+}
+
+async function postWithRetry(ctx: AppContext, reqs: PaymentRequest[]): Promise<PaymentOutcome[]> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await ctx.committer.run((trx) => postPaymentBatch(ctx, trx, reqs));
+    } catch (err) {
+      if (attempt >= 3 || !isUniqueViolation(err)) throw err;
+      ctx.logger.warn({ attempt }, 'payment batch met a concurrent writer; retrying');
+    }
+  }
+}
+
 /** Submits payment requests; they are posted in batches through the group committer. */
 export interface PaymentQueue {
   submit(req: PaymentRequest): Promise<PaymentOutcome>;
@@ -33,14 +63,9 @@ export function createPaymentQueue(getCtx: () => AppContext, maxBatch = 256): Pa
 
   async function runBatch(batch: Waiting[]): Promise<void> {
     const ctx = getCtx();
+    const reqs = batch.map((b) => b.req);
     try {
-      const outcomes = await ctx.committer.run((trx) =>
-        postPaymentBatch(
-          ctx,
-          trx,
-          batch.map((b) => b.req),
-        ),
-      );
+      const outcomes = await postWithRetry(ctx, reqs);
       for (const [i, b] of batch.entries()) b.resolve(outcomes[i]!);
     } catch (err) {
       for (const b of batch) b.reject(err);

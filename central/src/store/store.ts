@@ -16,6 +16,8 @@ export interface Store {
    */
   reader: Kysely<Database>;
   backend: Backend;
+  /** The options it was opened with (tests open a second process on the same store). */
+  opened: StoreOptions;
   /** Human description without secrets, for logs. */
   describe: string;
   close(): Promise<void>;
@@ -42,7 +44,8 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
     if (opts.pgSchema) await sql`create schema if not exists ${sql.id(opts.pgSchema)}`.execute(db);
     const host = new URL(target).host;
     const close = () => pool.end();
-    return { db, reader: db, backend: 'postgres', describe: `postgres ${host}`, close };
+    const describe = `postgres ${host}`;
+    return { db, reader: db, backend: 'postgres', opened: opts, describe, close };
   }
   const file = target.replace(/^sqlite:/, '');
   const { db, conn } = openSqlite(file);
@@ -53,7 +56,8 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
     if (conn.open) conn.close();
     if (read.conn.open) read.conn.close();
   };
-  return { db, reader: read.db, backend: 'sqlite', describe: `sqlite ${file}`, close };
+  const opened = { ...opts, db: file };
+  return { db, reader: read.db, backend: 'sqlite', opened, describe: `sqlite ${file}`, close };
 }
 
 /** Applies pending migrations; returns the names applied. Throws naming the failed one. */

@@ -1,6 +1,5 @@
 import { ManualClock } from '@gridbill/shared/clock';
 import { createSeededRandom } from '@gridbill/shared/ids';
-import { tokenKeyPairFromSeed } from '@gridbill/shared/token';
 import type { Mount } from '../../src/api/app.js';
 import type { AppContext } from '../../src/app/context.js';
 import { createContext } from '../../src/app/create-context.js';
@@ -8,10 +7,11 @@ import { type RunningServer, startServer } from '../../src/app/serve.js';
 import { addUser, signIn } from '../../src/staff/users.js';
 import type { Store } from '../../src/store/index.js';
 import type { BackendCase } from './backends.js';
+import { TOKEN_KEY } from './token-key.js';
 
 export const T0 = Date.UTC(2026, 10, 28, 8, 0, 0);
 export const PASSWORD = 'correct-horse-battery';
-export const TOKEN_KEY = tokenKeyPairFromSeed('k-test', new Uint8Array(32).fill(3));
+export { TOKEN_KEY };
 
 export interface Harness {
   store: Store;
