@@ -3,9 +3,10 @@ import { Problem } from '../app/problem.js';
 import { type PaymentOutcome, type PaymentRequest, postPaymentBatch } from './post-batch.js';
 
 /**
- * A unique-key violation (or a SQLite busy snapshot) means another process committed the same idempotency key or
- * provider transaction between our read and our write: the batch rolled back as a whole, so
- * it is run again on fresh reads (which now see the other write and replay it).
+ * A unique-key violation (or a SQLite busy snapshot) means another process committed the
+ * same idempotency key or provider transaction between our read and our write: the batch
+ * rolled back as a whole, so it is run again on fresh reads (which now see the other write
+ * and replay it).
  */
 const RETRYABLE = [
   '23505',
