@@ -134,6 +134,47 @@ export const xdlmsArb: fc.Arbitrary<XdlmsApdu> = fc.oneof(
   fc.record({ kind: fc.constant('set-request-with-datablock' as const), invokeId: byte, block }),
   fc.record({ kind: fc.constant('set-response-normal' as const), invokeId: byte, result: byte }),
   fc.record({
+    kind: fc.constant('set-request-with-list' as const),
+    invokeId: byte,
+    requests: fc.array(request, { maxLength: 3 }),
+    values: fc.array(valueArb, { maxLength: 3 }),
+  }),
+  fc.record({
+    kind: fc.constant('set-response-datablock' as const),
+    invokeId: byte,
+    blockNumber: u32,
+  }),
+  fc.record({
+    kind: fc.constant('set-response-with-list' as const),
+    invokeId: byte,
+    results: fc.array(byte, { maxLength: 4 }),
+  }),
+  fc.record({
+    kind: fc.constant('action-request-next-pblock' as const),
+    invokeId: byte,
+    blockNumber: u32,
+  }),
+  fc.record({
+    kind: fc.constant('action-request-with-list' as const),
+    invokeId: byte,
+    methods: fc.array(method, { maxLength: 3 }),
+    parameters: fc.array(valueArb, { maxLength: 3 }),
+  }),
+  fc.record({ kind: fc.constant('action-request-with-pblock' as const), invokeId: byte, block }),
+  fc.record({ kind: fc.constant('action-response-with-pblock' as const), invokeId: byte, block }),
+  fc.record({
+    kind: fc.constant('action-response-next-pblock' as const),
+    invokeId: byte,
+    blockNumber: u32,
+  }),
+  fc.record({
+    kind: fc.constant('general-ded-ciphering' as const),
+    systemTitle: fc.uint8Array({ minLength: 8, maxLength: 8 }),
+    securityControl: byte,
+    invocationCounter: u32,
+    payload: bytes(100),
+  }),
+  fc.record({
     kind: fc.constant('set-response-last-datablock' as const),
     invokeId: byte,
     result: byte,

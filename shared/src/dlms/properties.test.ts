@@ -2,14 +2,14 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeAcse, encodeAcse } from './acse.js';
 import { acseArb, hdlcFrameArb, valueArb, xdlmsArb } from './arbitraries.test-support.js';
-import { decodeData, encodeData } from './axdr.js';
+import { DATA_TAGS, decodeData, encodeData } from './axdr.js';
 import { decodeHdlcFrame, encodeHdlcFrame, splitHdlcStream } from './hdlc-frame.js';
 import { decodeHdlcParameters, encodeHdlcParameters } from './hdlc-params.js';
 import { decodeInitiateRequest, encodeInitiateRequest } from './initiate.js';
 import { formatObis, parseObis } from './obis.js';
 import { decryptPayload, encryptPayload } from './security.js';
 import { decodeWrapper, encodeWrapper } from './wrapper.js';
-import { decodeXdlms, encodeXdlms } from './xdlms.js';
+import { decodeXdlms, encodeXdlms, XDLMS_KINDS } from './xdlms.js';
 
 const RUNS = { numRuns: 400, seed: 11 };
 
@@ -30,6 +30,18 @@ describe('encode then decode is the identity', () => {
       }),
       RUNS,
     );
+  });
+
+  it('the value generator covers every A-XDR type tag', () => {
+    const seen = new Set(fc.sample(valueArb, { numRuns: 3000, seed: 2 }).map((v) => v.type));
+    expect(Object.keys(DATA_TAGS).filter((t) => !seen.has(t as keyof typeof DATA_TAGS))).toEqual(
+      [],
+    );
+  });
+
+  it('the APDU generator covers every xDLMS kind of the codec table', () => {
+    const seen = new Set(fc.sample(xdlmsArb, { numRuns: 3000, seed: 1 }).map((a) => a.kind));
+    expect([...XDLMS_KINDS].filter((k) => !seen.has(k))).toEqual([]);
   });
 
   it('ACSE AARQ / AARE / RLRQ / RLRE', () => {

@@ -288,6 +288,9 @@ function generalCiphering<K extends GeneralKind>(tag: number): Entry<K> {
   return entry as unknown as Entry<K>;
 }
 
+/** Every xDLMS APDU kind the codec knows (table rows plus service-specific ciphering). */
+export const XDLMS_KINDS: readonly Kind[] = [...(Object.keys(TABLE) as Kind[]), 'ciphered'];
+
 /** Tags of service-specific glo-/ded- ciphered APDUs. */
 export const CIPHERED_TAGS = new Set([
   0x21, 0x28, 0xc8, 0xc9, 0xcb, 0xcc, 0xcd, 0xcf, 0xd0, 0xd1, 0xd3, 0xd4, 0xd5, 0xd7,
