@@ -79,7 +79,8 @@ export function energyPass(
   let dayStart = first.startMs;
   let dayEnd = first.endMs;
   let table = pass.table;
-  let cells = bucket.cells;
+  // a typed working copy of the bucket cells (kept unboxed), written back when the bucket changes
+  let cells = Float64Array.from(bucket.cells);
   let limits = bucket.limitsWh;
   let a = pass.acc.wh;
   let tier = tierOf(limits, a);
@@ -89,8 +90,10 @@ export function energyPass(
     const t = starts[j]!;
     if (t >= dayEnd) {
       pass.acc.wh = a;
+      const before = pass.bucket;
       if (advance(pass, state, seg, v, e, k, t)) {
-        cells = pass.bucket.cells;
+        writeBack(before.cells, cells);
+        cells = Float64Array.from(pass.bucket.cells);
         limits = pass.bucket.limitsWh;
         a = pass.acc.wh;
         tier = tierOf(limits, a);
@@ -106,7 +109,12 @@ export function energyPass(
     const p = table[((t - dayStart) * PER_MINUTE + 1e-9) | 0]!;
     if (mask[p] === 0) continue;
     const base = p * T;
-    if (chrono) {
+    if (!chrono) {
+      cells[base] = cells[base]! + w;
+    } else if (a + w <= next) {
+      cells[base + tier] = cells[base + tier]! + w;
+    } else {
+      // crossing a tier limit: rare, split the interval
       while (a + w > next) {
         const take = next - a;
         cells[base + tier] = cells[base + tier]! + take;
@@ -116,11 +124,14 @@ export function energyPass(
         next = tier < limits.length ? limits[tier]! : Number.MAX_SAFE_INTEGER;
       }
       cells[base + tier] = cells[base + tier]! + w;
-    } else {
-      cells[base] = cells[base]! + w;
     }
     a += w;
   }
   if (e.tiers) pass.acc.wh = a;
+  writeBack(pass.bucket.cells, cells);
   return total;
+}
+
+function writeBack(target: number[], cells: Float64Array): void {
+  for (let c = 0; c < cells.length; c++) target[c] = cells[c]!;
 }

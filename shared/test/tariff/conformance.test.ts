@@ -101,11 +101,11 @@ const scenario = fc
     day: fc.integer({ min: 0, max: 3 * 365 }),
     periodCount: fc.integer({ min: 1, max: 4 }),
     intervalSeconds: fc.constantFrom(900, 1800, 3600),
-    count: fc.integer({ min: 1, max: 120 }),
+    count: fc.integer({ min: 1, max: 72 }),
     rounding: fc.constantFrom('half-up', 'half-even', 'down', 'up'),
     roundingLevel: fc.constantFrom('line', 'bill'),
     splitVersion: fc.boolean(),
-    splits: fc.array(fc.integer({ min: 1, max: 119 }), { maxLength: 2 }),
+    splits: fc.array(fc.integer({ min: 1, max: 71 }), { maxLength: 2 }),
   })
   .chain((s) =>
     fc.record({
