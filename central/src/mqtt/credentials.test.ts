@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { createCredentialStore, hashPassword, verifyPassword } from './credentials.js';
+import {
+  chainCredentialStores,
+  createCredentialStore,
+  hashPassword,
+  verifyPassword,
+} from './credentials.js';
 
 const salt = new Uint8Array(16).fill(7);
 
@@ -22,5 +27,16 @@ describe('broker credentials', () => {
     const store = createCredentialStore(new Map([['gw-a', await hashPassword('pa', salt)]]));
     expect(await store.check('gw-a', 'pa')).toBe(true);
     expect(await store.check('gw-b', 'pa')).toBe(false);
+  });
+
+  it('chains stores: the first that accepts wins, none means refused', async () => {
+    const config = createCredentialStore(
+      new Map([['central@gridbill', await hashPassword('c', salt)]]),
+    );
+    const records = { check: async (u: string, p: string) => u === 'gw-1' && p === 'gw_x' };
+    const chain = chainCredentialStores(config, records);
+    expect(await chain.check('central@gridbill', 'c')).toBe(true);
+    expect(await chain.check('gw-1', 'gw_x')).toBe(true);
+    expect(await chain.check('gw-1', 'c')).toBe(false);
   });
 });

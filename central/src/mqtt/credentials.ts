@@ -57,3 +57,18 @@ export function createCredentialStore(hashes: ReadonlyMap<string, string>): Cred
     },
   };
 }
+
+/**
+ * Tries each store in order; the first that knows and accepts the login wins. Used to accept
+ * central's own account (config hash) and gateways by their central record secret, e.g.
+ * `chainCredentialStores(configStore, { check: (id, s) => gatewayCredentialOk(ctx, id, s) })`,
+ * so a gateway has one credential for HTTP sync and MQTT.
+ */
+export function chainCredentialStores(...stores: CredentialStore[]): CredentialStore {
+  return {
+    async check(username, password) {
+      for (const store of stores) if (await store.check(username, password)) return true;
+      return false;
+    },
+  };
+}

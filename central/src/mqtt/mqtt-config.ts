@@ -3,8 +3,8 @@ import { z } from 'zod';
 
 /**
  * `mqtt` section of central's config.
- * - embedded (default): aedes inside the central process, gateways listed with password hashes
- *   (from `hashPassword`);
+ * - embedded (default): aedes inside the central process; gateways log in with their central
+ *   record secret (`gatewaySecretOk` in the service deps) or a configured password hash;
  * - external: a broker by URL (Mosquitto in production, deploy/mosquitto/), central logs in with
  *   its service account;
  * - off: no MQTT at all (sync still works: gateways pull on their timer).
@@ -12,6 +12,11 @@ import { z } from 'zod';
  *            password: '…' }
  */
 const LOOPBACK = ['127.0.0.1', '::1', 'localhost'];
+
+const gatewayLoginSchema = z.strictObject({
+  gatewayId: gatewayIdSchema,
+  passwordHash: z.string().regex(/^scrypt\$/, 'passwordHash must come from hashPassword'),
+});
 
 export const mqttConfigSchema = z.discriminatedUnion('mode', [
   z
@@ -21,12 +26,8 @@ export const mqttConfigSchema = z.discriminatedUnion('mode', [
       port: z.number().int().min(0).max(65535).default(1883),
       /** PEM files; required to listen beyond loopback (gateways connect with mqtts://). */
       tls: z.strictObject({ certFile: z.string().min(1), keyFile: z.string().min(1) }).optional(),
-      gateways: z.array(
-        z.strictObject({
-          gatewayId: gatewayIdSchema,
-          passwordHash: z.string().regex(/^scrypt\$/, 'passwordHash must come from hashPassword'),
-        }),
-      ),
+      /** Extra gateway logins; gateways in central's records log in with their sync secret. */
+      gateways: z.array(gatewayLoginSchema).default([]),
     })
     .refine((c) => c.tls !== undefined || LOOPBACK.includes(c.host), {
       message: 'an embedded broker listening beyond loopback needs tls (certFile, keyFile)',

@@ -3,7 +3,7 @@ import { CENTRAL_MQTT_USERNAME } from '@gridbill/shared/sync';
 import type { Logger } from 'pino';
 import type { CentralLink, CentralMqttHandlers } from './central-link.js';
 import { connectCentralLink } from './central-link.js';
-import { createCredentialStore, hashPassword } from './credentials.js';
+import { chainCredentialStores, createCredentialStore, hashPassword } from './credentials.js';
 import type { EmbeddedBroker } from './embedded-broker.js';
 import { startEmbeddedBroker } from './embedded-broker.js';
 import type { MqttConfig } from './mqtt-config.js';
@@ -21,6 +21,11 @@ export interface MqttServiceDeps {
   random: (byteCount: number) => Uint8Array;
   handlers: CentralMqttHandlers;
   log: Pick<Logger, 'info' | 'warn'>;
+  /**
+   * Embedded mode: also accept gateways by their central record secret (the sync credential),
+   * e.g. `(id, secret) => gatewayCredentialOk(ctx, id, secret)`.
+   */
+  gatewaySecretOk?: (gatewayId: string, secret: string) => Promise<boolean>;
 }
 
 /**
@@ -53,7 +58,9 @@ export async function startMqttService(
           keyPem: await readFile(config.tls.keyFile, 'utf8'),
         };
   const broker = await startEmbeddedBroker({
-    credentials: createCredentialStore(hashes),
+    credentials: chainCredentialStores(createCredentialStore(hashes), {
+      check: deps.gatewaySecretOk ?? (async () => false),
+    }),
     host: config.host,
     port: config.port,
     tls,

@@ -124,6 +124,21 @@ describe('central mqtt service', () => {
     expect(service.link!.isConnected()).toBe(true);
   });
 
+  it('embedded mode accepts a gateway by its central record secret', async () => {
+    const config = mqttConfigSchema.parse({ mode: 'embedded', port: 0 });
+    const service = await startMqttService(config, {
+      random,
+      log: silent,
+      handlers: {},
+      gatewaySecretOk: async (id, secret) => id === 'gw-r' && secret === 'gw_s3cret',
+    });
+    cleanup.push(() => service.close());
+    const gw = await connectAs(service.broker!.url, 'gw-r', 'gw_s3cret');
+    await endAll([gw]);
+    await expect(connectAs(service.broker!.url, 'gw-r', 'wrong')).rejects.toThrow();
+    await expect(connectAs(service.broker!.url, 'gw-x', 'gw_s3cret')).rejects.toThrow();
+  });
+
   it('off mode starts nothing', async () => {
     const service = await startMqttService({ mode: 'off' }, { random, log: silent, handlers: {} });
     expect(service.link).toBeNull();
