@@ -49,7 +49,10 @@ describe('DLMS HDLC on a serial line (socat PTY pair)', () => {
         });
       });
       port.write(Buffer.from(fromHex('7EA0070321930F017E')));
-      const ua = await Promise.race([reply, new Promise<undefined>((r) => setTimeout(r, 3000))]);
+      const ua = await Promise.race([
+        reply,
+        new Promise<undefined>((r) => setTimeout(() => r(undefined), 3000)),
+      ]);
       expect(ua, 'no UA within 3 s').toBeDefined();
       expect(decodeHdlcFrame(ua!)).toMatchObject({ control: 0x73, source: { upper: 1 } });
     } finally {
