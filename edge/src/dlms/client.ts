@@ -284,17 +284,48 @@ class ClientSession implements DlmsClient {
   async action(classId: number, obis: string, methodId: number, parameters?: DlmsValue) {
     const name = target(classId, obis, methodId);
     const method = { classId, obis: parseObis(obis), methodId };
-    const answer = await this.request({
+    const invokeId = this.nextInvokeId();
+    const normal: Apdu = {
       kind: 'action-request-normal',
-      invokeId: this.nextInvokeId(),
+      invokeId,
       method,
       ...(parameters ? { parameters } : {}),
-    });
+    };
+    const answer =
+      parameters && encodeApdu(normal).length > this.initiate.maxPduSize
+        ? await this.actionInBlocks(name, invokeId, method, encodeData(parameters))
+        : await this.request(normal);
     if (answer.kind !== 'action-response-normal') {
       throw new DlmsProtocolError(`action ${name}: unexpected ${answer.kind}`);
     }
     if (answer.result !== 0) throw dataAccessError('action', name, answer.result);
     return answer.returnData ? unwrap(answer.returnData, 'action', name) : undefined;
+  }
+
+  /** ACTION with long parameters in pblocks; returns the final action response. */
+  private async actionInBlocks(
+    name: string,
+    invokeId: number,
+    method: { classId: number; obis: Uint8Array; methodId: number },
+    raw: Uint8Array,
+  ): Promise<Apdu> {
+    const size = Math.max(16, this.initiate.maxPduSize - 32);
+    const count = Math.ceil(raw.length / size);
+    for (let n = 1; ; n++) {
+      const chunk = raw.slice((n - 1) * size, n * size);
+      const block = { lastBlock: n === count, blockNumber: n, raw: chunk };
+      const answer = await this.request(
+        n === 1
+          ? { kind: 'action-request-with-first-pblock', invokeId, method, block }
+          : { kind: 'action-request-with-pblock', invokeId, block },
+      );
+      if (n === count || answer.kind !== 'action-response-next-pblock') return answer;
+      if (answer.blockNumber !== n) {
+        throw new DlmsProtocolError(
+          `action ${name}: meter acked block ${answer.blockNumber}, sent ${n}`,
+        );
+      }
+    }
   }
 
   async close() {

@@ -169,7 +169,7 @@ describe('long values and lists (server max APDU 24 bytes, wrapper)', () => {
     await server?.close();
   });
 
-  it('SET of a value longer than the meter PDU goes in datablocks; GET-with-list', async () => {
+  it('SET / ACTION longer than the meter PDU go in blocks; GET-with-list', async () => {
     const client = await openDlmsClient(
       await clientOptions('high-gmac', { transport: 'wrapper', port: server.port }),
     );
@@ -184,6 +184,9 @@ describe('long values and lists (server max APDU 24 bytes, wrapper)', () => {
         { attribute: { classId: 3, obis: parseObis('9.9.9.9.9.9'), attributeId: 2 } },
       ]);
       expect(results).toEqual([{ data: { type: 'boolean', value: true } }, { error: 4 }]);
+      const longParameter = { type: 'octet-string' as const, value: new Uint8Array(60).fill(7) };
+      await client.action(70, RELAY, 1, longParameter);
+      expect(await client.get(70, RELAY, 2)).toEqual({ type: 'boolean', value: false });
     } finally {
       await client.close();
     }

@@ -3,6 +3,7 @@ import {
   type AttributeRequest,
   type DataBlock,
   type DataResult,
+  type DlmsValue,
   decodeData,
   encodeData,
   encodeXdlms,
@@ -20,6 +21,7 @@ export interface ServiceContext {
   conformance: number;
   pendingGet: { invokeId: number; raw: Uint8Array; blockNumber: number; at: number } | undefined;
   pendingSet: { invokeId: number; request: AttributeRequest; parts: Uint8Array[] } | undefined;
+  pendingAction?: { invokeId: number; method: MethodDescriptor; parts: Uint8Array[] } | undefined;
   replyToHls(reply: Uint8Array): Uint8Array | undefined;
 }
 
@@ -63,6 +65,11 @@ export function handleService(ctx: ServiceContext, apdu: Apdu): XdlmsApdu | unde
       return setBlock(ctx, apdu.invokeId, apdu.block);
     case 'set-request-with-datablock':
       return setBlock(ctx, apdu.invokeId, apdu.block);
+    case 'action-request-with-first-pblock':
+      ctx.pendingAction = { invokeId: apdu.invokeId, method: apdu.method, parts: [] };
+      return actionBlock(ctx, apdu.invokeId, apdu.block);
+    case 'action-request-with-pblock':
+      return actionBlock(ctx, apdu.invokeId, apdu.block);
     case 'action-request-normal':
       return action(ctx, apdu.invokeId, apdu.method, apdu.parameters);
     default:
@@ -186,4 +193,25 @@ function action(
   if (!obj.access.action.includes(ctx.role) || !obj.action) return respond(DENIED);
   const out = obj.action(method.methodId, parameters);
   return typeof out === 'number' ? respond(out) : respond(0, out);
+}
+
+/** ACTION with long parameters: collect pblocks, ack each with next-pblock, run on the last. */
+function actionBlock(ctx: ServiceContext, invokeId: number, block: DataBlock): XdlmsApdu {
+  const pending = ctx.pendingAction;
+  if (!pending || block.blockNumber !== pending.parts.length + 1) {
+    ctx.pendingAction = undefined;
+    return { kind: 'action-response-normal', invokeId, result: 19 };
+  }
+  pending.parts.push(block.raw);
+  if (!block.lastBlock) {
+    return { kind: 'action-response-next-pblock', invokeId, blockNumber: block.blockNumber };
+  }
+  ctx.pendingAction = undefined;
+  let parameters: DlmsValue;
+  try {
+    parameters = decodeData(Uint8Array.from(Buffer.concat(pending.parts)));
+  } catch {
+    return { kind: 'action-response-normal', invokeId, result: 12 };
+  }
+  return action(ctx, invokeId, pending.method, parameters);
 }
