@@ -8,6 +8,7 @@ import { asProblem, sendJson, sendProblem } from './respond.js';
 import type { RouteTable } from './route-kit.js';
 import { recordRoutes } from './routes-records.js';
 import { paymentRoutes } from './routes-payments.js';
+import { planRoutes } from './routes-plans.js';
 import { staffRoutes } from './routes-staff.js';
 import { tariffRoutes } from './routes-tariffs.js';
 
@@ -47,7 +48,11 @@ export function createHttpApp(ctx: AppContext, mounts: Mount[] = []) {
     });
   const small = limit(MAX_BODY_BYTES);
   const large = limit(MAX_BATCH_BODY_BYTES);
-  app.use('*', (c, next) => (c.req.path === '/api/payments/batch' ? large : small)(c, next));
+  const sync = limit(8 * 1024 * 1024); // upstream sync batches (≤ 5 000 events)
+  app.use('*', (c, next) => {
+    if (c.req.path.startsWith('/sync/')) return sync(c, next);
+    return (c.req.path === '/api/payments/batch' ? large : small)(c, next);
+  });
   app.onError((err, c) => {
     const p = asProblem(err);
     if (p.status >= 500) ctx.logger.error({ err, path: c.req.path }, 'unhandled error');
@@ -67,6 +72,7 @@ export function createHttpApp(ctx: AppContext, mounts: Mount[] = []) {
   recordRoutes(app, table, ctx);
   paymentRoutes(app, table, ctx, () => metrics.payments.inc());
   tariffRoutes(app, table, ctx);
+  planRoutes(app, table, ctx);
   for (const mount of mounts) mount(app, table, ctx);
   app.get('/openapi.json', (c) => sendJson(c, 200, openApiDocument(table)));
   app.get('/docs', (c) => c.html(docsPage(table)));

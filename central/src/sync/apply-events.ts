@@ -1,0 +1,169 @@
+import type { UpstreamEvent } from '@gridbill/shared/sync';
+import { eventContentHash } from '@gridbill/shared/sync';
+import type { Transaction } from 'kysely';
+import type { Database } from '../store/schema.js';
+import { chargeEntry } from './charge-postings.js';
+import { type IntervalFact, mergeIntervalRows } from './interval-rows.js';
+import { postEntriesOnce } from './post-entries.js';
+import { type SyncTrx, syncTrx } from './sync-schema.js';
+
+const CHUNK = 400;
+
+export interface ApplyOutcome {
+  /** Events refused by a domain rule (seq → reason), quarantined by the caller. */
+  refused: Map<number, string>;
+  intervalConflicts: number;
+  ledgerEntriesPosted: number;
+}
+
+/**
+ * Applies parsed, owned, fresh events. Idempotent by eventId (`sync_applied_events`), so a
+ * fact resent under a new incarnation is a domain no-op; charges post by their charge id,
+ * intervals merge into packed day rows, token redemptions must match a credit central issued.
+ */
+export async function applyEvents(
+  coreTrx: Transaction<Database>,
+  gatewayId: string,
+  events: readonly UpstreamEvent[],
+  nowMs: number,
+): Promise<ApplyOutcome> {
+  const trx = syncTrx(coreTrx);
+  const outcome: ApplyOutcome = {
+    refused: new Map(),
+    intervalConflicts: 0,
+    ledgerEntriesPosted: 0,
+  };
+  const todo = await notYetApplied(trx, events);
+  const intervals: IntervalFact[] = [];
+  const charges: Extract<UpstreamEvent, { kind: 'charge' }>[] = [];
+  const facts: UpstreamEvent[] = [];
+  for (const e of todo) {
+    if (e.kind === 'interval') intervals.push(e.body);
+    else if (e.kind === 'charge') charges.push(e);
+    else if (e.kind === 'reading') await insertReading(trx, e);
+    else facts.push(e);
+  }
+  const merged = await mergeIntervalRows(trx, intervals);
+  outcome.intervalConflicts = merged.conflicts.length;
+  outcome.ledgerEntriesPosted = await applyCharges(coreTrx, gatewayId, charges, nowMs);
+  await checkTokens(trx, facts, outcome.refused);
+  await insertFacts(
+    trx,
+    gatewayId,
+    facts.filter((f) => !outcome.refused.has(f.seq)),
+  );
+  const done = todo.filter((e) => !outcome.refused.has(e.seq));
+  await markApplied(trx, gatewayId, done);
+  return outcome;
+}
+
+async function notYetApplied(trx: SyncTrx, events: readonly UpstreamEvent[]) {
+  const seen = new Set<string>();
+  const ids = events.map((e) => e.eventId);
+  for (let i = 0; i < ids.length; i += CHUNK) {
+    const rows = await trx
+      .selectFrom('sync_applied_events')
+      .select('event_id')
+      .where('event_id', 'in', ids.slice(i, i + CHUNK))
+      .execute();
+    for (const r of rows) seen.add(r.event_id);
+  }
+  return events.filter((e) => {
+    if (seen.has(e.eventId)) return false;
+    seen.add(e.eventId);
+    return true;
+  });
+}
+
+async function markApplied(trx: SyncTrx, gatewayId: string, events: readonly UpstreamEvent[]) {
+  const rows = events.map((e) => ({
+    event_id: e.eventId,
+    gateway_id: gatewayId,
+    kind: e.kind,
+    hash: eventContentHash(e),
+  }));
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    await trx
+      .insertInto('sync_applied_events')
+      .values(rows.slice(i, i + CHUNK))
+      .execute();
+  }
+}
+
+async function insertReading(trx: SyncTrx, e: Extract<UpstreamEvent, { kind: 'reading' }>) {
+  await trx
+    .insertInto('register_reads')
+    .values({
+      meter_id: e.body.meterId,
+      register: e.body.register,
+      captured_at_ms: BigInt(e.body.capturedAtMs),
+      value_wh: BigInt(e.body.valueWh),
+      quality: BigInt(e.body.qualityFlags),
+    })
+    .onConflict((oc) => oc.columns(['meter_id', 'register', 'captured_at_ms']).doNothing())
+    .execute();
+}
+
+async function applyCharges(
+  coreTrx: Transaction<Database>,
+  gatewayId: string,
+  charges: Extract<UpstreamEvent, { kind: 'charge' }>[],
+  nowMs: number,
+): Promise<number> {
+  const trx = syncTrx(coreTrx);
+  const rows = charges.map(({ body: c }) => ({
+    charge_id: c.chargeId,
+    gateway_id: gatewayId,
+    account_id: c.accountId,
+    meter_id: c.meterId,
+    interval_start_ms: BigInt(c.intervalStartMs),
+    interval_seconds: BigInt(c.intervalSeconds),
+    energy_wh: BigInt(c.energyWh),
+    amount_minor: c.amountMinor,
+    currency: c.currency,
+    tariff_version_id: c.tariffVersionId,
+    price_source: c.priceSource,
+  }));
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    await trx
+      .insertInto('edge_charges')
+      .values(rows.slice(i, i + CHUNK))
+      .onConflict((oc) => oc.column('charge_id').doNothing())
+      .execute();
+  }
+  const drafts = charges.flatMap((c) => chargeEntry(c.body, gatewayId) ?? []);
+  return (await postEntriesOnce(coreTrx, drafts, nowMs)).length;
+}
+
+async function checkTokens(trx: SyncTrx, facts: UpstreamEvent[], refused: Map<number, string>) {
+  for (const f of facts) {
+    if (f.kind !== 'token-redemption') continue;
+    const entry = await trx
+      .selectFrom('topups')
+      .select(['account_id'])
+      .where('id', '=', f.body.tokenId)
+      .executeTakeFirst();
+    if (!entry) refused.set(f.seq, `seq ${f.seq}: token ${f.body.tokenId} was never issued`);
+    else if (entry.account_id !== f.body.accountId) {
+      const why = `token ${f.body.tokenId} belongs to account ${entry.account_id}`;
+      refused.set(f.seq, `seq ${f.seq}: ${why}, redeemed for ${f.body.accountId}`);
+    }
+  }
+}
+
+async function insertFacts(trx: SyncTrx, gatewayId: string, facts: UpstreamEvent[]) {
+  const rows = facts.map((f) => ({
+    event_id: f.eventId,
+    gateway_id: gatewayId,
+    kind: f.kind,
+    body: JSON.stringify(f.body, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)),
+    occurred_at_ms: BigInt(f.occurredAtMs),
+  }));
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    await trx
+      .insertInto('edge_facts')
+      .values(rows.slice(i, i + CHUNK))
+      .onConflict((oc) => oc.column('event_id').doNothing())
+      .execute();
+  }
+}

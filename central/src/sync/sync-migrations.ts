@@ -1,0 +1,101 @@
+import { type Kysely, type Migration, Migrator, sql } from 'kysely';
+import type { Store } from '../store/store.js';
+
+type Col = 'text' | 'bigint' | 'bytes' | 'bigint?';
+
+async function table(
+  db: Kysely<unknown>,
+  binary: string,
+  name: string,
+  spec: Record<string, Col>,
+  primaryKey: string[],
+): Promise<void> {
+  let t = db.schema.createTable(name);
+  for (const [col, type] of Object.entries(spec)) {
+    const sqlType = type === 'bytes' ? sql.raw(binary) : type === 'text' ? 'text' : 'bigint';
+    t = t.addColumn(col, sqlType as 'text', (c) => (type === 'bigint?' ? c : c.notNull()));
+  }
+  await t.addPrimaryKeyConstraint(`${name}_pk`, primaryKey as never).execute();
+}
+
+function syncTables(binary: string): Migration {
+  return {
+    up: async (db) => {
+      const T = 'text' as const;
+      const B = 'bigint' as const;
+      const stream = {
+        gateway_id: T,
+        incarnation: T,
+        acked_through_seq: B,
+        head_seq: B,
+        retired: T,
+        last_contact_ms: B,
+        oldest_pending_ms: B,
+      };
+      await table(db, binary, 'sync_streams', stream, ['gateway_id']);
+      const hashes = { gateway_id: T, incarnation: T, seq: B, hash: T };
+      await table(db, binary, 'sync_event_hashes', hashes, ['gateway_id', 'incarnation', 'seq']);
+      const applied = { event_id: T, gateway_id: T, kind: T, hash: T };
+      await table(db, binary, 'sync_applied_events', applied, ['event_id']);
+      const q = { gateway_id: T, incarnation: T, seq: B, event_json: T, reason: T, at_ms: B };
+      await table(db, binary, 'sync_quarantine', q, ['gateway_id', 'incarnation', 'seq']);
+      const alarm = { id: T, gateway_id: T, kind: T, detail: T, at_ms: B };
+      await table(db, binary, 'sync_alarms', alarm, ['id']);
+      const key = {
+        gateway_id: T,
+        key_id: T,
+        public_key: T,
+        created_at_ms: B,
+        retired_at_ms: 'bigint?' as const,
+      };
+      await table(db, binary, 'sync_gateway_keys', key, ['gateway_id', 'key_id']);
+      const day = {
+        meter_id: T,
+        channel: B,
+        day_start_ms: B,
+        interval_seconds: B,
+        packed: 'bytes' as const,
+      };
+      await table(db, binary, 'interval_days', day, ['meter_id', 'channel', 'day_start_ms']);
+      const read = { meter_id: T, register: T, captured_at_ms: B, value_wh: B, quality: B };
+      const readKey = ['meter_id', 'register', 'captured_at_ms'];
+      await table(db, binary, 'register_reads', read, readKey);
+      const charge = {
+        charge_id: T,
+        gateway_id: T,
+        account_id: T,
+        meter_id: T,
+        interval_start_ms: B,
+        interval_seconds: B,
+        energy_wh: B,
+        amount_minor: B,
+        currency: T,
+        tariff_version_id: T,
+        price_source: T,
+      };
+      await table(db, binary, 'edge_charges', charge, ['charge_id']);
+      const fact = { event_id: T, gateway_id: T, kind: T, body: T, occurred_at_ms: B };
+      await table(db, binary, 'edge_facts', fact, ['event_id']);
+    },
+  };
+}
+
+/**
+ * Creates the sync tables on either backend (tracked in `sync_migration`). Run after the core
+ * `migrate(store)`.
+ */
+export async function migrateSync(store: Store): Promise<string[]> {
+  const binary = store.backend === 'postgres' ? 'bytea' : 'blob';
+  const migrator = new Migrator({
+    db: store.db,
+    provider: { getMigrations: async () => ({ '0001_sync': syncTables(binary) }) },
+    migrationTableName: 'sync_migration',
+    migrationLockTableName: 'sync_migration_lock',
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const msg = error instanceof Error ? error.message : String(error);
+    throw new Error(`sync migration failed: ${msg}`);
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

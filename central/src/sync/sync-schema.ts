@@ -1,0 +1,85 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from '../store/schema.js';
+
+/**
+ * Sync tables (created by `migrateSync`, tracked in their own migration table so the core
+ * migration list stays the central engineer's). Integers are bigint on both backends.
+ */
+export interface SyncTables {
+  sync_streams: {
+    gateway_id: string;
+    incarnation: string;
+    acked_through_seq: bigint;
+    head_seq: bigint;
+    /** JSON array of retired incarnation ids. */
+    retired: string;
+    last_contact_ms: bigint;
+    /** occurredAtMs of the oldest event the edge still holds unacknowledged (0 = none). */
+    oldest_pending_ms: bigint;
+  };
+  sync_event_hashes: { gateway_id: string; incarnation: string; seq: bigint; hash: string };
+  sync_applied_events: { event_id: string; gateway_id: string; kind: string; hash: string };
+  sync_quarantine: {
+    gateway_id: string;
+    incarnation: string;
+    seq: bigint;
+    event_json: string;
+    reason: string;
+    at_ms: bigint;
+  };
+  sync_alarms: { id: string; gateway_id: string; kind: string; detail: string; at_ms: bigint };
+  sync_gateway_keys: {
+    gateway_id: string;
+    key_id: string;
+    public_key: string;
+    created_at_ms: bigint;
+    retired_at_ms: bigint | null;
+  };
+  interval_days: {
+    meter_id: string;
+    channel: bigint;
+    day_start_ms: bigint;
+    interval_seconds: bigint;
+    packed: Uint8Array;
+  };
+  register_reads: {
+    meter_id: string;
+    register: string;
+    captured_at_ms: bigint;
+    value_wh: bigint;
+    quality: bigint;
+  };
+  edge_charges: {
+    charge_id: string;
+    gateway_id: string;
+    account_id: string;
+    meter_id: string;
+    interval_start_ms: bigint;
+    interval_seconds: bigint;
+    energy_wh: bigint;
+    amount_minor: bigint;
+    currency: string;
+    tariff_version_id: string;
+    price_source: string;
+  };
+  edge_facts: {
+    event_id: string;
+    gateway_id: string;
+    kind: string;
+    body: string;
+    occurred_at_ms: bigint;
+  };
+}
+
+export type SyncDatabase = Database & SyncTables;
+export type SyncDb = Kysely<SyncDatabase>;
+export type SyncTrx = Transaction<SyncDatabase>;
+
+/** The core store handle seen with the sync tables. */
+export function syncDb(db: Kysely<Database>): SyncDb {
+  return db as unknown as SyncDb;
+}
+
+export function syncTrx(trx: Transaction<Database>): SyncTrx {
+  return trx as unknown as SyncTrx;
+}
