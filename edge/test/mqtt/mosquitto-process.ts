@@ -49,8 +49,9 @@ export async function startMosquitto(accounts: Record<string, string>): Promise<
     const proc = spawn(DEV_BROKER, [join(dir, 'broker'), String(port), ...pairs]);
     proc.stderr.on('data', (d: Buffer) => (output += d.toString()));
     child = proc;
-    for (let i = 0; i < 100 && !(await portOpen(port)); i += 1) {
+    for (let i = 0; !(await portOpen(port)); i += 1) {
       if (proc.exitCode !== null) throw new Error(`mosquitto exited: ${output}`);
+      if (i === 100) throw new Error(`mosquitto did not listen on ${port}: ${output}`);
       await new Promise((ok) => setTimeout(ok, 50));
     }
   };
