@@ -24,3 +24,12 @@ export {
   removeMeter,
 } from './meters.js';
 export { auditedWrite } from './write.js';
+export {
+  addBillingCycle,
+  addDiscountProgramme,
+  addRoute,
+  assignTariff,
+  type DiscountRule,
+  enrolAccount,
+  listPlans,
+} from './plans.js';
