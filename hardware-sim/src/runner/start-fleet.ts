@@ -34,7 +34,7 @@ export async function startFleet(options: StartOptions): Promise<RunningFleet> {
   const { fleet, baseClock, logger } = options;
   const startMs = fleet.startTime ? Date.parse(fleet.startTime) : baseClock.wallMs();
   const clock = new SimClock(baseClock, { startMs, speed: options.speed ?? fleet.speed });
-  const sim = new Simulator(buildMeters(fleet), clock);
+  const sim = new Simulator(buildMeters(fleet), clock, (fields, msg) => logger.info(fields, msg));
   const metrics = createSimMetrics(sim);
   const host = options.host ?? '127.0.0.1';
   const closers: (() => Promise<void>)[] = [];

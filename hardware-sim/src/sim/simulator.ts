@@ -21,6 +21,9 @@ export class SimError extends Error {
   }
 }
 
+/** Structured log sink (pino's `logger.info` fits). */
+export type SimLog = (fields: Record<string, unknown>, message: string) => void;
+
 /** The fleet in one process: meters keyed by id, all on one simulated clock. */
 export class Simulator {
   private readonly meters = new Map<string, SimMeter>();
@@ -28,6 +31,7 @@ export class Simulator {
   constructor(
     configs: readonly SimMeterConfig[],
     readonly clock: SimClock,
+    private readonly log: SimLog = () => undefined,
   ) {
     const startMs = clock.wallMs();
     for (const config of configs) {
@@ -50,23 +54,32 @@ export class Simulator {
   }
 
   injectFault(id: string, spec: FaultSpec, durationS?: number) {
-    return faultView(this.get(id).model.injectFault(this.now(), spec, durationS));
+    const fault = faultView(this.get(id).model.injectFault(this.now(), spec, durationS));
+    this.log({ meter: id, ...fault }, 'fault injected');
+    return fault;
   }
 
   clearFaults(id: string): number {
-    return this.get(id).model.clearFaults(this.now());
+    const cleared = this.get(id).model.clearFaults(this.now());
+    this.log({ meter: id, cleared }, 'faults cleared');
+    return cleared;
   }
 
   setLoad(id: string, load: LoadSetting): void {
     this.get(id).model.setLoad(this.now(), load);
+    this.log({ meter: id, load }, 'load set');
   }
 
   operateRelay(id: string, trigger: RelayTrigger): RelayResult {
-    return this.get(id).model.operateRelay(this.now(), trigger);
+    const result = this.get(id).model.operateRelay(this.now(), trigger);
+    this.log({ meter: id, trigger, ...result }, 'relay trigger');
+    return result;
   }
 
   forceRelay(id: string, state: RelayControlState) {
-    return this.get(id).model.forceRelay(this.now(), state);
+    const relay = this.get(id).model.forceRelay(this.now(), state);
+    this.log({ meter: id, relay }, 'relay switched by technician');
+    return relay;
   }
 
   /** POST /api/clock: change speed and/or jump forward. */
@@ -77,5 +90,6 @@ export class Simulator {
     } catch (err) {
       throw new SimError((err as Error).message, 400);
     }
+    this.log({ ...change, simTimeMs: this.now() }, 'clock changed');
   }
 }
