@@ -25,7 +25,7 @@ export function rateInterval(engine: Engine, meter: MeterInfo, interval: Interva
     return false;
   }
   const chargeId = tariffChargeId(meter.config.id, interval.startMs, versionId);
-  const exists = engine.stmts.chargeExists.get(chargeId);
+  const exists = engine.stmts.chargeExists.get(interval.startMs, meter.config.id, versionId);
   if (exists) return false;
   const ctx = {
     meterId: meter.config.id,

@@ -2,8 +2,10 @@ import type { Database } from 'better-sqlite3';
 
 /**
  * Schema migrations, applied in order; `meta.schema_version` records the last one.
- * Readings and intervals are keyed in arrival order (`capture_ms`/`start_ms` first) because
- * that is 5x faster to insert (bench notes in performance.md §3.8).
+ * Readings, intervals and charges are keyed in arrival order (time first) because that is 5x
+ * faster to insert than random keys (performance.md §3.8); a charge's deterministic id is a
+ * function of its key (meter, interval start, tariff version), so the key is the exactly-once
+ * guard.
  */
 export const MIGRATIONS: readonly string[] = [
   `CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
@@ -20,9 +22,10 @@ export const MIGRATIONS: readonly string[] = [
      energy_wh INTEGER NOT NULL, flags TEXT NOT NULL, source TEXT NOT NULL,
      PRIMARY KEY (start_ms, meter_id)) STRICT, WITHOUT ROWID;
    CREATE TABLE charges (
-     id TEXT PRIMARY KEY, meter_id TEXT NOT NULL, account_id TEXT NOT NULL,
-     interval_start_ms INTEGER NOT NULL, tariff_version TEXT NOT NULL,
-     energy_wh INTEGER NOT NULL, amount_minor TEXT NOT NULL) STRICT, WITHOUT ROWID;
+     interval_start_ms INTEGER NOT NULL, meter_id TEXT NOT NULL, tariff_version TEXT NOT NULL,
+     id TEXT NOT NULL, account_id TEXT NOT NULL,
+     energy_wh INTEGER NOT NULL, amount_minor TEXT NOT NULL,
+     PRIMARY KEY (interval_start_ms, meter_id, tariff_version)) STRICT, WITHOUT ROWID;
    CREATE TABLE quarantine (
      meter_id TEXT NOT NULL, capture_ms INTEGER NOT NULL, reason TEXT NOT NULL,
      detail TEXT NOT NULL, PRIMARY KEY (meter_id, capture_ms, reason)) STRICT;

@@ -29,7 +29,11 @@ export class Statements {
       'INSERT OR IGNORE INTO charges (id, meter_id, account_id, interval_start_ms, ' +
         'tariff_version, energy_wh, amount_minor) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
-    this.chargeExists = db.prepare('SELECT 1 FROM charges WHERE id = ?').pluck();
+    this.chargeExists = db
+      .prepare(
+        'SELECT 1 FROM charges WHERE interval_start_ms = ? AND meter_id = ? AND tariff_version = ?',
+      )
+      .pluck();
     this.insertQuarantine = db.prepare(
       'INSERT OR IGNORE INTO quarantine (meter_id, capture_ms, reason, detail) VALUES (?, ?, ?, ?)',
     );
