@@ -143,7 +143,10 @@ export interface DlmsServerOptions {
   baudRate?: number;
   /** Security material; defaults to the Gurux example keys (test only). */
   security?: MeterSecurity;
-  /** Server-to-client challenge source for HLS (n bytes). Inject a seeded source in tests. */
+  /**
+   * Server-to-client challenge source for HLS (n bytes): a CSPRNG in production, a seeded
+   * source in tests. Without it the server uses a predictable counter (simulator only).
+   */
   random?: (byteCount: number) => Uint8Array;
   /** Max APDU size the server sends before switching to GET block transfer. Default 512. */
   maxPduBytes?: number;

@@ -164,7 +164,10 @@ export class DlmsServerSession {
     try {
       const req = decodeInitiateRequest(userInformation);
       this.ctx.conformance = req.conformance & DEFAULT_CONFORMANCE;
-      this.ctx.maxPduBytes = Math.min(this.options.maxPduBytes, Math.max(req.maxPduSize, 64));
+      // Room for glo-ciphering (tag, length, SC, IC, 12-byte tag) in ciphered associations.
+      const cipherBytes = this.profile?.ciphered ? 22 : 0;
+      const limit = Math.min(this.options.maxPduBytes, Math.max(req.maxPduSize, 64));
+      this.ctx.maxPduBytes = Math.max(32, limit - cipherBytes);
       return req.dlmsVersion >= 6 ? req : undefined;
     } catch {
       return undefined;
