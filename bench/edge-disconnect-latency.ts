@@ -153,10 +153,10 @@ const p = (q: number) =>
 const bound = wireMs(8) + T35_MS + TURNAROUND_MS + wireMs(5 + 250) + T35_MS + wireMs(8);
 const done = db.prepare("SELECT count(*) FROM relay_commands WHERE status = 'done'").pluck().get();
 console.log(
-  `edge disconnect latency (RTU ${BAUD}, bus busy with 125-register reads): p50 ${p(0.5).toFixed(0)} ms, ` +
-    `p99 ${p(0.99).toFixed(0)} ms, max ${p(1).toFixed(0)} ms over ${TRIALS} trials (goal p99 ≤ 400); ` +
-    `computed worst case on the wire ${bound.toFixed(0)} ms → p99 ratio ${(p(0.99) / bound).toFixed(2)}; ` +
-    `commands done ${done}`,
+  `edge disconnect latency (RTU ${BAUD}, bus busy with 125-register reads): ` +
+    `p50 ${p(0.5).toFixed(0)} ms, p99 ${p(0.99).toFixed(0)} ms, max ${p(1).toFixed(0)} ms ` +
+    `over ${TRIALS} trials (goal p99 ≤ 400); computed worst case on the wire ` +
+    `${bound.toFixed(0)} ms → p99 ratio ${(p(0.99) / bound).toFixed(2)}; commands done ${done}`,
 );
 db.close();
 rmSync(dir, { recursive: true, force: true });

@@ -65,9 +65,10 @@ const rawPerSec = await raw();
 const gwPerSec = await gateway();
 const pollSeconds = METERS / gwPerSec;
 console.log(
-  `edge RTU bus @${BAUD}: ${gwPerSec.toFixed(2)} txn/s (${METERS} meters × ${REGISTERS} registers, ` +
-    `one poll of all meters ${pollSeconds.toFixed(2)} s); computed capacity ${capacity.toFixed(2)} txn/s ` +
+  `edge RTU bus @${BAUD}: ${gwPerSec.toFixed(2)} txn/s ` +
+    `(${METERS} meters × ${REGISTERS} registers, one poll of all meters ` +
+    `${pollSeconds.toFixed(2)} s); computed capacity ${capacity.toFixed(2)} txn/s ` +
     `(${txnMs.toFixed(1)} ms per txn, turnaround ${TURNAROUND_MS} ms) → utilisation ` +
-    `${(gwPerSec / capacity).toFixed(3)} (goal ≥ 0.80); raw back-to-back ${rawPerSec.toFixed(2)} txn/s ` +
-    `(ratio ${(gwPerSec / rawPerSec).toFixed(3)})`,
+    `${(gwPerSec / capacity).toFixed(3)} (goal ≥ 0.80); raw back-to-back ` +
+    `${rawPerSec.toFixed(2)} txn/s (ratio ${(gwPerSec / rawPerSec).toFixed(3)})`,
 );

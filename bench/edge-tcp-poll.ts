@@ -111,7 +111,8 @@ try {
   const bound = METERS / (DELAY_MS / 1000);
   console.log(
     `edge TCP polling: ${Math.round(gwPerSec)} reads/s with ${METERS} meters at ${DELAY_MS} ms ` +
-      `(goal 9000); raw sockets ${Math.round(rawPerSec)}/s (ratio ${(gwPerSec / rawPerSec).toFixed(2)}); ` +
+      `(goal 9000); raw sockets ${Math.round(rawPerSec)}/s ` +
+      `(ratio ${(gwPerSec / rawPerSec).toFixed(2)}); ` +
       `latency bound ${bound}/s (ratio ${(gwPerSec / bound).toFixed(2)})`,
   );
 } finally {

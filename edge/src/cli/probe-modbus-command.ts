@@ -59,9 +59,9 @@ export function registerProbeModbus(probe: Command): void {
         if (o.relay) await link.switchRelay(o.relay as 'open' | 'close');
         const read = await link.readEnergy();
         const relay = await link.readRelay().catch((e: Error) => `unreadable: ${e.message}`);
-        process.stdout.write(
-          `${toJson({ profile: o.profile, unit, importWh: read.valueWh, meterClockMs: read.meterClockMs ?? null, relay })}\n`,
-        );
+        const meterClockMs = read.meterClockMs ?? null;
+        const out = { profile: o.profile, unit, importWh: read.valueWh, meterClockMs, relay };
+        process.stdout.write(`${toJson(out)}\n`);
       } finally {
         await closeModbus(client);
       }

@@ -47,7 +47,7 @@ describe('SerialBusQueue', () => {
     expect(log).toEqual(['a@0', 'c@14', 'b@28']); // 10 ms transaction + 4 ms silence
   });
 
-  it('times out a silent device and backs it off exponentially without blocking others', async () => {
+  it('times out a silent device and backs it off without blocking others', async () => {
     const clock = new ManualClock({ wallMs: 0 });
     const q = new SerialBusQueue(clock, {
       interFrameGapMs: 1,

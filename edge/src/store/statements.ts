@@ -18,8 +18,8 @@ export class Statements {
 
   constructor(db: Database) {
     this.insertReading = db.prepare(
-      'INSERT OR IGNORE INTO readings (capture_ms, meter_id, register, value_wh, serial, quality) ' +
-        'VALUES (?, ?, ?, ?, ?, ?)',
+      'INSERT OR IGNORE INTO readings ' +
+        '(capture_ms, meter_id, register, value_wh, serial, quality) VALUES (?, ?, ?, ?, ?, ?)',
     );
     this.insertInterval = db.prepare(
       'INSERT OR IGNORE INTO intervals (start_ms, meter_id, end_ms, energy_wh, flags, source) ' +

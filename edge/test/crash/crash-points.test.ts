@@ -160,7 +160,8 @@ function checkStore(dir: string) {
     // every interval rated exactly once
     expect(
       q(
-        'SELECT count(*) FROM intervals i WHERE (SELECT count(*) FROM charges c WHERE c.meter_id = i.meter_id AND c.interval_start_ms = i.start_ms) != 1',
+        'SELECT count(*) FROM intervals i WHERE (SELECT count(*) FROM charges c ' +
+          'WHERE c.meter_id = i.meter_id AND c.interval_start_ms = i.start_ms) != 1',
       ),
     ).toBe(0);
     // the balance equals opening − charges + tokens (nothing lost, nothing doubled)

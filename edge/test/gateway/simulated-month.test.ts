@@ -131,7 +131,7 @@ afterAll(async () => {
 });
 
 describe('a simulated month against the hardware simulator', () => {
-  it('warns, disconnects after grace outside protected hours, reconnects after a token', async () => {
+  it('warns, disconnects after grace outside protected hours, reconnects on a token', async () => {
     sim.sim.injectFault('m2', { kind: 'stuck-relay' }, 40 * 86_400);
     await pollAt(0); // baseline reads at 09:00
     expect(gw.engine.vee.get('m1')).toBeDefined();
@@ -230,7 +230,8 @@ describe('a simulated month against the hardware simulator', () => {
     // every interval rated exactly once; outbox gapless and schema-valid
     const counts = db
       .prepare(
-        'SELECT (SELECT count(*) FROM intervals) i, (SELECT count(*) FROM charges) c, (SELECT count(DISTINCT id) FROM charges) d',
+        'SELECT (SELECT count(*) FROM intervals) i, (SELECT count(*) FROM charges) c, ' +
+          '(SELECT count(DISTINCT id) FROM charges) d',
       )
       .get();
     expect(counts).toMatchObject({

@@ -99,7 +99,7 @@ describe('RELAY_POLICY_TABLE (tests generated from the table)', () => {
     }
   });
 
-  it('reconnects only above the reconnect threshold, an order, emergency credit or postpaid', () => {
+  it('reconnects only above the threshold, on an order, emergency credit or postpaid', () => {
     for (const c of cases) {
       const d = decidePolicy(c.state, c.event, c.ctx);
       if (!d.actions.includes('send_close')) continue;
