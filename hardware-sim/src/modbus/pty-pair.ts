@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync, realpathSync, rmSync } from 'node:fs';
 import type { Clock } from '@gridbill/shared/clock';
 
 export interface PtyPair {
@@ -19,6 +19,8 @@ export interface PtyPair {
  */
 export async function createPtyPair(clientLink: string, timers: Clock): Promise<PtyPair> {
   const simLink = `${clientLink}.sim`;
+  // Links left by a killed run would look ready before socat made the new pair.
+  for (const link of [simLink, clientLink]) rmSync(link, { force: true });
   const child: ChildProcess = spawn(
     'socat',
     [`PTY,raw,echo=0,link=${simLink}`, `PTY,raw,echo=0,link=${clientLink}`],
