@@ -15,7 +15,7 @@ import { localMidnightUtcMs } from '../shared/src/time/index.js';
 const TZ = 'Asia/Shanghai';
 const STEP_MS = 900_000;
 const INTERVALS = 365 * 96;
-const METERS = Number(process.env.METERS ?? 40);
+const METERS = Number.parseInt(process.env.METERS ?? '40', 10);
 
 const version = parseTariffVersion({
   format: 'gridbill-tariff/v1',
@@ -119,6 +119,16 @@ function incremental(): number {
   return total;
 }
 
+/** Throughput for display (not money): `fixed(12.345, 1)` → "12.3". */
+function fixed(value: number, digits: number): string {
+  const f = new Intl.NumberFormat('en-US', {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+    useGrouping: false,
+  });
+  return f.format(value);
+}
+
 /** Seconds of CPU time this process used (robust on a shared machine; wall time is not). */
 function cpuSeconds(): number {
   const u = process.cpuUsage();
@@ -134,11 +144,11 @@ function measure(name: string, fn: () => number): number {
     fn();
     const seconds = Math.max(cpuSeconds() - start, 1e-6);
     runs.push((METERS * INTERVALS) / seconds);
-    if (process.env.WALL) console.log(`  wall ${(performance.now() - wall).toFixed(1)} ms`);
+    if (process.env.WALL) console.log(`  wall ${fixed(performance.now() - wall, 1)} ms`);
   }
   runs.sort((a, b) => a - b);
   const median = runs[2]!;
-  console.log(`${name.padEnd(34)} ${(median / 1e6).toFixed(1).padStart(7)} M intervals/s`);
+  console.log(`${name.padEnd(34)} ${fixed(median / 1e6, 1).padStart(7)} M intervals/s`);
   return median;
 }
 
@@ -150,7 +160,7 @@ const b = measure('batch driver, 12 monthly bills', batch);
 const by = measure('batch driver, 1 yearly bill', batchYear);
 const inc = measure('incremental driver (step + close)', incremental);
 console.log(
-  `batch / raw       = ${(b / raw).toFixed(3)} monthly, ${(by / raw).toFixed(3)} yearly` +
+  `batch / raw       = ${fixed(b / raw, 3)} monthly, ${fixed(by / raw, 3)} yearly` +
     '  (target ≥ 50 M/s)',
 );
-console.log(`incremental / raw = ${(inc / raw).toFixed(3)}  (target ≥ 5 M/s)`);
+console.log(`incremental / raw = ${fixed(inc / raw, 3)}  (target ≥ 5 M/s)`);

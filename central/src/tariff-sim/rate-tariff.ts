@@ -32,7 +32,9 @@ function parseJson(text: string, file: string): unknown {
   } catch (err) {
     const message = (err as Error).message;
     const at = /position (\d+)/.exec(message);
-    const line = at ? text.slice(0, Number(at[1])).split('\n').length : undefined;
+    const line = at
+      ? text.slice(0, Number.parseInt(at[1] ?? '0', 10)).split('\n').length
+      : undefined;
     throw new InputError(file, line, 'json', message);
   }
 }
@@ -84,7 +86,7 @@ export function rateTariff(o: RateOptions): string {
   } catch (err) {
     if (!(err instanceof TariffError)) throw err;
     const row = /usage\[(\d+)\]/.exec(err.path);
-    const line = row ? Number(row[1]) + (o.hourly8760 ? 1 : 2) : undefined;
+    const line = row ? Number.parseInt(row[1] ?? '0', 10) + (o.hourly8760 ? 1 : 2) : undefined;
     throw new InputError(o.usage, line, err.path.includes('start') ? 'start' : 'kwh', err.message);
   }
   const first = rated.periods[0]!;

@@ -1,5 +1,5 @@
 import type { UsageSeries } from '@gridbill/shared/tariff';
-import { roundedDecimal } from '@gridbill/shared/tariff';
+import { roundedDecimal, safeNumber } from '@gridbill/shared/tariff';
 import { InputError } from './input-error.js';
 
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
@@ -27,7 +27,7 @@ function wattHours(file: string, line: number, field: string, value: string): nu
   if (!KWH.test(value)) {
     throw new InputError(file, line, field, `"${value}" is not a non-negative decimal kWh value`);
   }
-  return Number(roundedDecimal(value, 3, `${file}:${line}`));
+  return safeNumber(roundedDecimal(value, 3, `${file}:${line}`), `${file}:${line}`);
 }
 
 /**

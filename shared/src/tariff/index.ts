@@ -13,6 +13,7 @@ export type { IncrementalOptions, IncrementalRater, IntervalCharge } from './inc
 export { createIncrementalRater } from './incremental.js';
 export { jsonNumberText, roundedDecimal } from './number-text.js';
 export { parseTariffVersion } from './parse-tariff.js';
+export { safeNumber } from './safe-number.js';
 export type { Accumulators, PeriodState, ServiceDates } from './period-state.js';
 export { openPeriod } from './period-state.js';
 export type { Rational } from './rational.js';

@@ -3,6 +3,7 @@ import type { UsageSeries } from './batch.js';
 import type { CompiledVersion } from './compile.js';
 import { countDays } from './day-count.js';
 import { segmentsOf } from './period-state.js';
+import { safeNumber } from './safe-number.js';
 import { TariffError } from './tariff-error.js';
 
 /** A register-only read: the energy between two reads, no interval data. */
@@ -33,7 +34,7 @@ export function registerReadUsage(versions: readonly CompiledVersion[], read: Re
   const parts = allocate(BigInt(read.wh), weights);
   const usage: UsageSeries = {
     startMs: segments.map((s) => s.fromMs),
-    wh: parts.map((p) => Number(p)),
+    wh: parts.map((p) => safeNumber(p, 'read.wh')),
     intervalSeconds: Math.round((read.toMs - read.fromMs) / 1000),
   };
   return usage;

@@ -43,7 +43,7 @@ function touTariff(extra: Record<string, unknown> = {}) {
 const whIn = (bill: PeriodResult, period: string) =>
   bill.lines
     .filter((l: BillLine) => l.determinants.period === period)
-    .reduce((a, l) => a + Number(l.determinants.wh), 0);
+    .reduce((a, l) => a + Number.parseInt(l.determinants.wh ?? '0', 10), 0);
 
 /** One 1 kWh interval every 15 minutes over local days [from, to). */
 function quarterHours(from: string, to: string) {
@@ -145,7 +145,7 @@ describe('calendar cases', () => {
     const tier = (t: number) =>
       bill!.lines
         .filter((l) => l.determinants.tier === t)
-        .reduce((sum, l) => sum + Number(l.determinants.wh), 0);
+        .reduce((sum, l) => sum + Number.parseInt(l.determinants.wh ?? '0', 10), 0);
     expect([tier(1), tier(2)]).toEqual([290_000, 10_000]);
     const evening = localMidnightUtcMs('2024-02-29', LONDON) + 17.5 * 3_600_000;
     const [leap] = rateBoth(v, { startMs: [evening], wh: [500], intervalSeconds: 3600 }, [

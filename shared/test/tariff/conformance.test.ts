@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { formatDecimal } from '../../src/money/index.js';
 import type { BillPeriod, CompiledVersion, UsageSeries } from '../../src/tariff/index.js';
 import {
   compileTariff,
@@ -19,7 +20,7 @@ import { rateIncremental } from './helpers.js';
 const ZONES = ['UTC', 'Europe/London', 'America/New_York', 'Asia/Shanghai', 'Australia/Lord_Howe'];
 const PERIODS = ['a', 'b', 'c', 'd'];
 
-const price = fc.integer({ min: 0, max: 900_000 }).map((n) => (n / 1e6).toFixed(6));
+const price = fc.integer({ min: 0, max: 900_000 }).map((n) => formatDecimal(BigInt(n), 6));
 const hhmm = fc.integer({ min: 0, max: 95 }).map((q) => {
   const m = q * 15;
   return `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;

@@ -14,6 +14,7 @@ import {
   rateBatch,
   readTariffDocument,
   roundedDecimal,
+  safeNumber,
 } from '../../src/tariff/index.js';
 import type { AccountAttribute, Accumulators, ServiceDates } from '../../src/tariff/index.js';
 import { localMidnightUtcMs, addDays, daysBetween } from '../../src/time/index.js';
@@ -33,7 +34,7 @@ export function shippedTariff(name: string, timeZone?: string): CompiledVersion[
 /** SAM 8760 load (kW per hour) as whole Wh per hour, starting at `startMs`. */
 export function samLoad(file: string, startMs: number): UsageSeries {
   const lines = readFileSync(`${FIXTURES}${file}`, 'utf8').trim().split('\n');
-  const wh = lines.map((l, i) => Number(roundedDecimal(l, 3, `${file}:${i + 1}`)));
+  const wh = lines.map((l, i) => safeNumber(roundedDecimal(l, 3, `${file}:${i + 1}`), file));
   return { startMs: wh.map((_, i) => startMs + i * 3_600_000), wh, intervalSeconds: 3600 };
 }
 
@@ -51,7 +52,7 @@ export function evenUsage(
   const parts = allocate(BigInt(totalWh), new Array(n).fill(1n));
   return {
     startMs: parts.map((_, i) => fromMs + i * stepSeconds * 1000),
-    wh: parts.map((p) => Number(p)),
+    wh: parts.map((p) => safeNumber(p, 'wh')),
   };
 }
 

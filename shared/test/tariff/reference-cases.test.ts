@@ -6,6 +6,7 @@ import {
   fixed30MonthFraction,
   parseTariffVersion,
   rateBatch,
+  safeNumber,
 } from '../../src/tariff/index.js';
 import { roundTo } from '../../src/tariff/rational.js';
 import { localMidnightUtcMs } from '../../src/time/index.js';
@@ -35,7 +36,7 @@ const byId = (id: string) => {
   if (!c) throw new Error(`missing case ${id}`);
   return c;
 };
-const wh = (kwh: number | string) => Number(parseDecimal(String(kwh), 3));
+const wh = (kwh: number | string) => safeNumber(parseDecimal(String(kwh), 3), 'kWh');
 
 describe('reference cases (tariff-cases.json)', () => {
   it('CN-BJ-MONTHLY-LADDER: 500 kWh in a month', () => {
@@ -80,12 +81,13 @@ describe('reference cases (tariff-cases.json)', () => {
       const tierKwh = [1, 2, 3].map((t) =>
         b.lines
           .filter((l) => l.determinants.tier === t)
-          .reduce((a, l) => a + Number(l.quantity), 0),
+          .reduce((a, l) => a + parseDecimal(l.quantity, 3), 0n),
       );
+      const kwhOf = (k: number) => parseDecimal(String(k), 3);
       expect(tierKwh).toEqual([
-        expected[m]!.tier1_kwh,
-        expected[m]!.tier2_kwh,
-        expected[m]!.tier3_kwh,
+        kwhOf(expected[m]!.tier1_kwh),
+        kwhOf(expected[m]!.tier2_kwh),
+        kwhOf(expected[m]!.tier3_kwh),
       ]);
     });
     expect(total(bills)).toBe(c.expected.annual_cny);
@@ -136,7 +138,7 @@ describe('reference cases (tariff-cases.json)', () => {
     const day = '2024-10-02';
     const at = (hhmm: string) =>
       localMidnightUtcMs(day, tz) +
-      (Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3))) * 60_000;
+      (Number.parseInt(hhmm.slice(0, 2), 10) * 60 + Number.parseInt(hhmm.slice(3), 10)) * 60_000;
     const ordered = intervals
       .map((i, k) => ({ ...i, rate: rates[k]! }))
       .sort((a, b) => at(a.start) - at(b.start));
