@@ -21,7 +21,7 @@ export function registerProbeDlms(probe: Command): void {
     .addOption(
       new Option('--transport <kind>', 'framing').choices(['wrapper', 'hdlc']).default('wrapper'),
     )
-    .option('--serial <device>', 'serial device for HDLC (e.g. /dev/ttyUSB0)')
+    .option('--serial <device>', 'serial device (implies HDLC), e.g. /dev/ttyUSB0')
     .option('--baud <n>', 'serial baud rate', int('--baud', 300, 921600), 9600)
     .option('--client-address <n>', 'client SAP', int('--client-address', 0, 127), 16)
     .option('--server-address <n>', 'server logical address', int('--server-address', 0, 0x3fff), 1)
