@@ -1,7 +1,14 @@
 import { verifyToken } from '@gridbill/shared/token';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, backendTitle } from './helpers/backends.js';
-import { type Harness, seedAccount, startHarness, T0, TOKEN_KEY } from './helpers/api-harness.js';
+import {
+  type Harness,
+  PASSWORD,
+  seedAccount,
+  startHarness,
+  T0,
+  TOKEN_KEY,
+} from './helpers/api-harness.js';
 
 let keyN = 0;
 const key = () => `key-${String(++keyN).padStart(6, '0')}`;
@@ -327,6 +334,17 @@ describe.each(BACKENDS)('payments API: $name', (b) => {
       const big = await h.call('admin', 'POST', '/api/payments/batch', { items: tooMany });
       expect(big.status).toBe(400);
       expect(big.body.field).toBe('/items');
+    });
+
+    it('signs out: the token stops working', async () => {
+      const s = await h.call(null, 'POST', '/api/session', {
+        username: 'auditor',
+        password: PASSWORD,
+      });
+      const auth = { authorization: `Bearer ${s.body.token}` };
+      expect((await h.call(null, 'GET', '/api/me', undefined, auth)).status).toBe(200);
+      expect((await h.call(null, 'DELETE', '/api/session', undefined, auth)).status).toBe(200);
+      expect((await h.call(null, 'GET', '/api/me', undefined, auth)).status).toBe(401);
     });
 
     it('keeps the ledger verifiable after all of the above', async () => {

@@ -33,12 +33,11 @@ export function createHttpApp(ctx: AppContext, mounts: Mount[] = []) {
     await next();
     const route = c.req.routePath;
     metrics.requests.inc({ method: c.req.method, route, status: String(c.res.status) });
-    metrics.duration.observe({ method: c.req.method, route }, (ctx.clock.monoMs() - start) / 1000);
-    if (c.res.status >= 500)
-      ctx.logger.error(
-        { method: c.req.method, path: c.req.path, status: c.res.status },
-        'request failed',
-      );
+    const ms = ctx.clock.monoMs() - start;
+    metrics.duration.observe({ method: c.req.method, route }, ms / 1000);
+    const line = { method: c.req.method, route, status: c.res.status, ms };
+    if (c.res.status >= 500) ctx.logger.error(line, 'request failed');
+    else ctx.logger.debug(line, 'request');
   });
   const limit = (maxSize: number) =>
     bodyLimit({

@@ -1,11 +1,11 @@
 import type { Hono } from 'hono';
-import { setCookie } from 'hono/cookie';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { AppContext } from '../app/context.js';
 import { Problem } from '../app/problem.js';
 import { verifyChain } from '@gridbill/shared/ledger';
 import { balanceMismatches, entriesInOrder, globalSum } from '../ledger/index.js';
 import { searchAudit } from '../staff/audit.js';
-import { addUser, issueApiToken, signIn } from '../staff/users.js';
+import { addUser, issueApiToken, signIn, signOut } from '../staff/users.js';
 import { addRoute, type RouteTable, SESSION_COOKIE } from './route-kit.js';
 import { apiTokenBody, signInBody, userBody } from './schemas.js';
 
@@ -21,6 +21,19 @@ export function staffRoutes(app: Hono, table: RouteTable, ctx: AppContext): void
       if (!s) throw new Problem(401, 'bad-credentials', 'wrong username or password', '/password');
       setCookie(c, SESSION_COOKIE, s.token, { httpOnly: true, sameSite: 'Strict', path: '/' });
       return { status: 200, body: { token: s.token, user: s.user } };
+    },
+  });
+  addRoute(app, table, ctx, {
+    method: 'delete',
+    path: '/api/session',
+    summary: 'Sign out: the bearer token or session cookie stops working',
+    permission: 'records.read',
+    handler: async (c) => {
+      const header = c.req.header('authorization');
+      const secret = header ? header.slice('Bearer '.length) : getCookie(c, SESSION_COOKIE);
+      if (secret) await signOut(ctx.store.db, secret);
+      deleteCookie(c, SESSION_COOKIE, { path: '/' });
+      return { status: 200, body: { signedOut: true } };
     },
   });
   addRoute(app, table, ctx, {
