@@ -21,7 +21,12 @@ import { connectTransport, type TransportOptions } from './connect.js';
 import { dataAccessError, DlmsProtocolError, exceptionMessage } from './errors.js';
 import type { InvocationCounterAllocator } from './invocation-counter.js';
 import { type CosemObjectRef, parseObjectList } from './object-list.js';
-import { type ProfileRead, readProfile, readProfileEntries } from './profile.js';
+import {
+  type CaptureObject,
+  type ProfileRead,
+  readProfile,
+  readProfileEntries,
+} from './profile.js';
 import type { DlmsTransport } from './transport.js';
 
 export interface DlmsClientOptions
@@ -59,12 +64,16 @@ export interface DlmsClient {
   ): Promise<DlmsValue | undefined>;
   /** GET-with-list: one round trip, one DataResult (data or error code) per request. */
   getMany(requests: readonly AttributeRequest[]): Promise<DataResult[]>;
-  /** Profile generic rows with fromMs ≤ time ≤ toMs (selective access by range). */
+  /**
+   * Profile generic rows with fromMs ≤ time ≤ toMs (selective access by range). Pass the
+   * `columns` of an earlier read to skip re-reading capture_objects (one round trip less).
+   */
   readProfile(
     obis: string,
     fromMs: number,
     toMs: number,
     time?: ToUtcOptions,
+    columns?: CaptureObject[],
   ): Promise<ProfileRead>;
   /** Profile generic rows by entry number (1-based, toEntry 0 = last). */
   readProfileEntries(obis: string, fromEntry: number, toEntry: number): Promise<ProfileRead>;
@@ -207,8 +216,14 @@ class ClientSession implements DlmsClient {
     }
   }
 
-  readProfile(obis: string, fromMs: number, toMs: number, time?: ToUtcOptions) {
-    return readProfile(this, obis, fromMs, toMs, time);
+  readProfile(
+    obis: string,
+    fromMs: number,
+    toMs: number,
+    time?: ToUtcOptions,
+    columns?: CaptureObject[],
+  ) {
+    return readProfile(this, obis, fromMs, toMs, time, columns);
   }
 
   readProfileEntries(obis: string, fromEntry: number, toEntry: number) {

@@ -101,8 +101,9 @@ export async function readProfile(
   fromMs: number,
   toMs: number,
   time: ToUtcOptions = {},
+  knownColumns?: CaptureObject[],
 ): Promise<ProfileRead> {
-  const columns = parseCaptureObjects(await client.get(7, obis, 3));
+  const columns = knownColumns ?? parseCaptureObjects(await client.get(7, obis, 3));
   const clock = columns.findIndex((c) => c.classId === 8);
   if (clock < 0) throw new DlmsProtocolError(`profile ${obis} has no clock column`);
   const buffer = await client.get(7, obis, 2, {

@@ -106,6 +106,8 @@ for (const transport of ['wrapper', 'hdlc'] as const) {
         expect(profile.rows[4]!.timestampMs).toBe(DAY_START_MS + 3_600_000);
         expect(profile.rows[4]!.values[4]).toEqual({ type: 'double-long-unsigned', value: 520 });
 
+        const again = await client.readProfile(PROFILE, from, from, {}, profile.columns);
+        expect(again.rows).toHaveLength(1);
         const entries = await client.readProfileEntries(PROFILE, 2, 4);
         expect(entries.rows.map((r) => r.timestampMs)).toEqual(
           [1, 2, 3].map((i) => from + i * 900_000),
