@@ -99,6 +99,10 @@ describe('DLMS faults through the wrapper port', () => {
       await inject('d1', { kind: 'dlms-access-denied', durationS: 600 });
       const denied = decodeApdu(await exchange(s1, 1, GET_IMPORT));
       expect(denied).toMatchObject({ kind: 'get-response-normal', result: { error: 3 } });
+      const fresh = connect(port, '127.0.0.1');
+      const refused = decodeApdu(await exchange(fresh, 1, AARQ));
+      fresh.destroy();
+      expect(refused).toMatchObject({ kind: 'aare', result: 1, diagnostic: { value: 13 } });
       const fine = decodeApdu(await exchange(s2, 2, GET_IMPORT));
       expect(fine).toMatchObject({ result: { data: { value: 2000 } } });
       await inject('d2', { kind: 'corrupt-frames' });

@@ -1,5 +1,7 @@
 import {
+  decodeAcse,
   decodeHdlcFrame,
+  encodeAcse,
   decodeWrapper,
   encodeWrapper,
   splitHdlcStream,
@@ -47,24 +49,39 @@ export function corruptDlmsFrame(transport: DlmsTcpTransport, frame: Uint8Array)
 }
 
 /**
- * For a plain GET or SET request in a wrapper frame, the "read-write-denied" (3) response a
- * meter sends when access is denied; undefined for other APDUs (AARQ, ciphered, ACTION).
+ * What a meter denying access answers to a wrapper frame: an AARQ gets a rejected AARE
+ * (authentication-failure, 13); a plain GET or SET gets data-access-result read-write-denied
+ * (3); anything else (ciphered APDUs, ACTION, release) gets undefined and passes through.
  * @example accessDeniedReply(wrapper(16 → 1, C0 01 C1 …)) // wrapper(1 → 16, C4 01 C1 01 03)
  */
 export function accessDeniedReply(frame: Uint8Array): Uint8Array | undefined {
   const w = decodeWrapper(frame);
-  const [tag, kind, invokeId] = w.apdu;
-  if (kind !== 1 || invokeId === undefined) return undefined;
-  const apdu =
-    tag === 0xc0
-      ? [0xc4, 0x01, invokeId, 0x01, 0x03]
-      : tag === 0xc1
-        ? [0xc5, 0x01, invokeId, 0x03]
-        : undefined;
+  const apdu = deniedApdu(w.apdu);
   if (!apdu) return undefined;
-  return encodeWrapper({
-    source: w.destination,
-    destination: w.source,
-    apdu: Uint8Array.from(apdu),
+  return encodeWrapper({ source: w.destination, destination: w.source, apdu });
+}
+
+function deniedApdu(request: Uint8Array): Uint8Array | undefined {
+  const [tag, kind, invokeId] = request;
+  if (tag === 0x60) return rejectedAare(request);
+  if (kind !== 1 || invokeId === undefined) return undefined;
+  if (tag === 0xc0) return Uint8Array.from([0xc4, 0x01, invokeId, 0x01, 0x03]);
+  if (tag === 0xc1) return Uint8Array.from([0xc5, 0x01, invokeId, 0x03]);
+  return undefined;
+}
+
+/** AARE rejected-permanent with authentication-failure, echoing the AARQ's context. */
+function rejectedAare(aarqBytes: Uint8Array): Uint8Array | undefined {
+  let aarq: ReturnType<typeof decodeAcse>;
+  try {
+    aarq = decodeAcse(aarqBytes);
+  } catch {
+    return undefined; // malformed: let the server answer it
+  }
+  return encodeAcse({
+    kind: 'aare',
+    applicationContext: aarq.kind === 'aarq' ? aarq.applicationContext : 1,
+    result: 1,
+    diagnostic: { source: 'user', value: 13 },
   });
 }
