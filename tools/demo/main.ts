@@ -1,0 +1,163 @@
+/**
+ * `npm start`: the live demo. Central (embedded SQLite + MQTT broker), the hardware simulator
+ * with a ~200-meter fleet and a gateway polling it, on accelerated time. Prints the URLs and
+ * stops everything on Ctrl-C.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createSystemClock } from '../../shared/src/clock/index.js';
+import { type Child, runNode, startChild, stopAll, waitHealthy } from './child-process.js';
+import { buildDemoPlan, type DemoPorts } from './demo-plan.js';
+import { CentralClient, seedCentral } from './seed-central.js';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+const BIN = {
+  central: join(ROOT, 'central/bin/gridbill-central.js'),
+  sim: join(ROOT, 'hardware-sim/bin/gridbill-sim.js'),
+  edge: join(ROOT, 'edge/bin/gridbill-edge.js'),
+};
+const PASSWORD = 'gridbill-demo';
+const GATEWAY_ID = 'gw-demo';
+const FIXED_PORTS: DemoPorts = {
+  central: 8080,
+  simControl: 8090,
+  edgeHttp: 8470,
+  modbusTcp: 15020,
+  dlmsWrapper: 14059,
+};
+
+const { values: opts } = parseArgs({
+  options: {
+    meters: { type: 'string', default: '200' },
+    speed: { type: 'string', default: '60' },
+    'data-dir': { type: 'string', default: join(ROOT, '.data', 'demo') },
+    'free-ports': { type: 'boolean', default: false },
+  },
+});
+
+async function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const srv = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => res(port));
+    });
+    srv.on('error', rej);
+  });
+}
+
+async function pickPorts(free: boolean): Promise<DemoPorts> {
+  if (!free) return FIXED_PORTS;
+  const entries = await Promise.all(
+    Object.keys(FIXED_PORTS).map(async (k) => [k, await freePort()] as const),
+  );
+  return Object.fromEntries(entries) as unknown as DemoPorts;
+}
+
+function step(text: string): void {
+  process.stdout.write(`• ${text}\n`);
+}
+
+async function main(): Promise<void> {
+  const dataDir = resolve(opts['data-dir']);
+  rmSync(dataDir, { recursive: true, force: true });
+  mkdirSync(join(dataDir, 'tariffs'), { recursive: true });
+  const withRtu = spawnSync('sh', ['-c', 'command -v socat']).status === 0;
+  const ports = await pickPorts(opts['free-ports']);
+  const startMs = createSystemClock().wallMs();
+  const speed = opts.speed;
+  const plan = buildDemoPlan({
+    meterCount: Number.parseInt(opts.meters, 10),
+    startMs,
+    ports,
+    dataDir,
+    withRtu,
+  });
+  if (!withRtu) step('socat not found: serial meters run on Modbus TCP / DLMS wrapper instead');
+  for (const t of plan.tariffs)
+    writeFileSync(join(dataDir, 'tariffs', `${t.tariffId}.json`), JSON.stringify(t, null, 2));
+  writeFileSync(join(dataDir, 'fleet.json'), JSON.stringify(plan.fleet, null, 2));
+
+  step('central: database, demo users, tariffs, gateway credential');
+  const centralDir = join(dataDir, 'central');
+  const c = (...args: string[]) => [BIN.central, ...args];
+  await runNode(c('migrate', '--data-dir', centralDir));
+  for (const [user, role] of [['demo', 'admin'], ['cashier', 'cashier'], ['clerk', 'billing-clerk']])
+    await runNode(c('user', 'add', user!, '--role', role!, '--data-dir', centralDir), {
+      GRIDBILL_PASSWORD: PASSWORD,
+    });
+  for (const t of plan.tariffs)
+    await runNode(c('tariff', 'import', join(dataDir, 'tariffs', `${t.tariffId}.json`),
+      '--data-dir', centralDir));
+  const added = await runNode(c('gateway', 'add', GATEWAY_ID, '--name', 'Demo substation',
+    '--data-dir', centralDir));
+  const secret = /secret (\S+)/.exec(added)?.[1] ?? '';
+  writeFileSync(join(dataDir, 'gateway.secret'), `${secret}\n`, { mode: 0o600 });
+  const edgeConfig = {
+    ...plan.edgeConfig,
+    central: {
+      url: `http://127.0.0.1:${ports.central}`,
+      username: GATEWAY_ID,
+      passwordFile: join(dataDir, 'gateway.secret'),
+    },
+  };
+  writeFileSync(join(dataDir, 'edge.json'), JSON.stringify(edgeConfig, null, 2));
+
+  const children: Child[] = [];
+  let stopping = false;
+  const shutdown = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    step('stopping…');
+    await stopAll(children);
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+  try {
+    const central = startChild('central', c('serve', '--data-dir', centralDir, '--port',
+      String(ports.central)), join(dataDir, 'central.log'));
+    children.push(central);
+    const centralUrl = `http://127.0.0.1:${ports.central}`;
+    await waitHealthy(`${centralUrl}/healthz`, central, 60_000);
+    step(`central: creating ${plan.meters.length} customers, accounts and meters`);
+    const api = new CentralClient(centralUrl);
+    await api.signIn('demo', PASSWORD);
+    await seedCentral(api, plan.meters, GATEWAY_ID, startMs);
+
+    step(`simulator: ${plan.meters.length} meters at ${speed}× speed`);
+    const sim = startChild('simulator', [BIN.sim, 'run', '--fleet', join(dataDir, 'fleet.json'),
+      '--speed', speed, '--control-port', String(ports.simControl)], join(dataDir, 'sim.log'));
+    children.push(sim);
+    await waitHealthy(`http://127.0.0.1:${ports.simControl}/healthz`, sim, 60_000);
+
+    step('gateway: polling the fleet');
+    const edge = startChild('gateway', [BIN.edge, 'run', '--config', join(dataDir, 'edge.json'),
+      '--time-speed', speed, '--start-time', new Date(startMs).toISOString()],
+      join(dataDir, 'edge.log'));
+    children.push(edge);
+    await waitHealthy(`http://127.0.0.1:${ports.edgeHttp}/healthz`, edge, 60_000);
+  } catch (err) {
+    process.stderr.write(`demo failed: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(`logs: ${dataDir}/*.log\n`);
+    await shutdown(1);
+    return;
+  }
+  process.stdout.write(
+    [
+      '',
+      'Gridbill demo is running (Ctrl-C stops everything):',
+      `  Staff UI          http://127.0.0.1:${ports.central}/ui   sign in: demo / ${PASSWORD}` +
+        ` (cashier / ${PASSWORD}, clerk / ${PASSWORD})`,
+      `  Simulator panel   http://127.0.0.1:${ports.simControl}/`,
+      `  Gateway status    http://127.0.0.1:${ports.edgeHttp}/`,
+      `  API docs          http://127.0.0.1:${ports.central}/docs`,
+      `  Logs and data     ${dataDir}`,
+      '',
+    ].join('\n'),
+  );
+}
+
+await main();
