@@ -1,10 +1,19 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uiMount } from '../src/ui/index.js';
 import { BACKENDS } from './helpers/backends.js';
 import { type Harness, PASSWORD, seedAccount, startHarness, T0 } from './helpers/api-harness.js';
 
+const BEIJING = join(
+  import.meta.dirname,
+  '..',
+  '..',
+  'shared',
+  'tariffs',
+  'cn-beijing-monthly-ladder.json',
+);
 const CHROMIUM = process.env.GRIDBILL_CHROMIUM ?? '/usr/bin/chromium';
 const ARGS = [
   '--headless',
@@ -99,6 +108,29 @@ describe.skipIf(!existsSync(CHROMIUM))(`staff screens in real Chromium (${CHROMI
       expect(await h.store.db.selectFrom('payments').select('id').execute()).toHaveLength(
         before.length,
       );
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('rates a month in the tariff simulator (Beijing ladder, 500 kWh → CNY 282.15)', async () => {
+    // Reference case CN-BJ-MONTHLY-LADDER (tariff-cases.json): 240×0.4883 + 160×0.5383
+    // + 100×0.7883 = 282.15 CNY.
+    const doc = JSON.parse(readFileSync(BEIJING, 'utf8')) as { versionId: string };
+    expect((await h.call('clerk', 'POST', '/api/tariffs/import', { document: doc })).status).toBe(
+      201,
+    );
+    const page = await browser.newPage();
+    try {
+      await signInAs(page, 'clerk');
+      await page.goto(`${h.server.url}/ui/tariffs`);
+      expect(await page.textContent('#tariffs')).toContain(doc.versionId);
+      await page.selectOption('#sim-version', doc.versionId);
+      await page.fill('#sim-month', '2012-08');
+      await page.fill('#sim-kwh', '500');
+      await page.click('#sim-run');
+      await page.waitForSelector('#simulation-total');
+      expect(await page.textContent('#simulation-total')).toBe('CNY 282.15');
     } finally {
       await page.close();
     }

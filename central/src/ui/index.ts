@@ -6,6 +6,7 @@ import { ASSETS } from './assets.js';
 import { cashierScreens } from './cashier.js';
 import { customerScreens } from './customers.js';
 import { signInScreens } from './sign-in.js';
+import { tariffSimulatorScreens } from './tariff-simulator.js';
 import { tariffAndAdminScreens } from './tariffs-admin.js';
 
 /** Mounts the staff screens under /ui (server-rendered hono/jsx + htmx + uPlot). */
@@ -20,4 +21,5 @@ export function uiMount(app: Hono, _table: RouteTable, ctx: AppContext): void {
   accountScreens(app, ctx);
   cashierScreens(app, ctx);
   tariffAndAdminScreens(app, ctx);
+  tariffSimulatorScreens(app, ctx);
 }

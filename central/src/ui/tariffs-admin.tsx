@@ -9,9 +9,6 @@ export function tariffAndAdminScreens(app: Hono, ctx: AppContext): void {
     const tariffs = await listTariffs(ctx.store.db);
     return c.html(
       <Page title="Tariffs" user={user}>
-        <p>
-          Rate a usage file against a tariff with <code>gridbill-central tariff rate</code>.
-        </p>
         <table id="tariffs">
           <thead>
             <tr>
@@ -36,6 +33,34 @@ export function tariffAndAdminScreens(app: Hono, ctx: AppContext): void {
             )}
           </tbody>
         </table>
+        <h2>Simulator</h2>
+        <form hx-get="/ui/tariffs/simulate" hx-target="#simulator-result">
+          <label>
+            Version{' '}
+            <select name="versionId" id="sim-version">
+              {tariffs.flatMap((t) =>
+                t.versions.map((v) => (
+                  <option value={v.versionId}>
+                    {t.name} · {v.versionId}
+                  </option>
+                )),
+              )}
+            </select>
+          </label>
+          <label>
+            Month <input name="month" id="sim-month" placeholder="2026-11" required />
+          </label>
+          <label>
+            Usage (kWh) <input name="kwh" id="sim-kwh" inputmode="decimal" required />
+          </label>
+          <button type="submit" id="sim-run">
+            Rate
+          </button>
+        </form>
+        <div id="simulator-result" />
+        <p>
+          Whole usage files: <code>gridbill-central tariff rate</code>.
+        </p>
       </Page>,
     );
   });
