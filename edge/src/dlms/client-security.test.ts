@@ -48,4 +48,16 @@ describe('client ciphering', () => {
     expect(c.open(response)).toMatchObject({ kind: 'get-response-normal' });
     expect(() => c.open(response)).toThrow(/not above 7/);
   });
+
+  it('a persisted floor rejects responses older than a previous session', async () => {
+    const c = await cipher();
+    const server = new ClientCipher(
+      { ...keys, systemTitle: fromHex('4142434445464748') },
+      await InvocationCounterAllocator.open(memoryCounterStore(7)),
+    );
+    c.serverSystemTitle = fromHex('4142434445464748');
+    c.lastServerIc = 9 - 1;
+    const old = await server.seal(fromHex('C401C1000F00'));
+    expect(() => c.open(old)).toThrow(/server IC 7/);
+  });
 });

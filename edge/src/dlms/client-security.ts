@@ -27,7 +27,8 @@ export const SC_AUTH_ENC = 0x30;
  * system title with a strictly increasing counter.
  */
 export class ClientCipher {
-  private lastServerIc = -1;
+  /** Highest server IC accepted so far (-1 = none); persist it to survive restarts. */
+  lastServerIc = -1;
   serverSystemTitle: Uint8Array = new Uint8Array(8);
 
   constructor(

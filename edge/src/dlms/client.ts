@@ -44,11 +44,18 @@ export interface DlmsClientOptions
   random: (byteCount: number) => Uint8Array;
   /** Max APDU we accept; default 0xFFFF. */
   maxPduSize?: number;
+  /**
+   * Lowest acceptable meter invocation counter (persisted from `lastServerInvocationCounter`
+   * + 1 of an earlier session); older ciphered responses are rejected as replays.
+   */
+  serverInvocationCounterFloor?: number;
 }
 
 export interface DlmsClient {
   readonly negotiatedConformance: number;
   readonly serverMaxPduSize: number;
+  /** Highest invocation counter accepted from the meter (ciphered associations), else -1. */
+  readonly lastServerInvocationCounter: number;
   get(
     classId: number,
     obis: string,
@@ -114,6 +121,8 @@ async function associate(transport: DlmsTransport, options: DlmsClientOptions, a
       );
     }
     cipher = new ClientCipher(options.keys, options.invocationCounter);
+    // Responses at or below a persisted floor are replays (reliability.md §1.7, item 2).
+    cipher.lastServerIc = (options.serverInvocationCounterFloor ?? 0) - 1;
   }
   const req = {
     auth,
@@ -158,6 +167,10 @@ class ClientSession implements DlmsClient {
 
   get negotiatedConformance() {
     return this.initiate.conformance;
+  }
+
+  get lastServerInvocationCounter() {
+    return this.cipher?.lastServerIc ?? -1;
   }
 
   get serverMaxPduSize() {
