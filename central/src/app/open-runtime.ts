@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { createSystemClock } from '@gridbill/shared/clock';
 import { type Logger, pino } from 'pino';
 import { migrate, openStore, type Store } from '../store/store.js';
+import { migrateSync } from '../sync/sync-migrations.js';
 import type { AppContext } from './context.js';
 import { createContext } from './create-context.js';
 import { createSystemRandom } from './system-random.js';
@@ -20,6 +21,7 @@ export interface RuntimeOptions {
 export async function openRuntime(o: RuntimeOptions): Promise<{ ctx: AppContext; store: Store }> {
   const store = await openStore({ db: o.db, dataDir: o.dataDir });
   await migrate(store);
+  await migrateSync(store);
   const random = createSystemRandom();
   const tokenKey = loadOrCreateTokenKey(join(o.dataDir, 'token-signing.key'), random);
   const logger = o.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' });

@@ -8,6 +8,7 @@ import { addGateway } from '../records/gateways.js';
 import { addUser } from '../staff/users.js';
 import { migrate, openStore } from '../store/store.js';
 import { importTariffVersions } from '../tariffs/tariff-records.js';
+import { migrateSync, syncMount } from '../sync/index.js';
 import { uiMount } from '../ui/index.js';
 
 interface StoreFlags {
@@ -72,7 +73,7 @@ export function registerCoreCommands(program: Command, tariff: Command): void {
   ).action(async (flags: StoreFlags) => {
     const store = await openStore(flags);
     try {
-      const applied = await migrate(store);
+      const applied = [...(await migrate(store)), ...(await migrateSync(store))];
       process.stdout.write(
         `${store.describe}: ${applied.length ? `applied ${applied.join(', ')}` : 'up to date'}\n`,
       );
@@ -89,7 +90,8 @@ export function registerCoreCommands(program: Command, tariff: Command): void {
       if (!/^\d{1,5}$/.test(flags.port) || port > 65535)
         throw badInput(`--port ${flags.port} is not a TCP port`);
       const { ctx, store } = await openRuntime(flags);
-      const server = await startServer(ctx, { port, host: flags.host, mounts: [uiMount] });
+      const mounts = [uiMount, syncMount];
+      const server = await startServer(ctx, { port, host: flags.host, mounts });
       ctx.logger.info(
         { url: server.url, store: store.describe, tokenKeyId: ctx.tokenKey.keyId },
         'gridbill-central listening',
