@@ -144,10 +144,22 @@ async function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 }
 
 /** Restart without a crash point, let it run, stop it cleanly. */
-async function restartAndSettle(file: string, seconds: number): Promise<void> {
+/**
+ * Restart without a crash point and let it run until the relay journal is empty and at least
+ * `cycles` more charges were posted (bounded), then stop it cleanly.
+ */
+async function restartAndSettle(file: string, dir: string, cycles: number): Promise<void> {
   const child = startGatewayProcess(file);
-  await within(child.port, 20_000, 'restart');
-  await new Promise((r) => setTimeout(r, seconds * 1000));
+  await within(child.port, 30_000, 'restart');
+  const db = new BetterSqlite3(join(dir, 'data', 'gateway.db'), { readonly: true });
+  const q = (sql: string) => db.prepare(sql).pluck().get() as number;
+  const open = "SELECT count(*) FROM relay_commands WHERE status NOT IN ('done', 'failed')";
+  const start = q('SELECT count(*) FROM charges');
+  for (let i = 0; i < 100; i++) {
+    await new Promise((r) => setTimeout(r, 200));
+    if (q('SELECT count(*) FROM charges') >= start + cycles && q(open) === 0) break;
+  }
+  db.close();
   child.proc.kill('SIGTERM');
   await within(child.exit, 10_000, 'clean stop');
 }
@@ -197,7 +209,7 @@ describe('SIGKILL at named points, then restart', () => {
       const child = startGatewayProcess(file, point);
       const exit = await within(child.exit, 40_000, `crash at ${point}`);
       expect(exit.signal).toBe('SIGKILL');
-      await restartAndSettle(file, 3);
+      await restartAndSettle(file, dir, 2);
       const counts = checkStore(dir);
       expect(counts.charges).toBeGreaterThan(0);
       if (point === 'after_relay_sent') {
@@ -242,7 +254,7 @@ describe('SIGKILL at named points, then restart', () => {
     // the daemon died after committing; the CLI retried against the store and was refused
     expect(out).toContain('already-redeemed');
     expect(cliExit).toBe(3);
-    await restartAndSettle(file, 2);
+    await restartAndSettle(file, dir, 1);
     expect(checkStore(dir).tokens).toBe(1);
   });
 });
