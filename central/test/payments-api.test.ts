@@ -191,6 +191,13 @@ describe.each(BACKENDS)('payments API: $name', (b) => {
         reason: 'customer called',
       });
       expect(m.status).toBe(201);
+      const token = verifyToken(m.body.topup.token, {
+        publicKeyFor: () => TOKEN_KEY.publicKey,
+        gatewayId: 'gw-1',
+        nowMs: T0,
+      });
+      expect(token.ok && token.token.tokenId).toBe(m.body.entryId);
+      expect(token.ok && token.token.amountMinor).toBe(800n);
       const acct = await h.call('cashier', 'GET', '/api/accounts/3001');
       expect(acct.body.balanceMinor).toBe('800');
       const counter = await h.call(

@@ -1,15 +1,16 @@
 import { smallInt } from '../store/int.js';
 import { contentId } from '@gridbill/shared/ids';
 import { type EntryDraft, SUSPENSE } from '@gridbill/shared/ledger';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { AppContext } from '../app/context.js';
 import { notFound, Problem } from '../app/problem.js';
 import { appendEntry } from '../ledger/ledger-repo.js';
-import { findAccount } from '../records/accounts.js';
+import { type AccountRow, findAccount } from '../records/accounts.js';
 import { auditedWrite } from '../records/write.js';
 import type { Actor } from '../staff/audit.js';
 import type { Database } from '../store/schema.js';
 import { creditPostings } from './allocation-postings.js';
+import { gatewayOfPremise, signTopUp } from './topup.js';
 
 /** Payments waiting in suspense, oldest first. */
 export async function suspenseQueue(db: Kysely<Database>) {
@@ -30,7 +31,33 @@ export async function suspenseQueue(db: Kysely<Database>) {
   }));
 }
 
-/** Moves a suspense payment onto an account (Dr suspense, Cr receivable/wallet). */
+/** A wallet credit gets an offline token (id = the matching entry id) when a gateway serves it. */
+async function walletTopUp(
+  ctx: AppContext,
+  trx: Transaction<Database>,
+  account: AccountRow,
+  entryId: string,
+  amountMinor: bigint,
+) {
+  if (amountMinor <= 0n) return null;
+  const gatewayId = await gatewayOfPremise(trx, account.premise_id);
+  if (!gatewayId) return null;
+  const issue = {
+    entryId,
+    accountId: account.id,
+    gatewayId,
+    amountMinor,
+    currency: account.currency,
+  };
+  const { row, result } = signTopUp(ctx, issue);
+  await trx.insertInto('topups').values(row).execute();
+  return result;
+}
+
+/**
+ * Moves a suspense payment onto an account (Dr suspense, Cr receivable/wallet); a wallet
+ * credit issues a top-up token like a direct payment would.
+ */
 export function matchSuspense(
   ctx: AppContext,
   actor: Actor,
@@ -51,7 +78,7 @@ export function matchSuspense(
     if (account.currency !== pay.currency)
       throw new Problem(422, 'currency-mismatch', 'account currency differs', '/accountNumber');
     const amount = BigInt(pay.amount_minor);
-    const { postings } = await creditPostings(trx, account, amount);
+    const { postings, walletCreditMinor } = await creditPostings(trx, account, amount);
     const nowMs = ctx.clock.wallMs();
     const draft: EntryDraft = {
       id: contentId('suspense-match', paymentId),
@@ -63,13 +90,14 @@ export function matchSuspense(
       actorId: actor.userId,
     };
     await appendEntry(trx, draft, nowMs);
+    const topup = await walletTopUp(ctx, trx, account, draft.id, walletCreditMinor);
     await trx
       .updateTable('payments')
       .set({ status: 'posted', account_id: account.id })
       .where('id', '=', paymentId)
       .execute();
     return {
-      result: { paymentId, accountId: account.id, entryId: draft.id },
+      result: { paymentId, accountId: account.id, entryId: draft.id, topup },
       target: `payment:${paymentId}`,
       accountId: account.id,
     };
