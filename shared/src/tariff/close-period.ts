@@ -104,5 +104,8 @@ export function closePeriod(
     lines,
     totalMinor,
   };
-  return { result, carry: structuredClone(state.accumulators) };
+  const carry: Accumulators = {};
+  for (const [id, acc] of Object.entries(state.accumulators))
+    carry[id] = { key: acc.key, wh: acc.wh };
+  return { result, carry };
 }

@@ -27,15 +27,28 @@ function bucketWh(e: CompiledEnergy, b: ScopeBucket): Rational[] {
   return out;
 }
 
-/** Lines of one energy component in one segment: one per period × tier with energy. */
-export function energyLines(v: CompiledVersion, e: CompiledEnergy, seg: SegmentState, i: number) {
-  const T = e.tierCount;
+/** Wh per cell over all buckets: integer sums unless tiers are shared proportionally. */
+function cellEnergy(e: CompiledEnergy, buckets: readonly ScopeBucket[]): Rational[] {
+  if (e.tiers?.allocation !== 'proportional') {
+    const sums = e.prices.map(() => 0);
+    for (const b of buckets) {
+      for (let k = 0; k < sums.length; k++) sums[k]! += b.cells[k]!;
+    }
+    return sums.map((x) => rat(BigInt(x)));
+  }
   const whs: Rational[] = e.prices.map(() => ZERO);
-  for (const b of seg.energy[i]!.buckets) {
+  for (const b of buckets) {
     bucketWh(e, b).forEach((w, k) => {
       whs[k] = add(whs[k]!, w);
     });
   }
+  return whs;
+}
+
+/** Lines of one energy component in one segment: one per period × tier with energy. */
+export function energyLines(v: CompiledVersion, e: CompiledEnergy, seg: SegmentState, i: number) {
+  const T = e.tierCount;
+  const whs = cellEnergy(e, seg.energy[i]!.buckets);
   const lines: BillLine[] = [];
   whs.forEach((wh, k) => {
     const p = Math.floor(k / T);
