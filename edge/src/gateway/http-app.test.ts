@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  baseConfig,
   type EngineFixture,
   engineFixture,
   FakeRelay,
@@ -66,6 +67,31 @@ describe('local HTTP API', () => {
     await runner.idle();
     expect(relay.sent).toEqual(['m1:open']);
     expect(fx.engine.relays.get('m1')?.policy.phase).toBe('MANUAL_LOCK');
+  });
+
+  it('grants emergency credit once to a disconnected prepaid customer', async () => {
+    fx = engineFixture({
+      config: (dir) =>
+        baseConfig(dir, { relayPolicy: { emergencyCreditMinor: 1_000, graceSeconds: 0 } }),
+    });
+    const engine = fx.engine;
+    const relay = new FakeRelay();
+    const runner = new RelayJournalRunner(engine, relay);
+    const metrics = createMetrics(engine, new Poller(engine, new Map()), new Map());
+    const http = createHttpApp({ engine, runner, metrics, incarnationId: 'i' });
+    ingestReadings(engine, [snapshot('m1', T0, 0), snapshot('m1', T0 + 900_000, 700)]); // -400
+    runner.kick();
+    await runner.idle();
+    expect(engine.relays.get('m1')?.policy.phase).toBe('DISCONNECTED');
+    const first = await http.request('/api/emergency-credit/m1', { method: 'POST' });
+    expect(first.status).toBe(200);
+    await runner.idle();
+    expect(relay.sent).toEqual(['m1:open', 'm1:close']);
+    expect(engine.relays.get('m1')?.policy).toMatchObject({
+      phase: 'CONNECTED',
+      emergencyCreditActive: true,
+    });
+    expect((await http.request('/api/emergency-credit/m1', { method: 'POST' })).status).toBe(409);
   });
 
   it('rejects a malformed token without touching the balance, and toggles safe mode', async () => {

@@ -26,7 +26,8 @@ export interface HttpDeps {
 
 /**
  * Local operator API: /healthz, /metrics, /api/status, POST /api/relay/:meterId,
- * POST /api/tokens/redeem and an HTML status page at /. Bound to 127.0.0.1 by default.
+ * POST /api/emergency-credit/:meterId, POST /api/tokens/redeem, POST /api/safe-mode and an HTML
+ * status page at /. Bound to 127.0.0.1 by default.
  */
 export function createHttpApp(deps: HttpDeps): Hono {
   const { engine, runner, metrics } = deps;
@@ -50,6 +51,21 @@ export function createHttpApp(deps: HttpDeps): Hono {
     );
     runner.kick();
     return c.json({ meterId, action, actions }, 202);
+  });
+  app.post('/api/emergency-credit/:meterId', (c) => {
+    const meterId = c.req.param('meterId');
+    if (!engine.meters.has(meterId)) return c.json({ error: `unknown meter "${meterId}"` }, 404);
+    const ev = { type: 'emergency_credit' } as const;
+    const actions = engine.transact(() =>
+      applyPolicyEvent(engine, meterId, ev, 'emergency credit'),
+    );
+    runner.kick();
+    if (!actions.includes('grant_emergency'))
+      return c.json(
+        { meterId, granted: false, reason: 'not available (used, not prepaid or too low)' },
+        409,
+      );
+    return c.json({ meterId, granted: true, actions });
   });
   app.post('/api/tokens/redeem', async (c) => {
     const parsed = tokenBody.safeParse(await c.req.json().catch(() => undefined));
