@@ -97,7 +97,8 @@ describe('deploy/ files', () => {
 
   it('a broken example is refused with the path named', () => {
     const text = readFileSync(join(deployDir, 'examples', 'edge.yaml'), 'utf8');
-    const broken = text.replace('bus: rs485-1\n    profile: sdm120', 'bus: rs485-9\n    profile: sdm120');
+    const sdm = '\n    profile: sdm120';
+    const broken = text.replace(`bus: rs485-1${sdm}`, `bus: rs485-9${sdm}`);
     expect(() => parseConfigText(broken, 'edge.yaml')).toThrow(/meters.*1.*bus/);
   });
 

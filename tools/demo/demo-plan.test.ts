@@ -58,7 +58,8 @@ describe('demo plan', () => {
   });
 
   it('ships tariffs the tariff engine compiles, with a price series covering the start', () => {
-    for (const t of plan.tariffs) expect(() => compileTariff([parseTariffVersion(t)])).not.toThrow();
+    for (const t of plan.tariffs)
+      expect(() => compileTariff([parseTariffVersion(t)])).not.toThrow();
     const ids = plan.tariffs.map((t) => t.tariffId).sort();
     expect(ids).toEqual(['cn-zj-residential-tou', 'demo-dynamic', 'demo-tou']);
     const dynamic = JSON.stringify(plan.tariffs.find((t) => t.tariffId === 'demo-dynamic'));

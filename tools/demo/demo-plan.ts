@@ -145,7 +145,8 @@ function fleetTransport(m: DemoMeter, ports: DemoPorts, links: Links) {
   const map = 'gridbill-prepaid';
   switch (m.transport) {
     case 'modbus-tcp':
-      return { protocol: 'modbus', transport: 'tcp', map, port: ports.modbusTcp, unitId: m.address };
+      return { protocol: 'modbus', transport: 'tcp', map, port: ports.modbusTcp,
+        unitId: m.address };
     case 'modbus-rtu':
       return { protocol: 'modbus', transport: 'rtu', map, ptyLink: links.rtu, unitId: m.address };
     case 'dlms-wrapper':
@@ -169,7 +170,8 @@ function edgeConfig(meters: DemoMeter[], input: DemoPlanInput, links: Links) {
       ...(input.withRtu
         ? [
             { id: 'rs485-modbus', kind: 'rtu', device: links.rtu, baudRate: 9_600, parity: 'none' },
-            { id: 'rs485-dlms', kind: 'rtu', device: links.hdlc, baudRate: 115_200, parity: 'none' },
+            { id: 'rs485-dlms', kind: 'rtu', device: links.hdlc, baudRate: 115_200,
+              parity: 'none' },
           ]
         : []),
     ],

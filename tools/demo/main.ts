@@ -5,12 +5,12 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createSystemClock } from '../../shared/src/clock/index.js';
 import { type Child, runNode, startChild, stopAll, waitHealthy } from './child-process.js';
 import { buildDemoPlan, type DemoPorts } from './demo-plan.js';
+import { freePort } from './free-port.js';
 import { CentralClient, seedCentral } from './seed-central.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -37,16 +37,6 @@ const { values: opts } = parseArgs({
     'free-ports': { type: 'boolean', default: false },
   },
 });
-
-async function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => res(port));
-    });
-    srv.on('error', rej);
-  });
-}
 
 async function pickPorts(free: boolean): Promise<DemoPorts> {
   if (!free) return FIXED_PORTS;
@@ -84,7 +74,8 @@ async function main(): Promise<void> {
   const centralDir = join(dataDir, 'central');
   const c = (...args: string[]) => [BIN.central, ...args];
   await runNode(c('migrate', '--data-dir', centralDir));
-  for (const [user, role] of [['demo', 'admin'], ['cashier', 'cashier'], ['clerk', 'billing-clerk']])
+  const users = [['demo', 'admin'], ['cashier', 'cashier'], ['clerk', 'billing-clerk']];
+  for (const [user, role] of users)
     await runNode(c('user', 'add', user!, '--role', role!, '--data-dir', centralDir), {
       GRIDBILL_PASSWORD: PASSWORD,
     });

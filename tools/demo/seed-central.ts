@@ -31,17 +31,27 @@ export class CentralClient {
 
 const why = { reason: 'demo set-up', comment: 'created by npm start' };
 
+/** Central's ids for one seeded demo meter (the plan's ids are names, central's are UUIDs). */
+export interface SeededMeter {
+  planMeterId: string;
+  accountNumber: string;
+  meterId: string;
+  accountId: string;
+}
+
 /**
  * Creates customer → premise → service point → meter (installed) → account for each demo
  * meter and assigns the meter to the demo gateway, through the public API like an
- * integrator would.
+ * integrator would. Returns central's ids, e.g.
+ * `[{ planMeterId: 'm-0001', accountNumber: 'A-0001', meterId: '0193…', accountId: '0193…' }]`.
  */
 export async function seedCentral(
   api: CentralClient,
   meters: DemoMeter[],
   gatewayId: string,
   installedAtMs: number,
-): Promise<void> {
+): Promise<SeededMeter[]> {
+  const seeded: SeededMeter[] = [];
   for (const m of meters) {
     const customer = await api.call('POST', '/api/customers', {
       name: m.customerName,
@@ -69,7 +79,7 @@ export async function seedCentral(
       readWh: 0,
       ...why,
     });
-    await api.call('POST', '/api/accounts', {
+    const account = await api.call('POST', '/api/accounts', {
       number: m.accountNumber,
       customerId: String(customer.id),
       premiseId: String(premise.id),
@@ -81,5 +91,12 @@ export async function seedCentral(
       meterId: String(meter.id),
       ...why,
     });
+    seeded.push({
+      planMeterId: m.id,
+      accountNumber: m.accountNumber,
+      meterId: String(meter.id),
+      accountId: String(account.id),
+    });
   }
+  return seeded;
 }

@@ -25,7 +25,10 @@ describe('ManualClock', () => {
 
 describe('system clock under fake timers', () => {
   it('is driven by @sinonjs/fake-timers for wall, monotonic and sleep', async () => {
-    const fake = FakeTimers.install({ now: 1_700_000_000_000, toFake: ['Date', 'performance', 'setTimeout', 'clearTimeout'] });
+    const fake = FakeTimers.install({
+      now: 1_700_000_000_000,
+      toFake: ['Date', 'performance', 'setTimeout', 'clearTimeout'],
+    });
     try {
       const clock = createSystemClock();
       const mono0 = clock.monoMs();

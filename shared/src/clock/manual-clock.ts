@@ -77,8 +77,8 @@ export class ManualClock implements Clock {
     let best: PendingTimer | undefined;
     for (const t of this.timers) {
       if (t.dueMonoMs > limitMono) continue;
-      if (!best || t.dueMonoMs < best.dueMonoMs || (t.dueMonoMs === best.dueMonoMs && t.id < best.id))
-        best = t;
+      const earlier = !best || t.dueMonoMs < best.dueMonoMs;
+      if (earlier || (t.dueMonoMs === best!.dueMonoMs && t.id < best!.id)) best = t;
     }
     return best;
   }
