@@ -234,6 +234,9 @@ describe.each(BACKENDS)('payments API: $name', (b) => {
         { reasonCode: 'bounced', comment: 'cheque returned' },
       );
       expect(rev.status).toBe(201);
+      const got = await h.call('auditor', 'GET', `/api/payments/${pay.body.paymentId}`);
+      expect(got.status).toBe(200);
+      expect(got.body.status).toBe('reversed');
       const again = await h.call(
         'supervisor',
         'POST',

@@ -6,7 +6,7 @@ import { Problem } from '../app/problem.js';
 import type { Actor } from '../staff/audit.js';
 import { can, type Permission } from '../staff/roles.js';
 import { type StaffUser, userForSecret } from '../staff/users.js';
-import { sendJson } from './respond.js';
+import { jsonText, sendJson } from './respond.js';
 
 export const SESSION_COOKIE = 'gb_session';
 
@@ -99,6 +99,17 @@ const ANON: StaffUser = {
   role: 'auditor',
 };
 
+/** Test mode: a 2xx body that breaks its declared schema is a 500 (and a failing test). */
+function checkResponse(spec: RouteSpec, body: unknown): void {
+  const parsed = spec.response!.safeParse(JSON.parse(jsonText(body)));
+  if (parsed.success) return;
+  const issue = parsed.error.issues[0]!;
+  const where = `/${issue.path.map(String).join('/')}`;
+  throw new Error(
+    `${spec.method} ${spec.path} response breaks its schema at ${where}: ${issue.message}`,
+  );
+}
+
 /** Registers a route: auth, permission, body validation, handler; keeps it for OpenAPI. */
 export function addRoute<B extends z.ZodType>(
   app: Hono,
@@ -115,6 +126,7 @@ export function addRoute<B extends z.ZodType>(
     }
     const body = (spec.body ? await readBody(c, spec.body) : undefined) as z.output<B>;
     const out = await spec.handler(c, { body, user, ctx });
+    if (ctx.checkResponses && spec.response && out.status < 300) checkResponse(spec, out.body);
     return sendJson(c, out.status, out.body, out.headers);
   });
 }

@@ -20,6 +20,7 @@ import {
   paymentBody,
   paymentResponse,
   reversalBody,
+  suspenseResponse,
 } from './schemas.js';
 
 const KEY_RE = /^[A-Za-z0-9._:-]{8,128}$/;
@@ -156,6 +157,7 @@ export function paymentRoutes(
     path: '/api/suspense',
     summary: 'Payments received for no known account, oldest first',
     permission: 'ledger.read',
+    response: suspenseResponse,
     handler: async () => ({ status: 200, body: await suspenseQueue(ctx.store.db) }),
   });
   addRoute(app, table, ctx, {

@@ -179,6 +179,7 @@ export function recordRoutes(app: Hono, table: RouteTable, ctx: AppContext): voi
     path: '/api/accounts/{ref}',
     summary: 'Customer 360: account, customer, balance, arrears, meters, timeline, payments',
     permission: 'records.read',
+    response: s.account360Response,
     handler: async (c) => ({ status: 200, body: await account360(ctx, c.req.param('ref') ?? '') }),
   });
   addRoute(app, table, ctx, {
@@ -186,6 +187,7 @@ export function recordRoutes(app: Hono, table: RouteTable, ctx: AppContext): voi
     path: '/api/accounts/{ref}/balance',
     summary: 'Balance at an instant (?atMs=), from the ledger postings',
     permission: 'ledger.read',
+    response: s.balanceResponse,
     handler: async (c) => {
       const a = await findAccount(ctx.store.db, c.req.param('ref') ?? '');
       if (!a) throw notFound('account', c.req.param('ref') ?? '');

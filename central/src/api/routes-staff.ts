@@ -7,6 +7,7 @@ import { balanceMismatches, entriesInOrder, globalSum } from '../ledger/index.js
 import { searchAudit } from '../staff/audit.js';
 import { addUser, issueApiToken, signIn, signOut } from '../staff/users.js';
 import { addRoute, type RouteTable, SESSION_COOKIE } from './route-kit.js';
+import * as s from './schemas.js';
 import { apiTokenBody, signInBody, userBody } from './schemas.js';
 
 export function staffRoutes(app: Hono, table: RouteTable, ctx: AppContext): void {
@@ -41,6 +42,7 @@ export function staffRoutes(app: Hono, table: RouteTable, ctx: AppContext): void
     path: '/api/me',
     summary: 'The signed-in user',
     permission: 'records.read',
+    response: s.userResponse,
     handler: async (_c, { user }) => ({ status: 200, body: user }),
   });
   addRoute(app, table, ctx, {
@@ -67,6 +69,7 @@ export function staffRoutes(app: Hono, table: RouteTable, ctx: AppContext): void
     path: '/api/audit',
     summary: 'Audit log, newest first; filter by accountId and/or userId',
     permission: 'audit.read',
+    response: s.auditResponse,
     handler: async (c) => {
       const accountId = c.req.query('accountId');
       const userId = c.req.query('userId');

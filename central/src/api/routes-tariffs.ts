@@ -4,6 +4,7 @@ import type { AppContext } from '../app/context.js';
 import { notFound } from '../app/problem.js';
 import { getTariffVersion, importTariffVersions, listTariffs } from '../tariffs/index.js';
 import { actorOf, addRoute, type RouteTable } from './route-kit.js';
+import { tariffsResponse } from './schemas.js';
 
 const importBody = z.strictObject({
   document: z.unknown().refine((v) => v !== undefined, 'document is required'),
@@ -36,6 +37,7 @@ export function tariffRoutes(app: Hono, table: RouteTable, ctx: AppContext): voi
     path: '/api/tariffs',
     summary: 'Tariffs and their versions',
     permission: 'tariffs.read',
+    response: tariffsResponse,
     handler: async () => ({ status: 200, body: await listTariffs(ctx.store.db) }),
   });
   addRoute(app, table, ctx, {

@@ -179,7 +179,7 @@ const moneyOut = z.string().regex(/^-?\d+$/);
 export const paymentResponse = z.object({
   paymentId: z.string(),
   entryId: z.string(),
-  status: z.enum(['posted', 'suspense']),
+  status: z.enum(['posted', 'suspense', 'reversed']),
   accountId: z.string().nullable(),
   channel: z.enum(CHANNELS),
   provider: z.string(),
@@ -207,3 +207,119 @@ export const problemResponse = z.object({
   detail: z.string(),
   field: z.string().optional(),
 });
+
+/** Responses (as JSON: money and bigints are decimal strings). */
+const money = z.string().regex(/^-?\d+$/);
+const nullableText = z.string().nullable();
+
+export const userResponse = z.strictObject({
+  id: z.string(),
+  username: z.string(),
+  displayName: z.string(),
+  role: z.enum(ROLES),
+});
+
+export const balanceResponse = z.strictObject({
+  accountId: z.string(),
+  atMs: z.number().nullable(),
+  balanceMinor: money,
+  arrearsMinor: money,
+  receivable: money,
+  wallet: money,
+});
+
+export const account360Response = z.strictObject({
+  account: z.strictObject({
+    id: z.string(),
+    number: z.string(),
+    mode: z.enum(ACCOUNT_MODES),
+    currency: z.string(),
+    allocationRule: z.enum(ALLOCATION_RULES),
+  }),
+  customer: z.strictObject({
+    id: z.string(),
+    name: z.string(),
+    phone: z.string(),
+    email: z.string(),
+  }),
+  premise: z.strictObject({ id: z.string(), address: z.string(), timeZone: z.string() }).nullable(),
+  balanceMinor: money,
+  arrearsMinor: money,
+  receivable: money,
+  wallet: money,
+  meters: z.array(
+    z.strictObject({
+      id: z.string(),
+      serial: z.string(),
+      model: z.string(),
+      gatewayId: nullableText,
+      relayState: nullableText,
+      relayReportedAtMs: z.number().nullable(),
+      installedAtMs: z.number(),
+    }),
+  ),
+  timeline: z.array(
+    z.strictObject({
+      id: z.string(),
+      kind: z.string(),
+      atMs: z.number(),
+      reasonCode: nullableText,
+      memo: z.string(),
+      amountMinor: money,
+      balanceAfterMinor: money,
+    }),
+  ),
+  payments: z.array(
+    z.strictObject({
+      id: z.string(),
+      channel: z.enum(CHANNELS),
+      provider: z.string(),
+      providerTxnId: z.string(),
+      amountMinor: money,
+      status: z.string(),
+      receivedAtMs: z.number(),
+    }),
+  ),
+});
+
+export const suspenseResponse = z.array(
+  z.strictObject({
+    paymentId: z.string(),
+    channel: z.enum(CHANNELS),
+    provider: z.string(),
+    providerTxnId: z.string(),
+    amountMinor: money,
+    currency: z.string(),
+    receivedAtMs: z.number(),
+  }),
+);
+
+export const auditResponse = z.array(
+  z.strictObject({
+    id: z.string(),
+    atMs: z.number(),
+    actorId: z.string(),
+    action: z.string(),
+    accountId: nullableText,
+    target: z.string(),
+    reason: z.string(),
+    comment: z.string(),
+    details: z.unknown(),
+  }),
+);
+
+export const tariffsResponse = z.array(
+  z.strictObject({
+    id: z.string(),
+    name: z.string(),
+    currency: z.string(),
+    versions: z.array(
+      z.strictObject({
+        versionId: z.string(),
+        effectiveFromMs: z.number(),
+        sha256: z.string(),
+        keyId: z.string(),
+      }),
+    ),
+  }),
+);

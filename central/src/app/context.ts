@@ -17,6 +17,8 @@ export interface AppContext {
   newId: () => string;
   tokenKey: TokenKeyPair;
   logger: Logger;
+  /** Check every 2xx API body against its declared response schema (tests turn this on). */
+  checkResponses?: boolean;
   /** Validity of offline top-up tokens, default 30 days. */
   tokenLifetimeMs: number;
 }

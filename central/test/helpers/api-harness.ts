@@ -41,6 +41,7 @@ export async function startHarness(b: BackendCase, mounts: Mount[] = []): Promis
     random: createSeededRandom(`harness-${b.name}`),
     tokenKey: TOKEN_KEY,
   });
+  ctx.checkResponses = true;
   const roles = {
     admin: 'admin',
     cashier: 'cashier',
