@@ -24,6 +24,8 @@ export interface SegmentContext {
   /** local dates of the segment bounds (`toKey` exclusive) */
   fromKey: string;
   toKey: string;
+  /** the whole bill period, for components that do not split by version */
+  bill: { count: DayCount; fromKey: string; toKey: string; first: boolean; last: boolean };
   attributes: readonly AccountAttribute[];
 }
 
@@ -63,7 +65,15 @@ function line(
 }
 
 /** Standing charge: `{ amount: '0.6012', per: 'day' }` over 30 days → 30 × 0.6012. */
-export function fixedLine(ctx: SegmentContext, c: FixedComponent): BillLine {
+export function fixedLine(segment: SegmentContext, c: FixedComponent): BillLine | undefined {
+  const { bill } = segment;
+  if ((c.versionRule === 'start' && !bill.first) || (c.versionRule === 'end' && !bill.last)) {
+    return undefined;
+  }
+  const ctx =
+    c.versionRule === 'split-days'
+      ? segment
+      : { ...segment, count: bill.count, fromKey: bill.fromKey, toKey: bill.toKey };
   const { qty, unit } =
     c.per === 'month' && c.monthBasis === 'fixed-30'
       ? { qty: fixed30MonthFraction(ctx.fromKey, ctx.toKey), unit: 'month (30-day)' }

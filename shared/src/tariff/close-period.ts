@@ -21,8 +21,10 @@ function baseLines(ctx: SegmentContext, intervalSeconds: number): BillLine[] {
   let dy = 0;
   let dm = 0;
   for (const c of v.source.components) {
-    if (c.kind === 'fixed') lines.push(fixedLine(ctx, c));
-    else if (c.kind === 'energy') lines.push(...energyLines(v, v.energy[e]!, seg, e++));
+    if (c.kind === 'fixed') {
+      const l = fixedLine(ctx, c);
+      if (l) lines.push(l);
+    } else if (c.kind === 'energy') lines.push(...energyLines(v, v.energy[e]!, seg, e++));
     else if (c.kind === 'dynamic') lines.push(...dynamicLines(v, v.dynamic[dy]!, seg, dy++));
     else if (c.kind === 'demand') {
       lines.push(...demandLines(v, v.demand[dm]!, seg, dm++, intervalSeconds));
@@ -82,15 +84,23 @@ export function closePeriod(
   attributes: readonly AccountAttribute[] = [],
 ): { result: PeriodResult; carry: Accumulators } {
   const first = versionOf(versions, state.segments[0]!);
-  const billDays = countDays(first, state.fromMs, state.toMs).days;
+  const billCount = countDays(first, state.fromMs, state.toMs);
+  const billDays = billCount.days;
+  const billKeys = {
+    fromKey: localDateKey(first.timeZone, state.fromMs),
+    toKey: localDateKey(first.timeZone, state.toMs),
+  };
   const lines: BillLine[] = [];
-  for (const seg of state.segments) {
+  for (const [index, seg] of state.segments.entries()) {
     flushDemand(seg);
     const v = versionOf(versions, seg);
     const count = countDays(v, seg.fromMs, seg.toMs);
     const fromKey = localDateKey(v.timeZone, seg.fromMs);
     const toKey = localDateKey(v.timeZone, seg.toMs);
-    const ctx = { v, seg, count, billDays, fromKey, toKey, attributes };
+    const isFirst = index === 0;
+    const isLast = index === state.segments.length - 1;
+    const bill = { count: billCount, ...billKeys, first: isFirst, last: isLast };
+    const ctx = { v, seg, count, billDays, fromKey, toKey, bill, attributes };
     lines.push(...segmentLines(ctx, state.intervalSeconds));
   }
   const last = versionOf(versions, state.segments[state.segments.length - 1]!);

@@ -45,6 +45,11 @@ export const fixedSchema = z.strictObject({
   per: z.enum(['day', 'month', 'bill']),
   /** how a partial month counts for `per: 'month'`: calendar days or every month as 30 days */
   monthBasis: z.enum(['calendar', 'fixed-30']).default('calendar'),
+  /**
+   * a version change inside a bill: split by exact days (default), or charge the whole bill at
+   * the version in effect at its start or at its end (no proration)
+   */
+  versionRule: z.enum(['split-days', 'start', 'end']).default('split-days'),
 });
 
 export const tiersSchema = z.strictObject({

@@ -225,5 +225,46 @@ describe('calendar cases', () => {
         ['june-b', '200'],
       ]);
     });
+
+    it('a fixed charge with versionRule start/end is not split: the whole bill at one version', () => {
+      const withRule = (rule: string) =>
+        compileTariff(
+          [
+            ['june-a', '2024-01-01', '2024-06-11', '10.00'],
+            ['june-b', '2024-06-11', undefined, '40.00'],
+          ].map(([id, from, to, amount]) =>
+            parseTariffVersion({
+              ...base,
+              versionId: id,
+              effectiveFrom: from,
+              ...(to ? { effectiveTo: to } : {}),
+              components: [
+                {
+                  kind: 'fixed',
+                  id: 'standing',
+                  description: 'Standing',
+                  amount,
+                  per: 'month',
+                  versionRule: rule,
+                },
+              ],
+            }),
+          ),
+        );
+      const usage = { startMs: [], wh: [], intervalSeconds: 3600 };
+      const june = monthPeriods(LONDON, '2024-06-01', 1);
+      const rows = (rule: string) =>
+        rateBoth(withRule(rule), usage, june)[0]!.lines.map((l) => [
+          l.determinants.versionId,
+          l.quantity,
+          l.amountMinor,
+        ]);
+      expect(rows('split-days')).toEqual([
+        ['june-a', '0.3333', 333n],
+        ['june-b', '0.6667', 2667n],
+      ]);
+      expect(rows('start')).toEqual([['june-a', '1', 1000n]]);
+      expect(rows('end')).toEqual([['june-b', '1', 4000n]]);
+    });
   });
 });
