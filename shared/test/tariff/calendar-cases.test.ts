@@ -226,7 +226,7 @@ describe('calendar cases', () => {
       ]);
     });
 
-    it('a fixed charge with versionRule start/end is not split: the whole bill at one version', () => {
+    it('fixed charges with versionRule start/end are not split: whole bill at one version', () => {
       const withRule = (rule: string) =>
         compileTariff(
           [
