@@ -4,7 +4,6 @@ import type { Clock } from '@gridbill/shared/clock';
 import type { AlertLevel, RelayPolicyState } from '@gridbill/shared/relay';
 import type { VeeLimits, VeeState } from '@gridbill/shared/vee';
 import type { AccountConfig, GatewayConfig, MeterConfig } from '../config/index.js';
-import { toJson } from '../store/json.js';
 import { JsonStateMap } from './json-state-map.js';
 import { Outbox } from '../store/outbox.js';
 import { Statements } from '../store/statements.js';
@@ -122,10 +121,11 @@ export class Engine {
     const wallMs = this.deps.clock.wallMs();
     for (const [k, v] of this.balances.dirty())
       this.stmts.upsertBalance.run(k, v.toString(), wallMs);
-    for (const [k, v] of this.vee.dirty()) this.stmts.upsertMeterState.run(k, toJson(v));
-    for (const [k, v] of this.relays.dirty()) this.stmts.upsertRelayState.run(k, toJson(v));
+    // VEE and relay states hold no bigint: plain JSON.stringify (the replacer costs ~2x)
+    for (const [k, v] of this.vee.dirty()) this.stmts.upsertMeterState.run(k, JSON.stringify(v));
+    for (const [k, v] of this.relays.dirty()) this.stmts.upsertRelayState.run(k, JSON.stringify(v));
     this.rating.flush((k, json) => {
-      const [meterId, tariffId] = JSON.parse(k) as [string, string];
+      const [meterId, tariffId] = k.split('\n') as [string, string];
       this.stmts.upsertRatingState.run(meterId, tariffId, json);
     });
   }
@@ -150,7 +150,7 @@ export class Engine {
     for (const r of db.prepare('SELECT * FROM relay_state').all() as Row[])
       this.relays.load(r.meter_id as string, restoreRelay(JSON.parse(r.state as string), this));
     for (const r of db.prepare('SELECT * FROM rating_state').all() as Row[])
-      this.rating.load(toJson([r.meter_id, r.tariff_id]), r.state as string);
+      this.rating.load(ratingKey(r.meter_id as string, r.tariff_id as string), r.state as string);
     if (opening && this.accounts.size > 0) this.transact(() => this.seedOpeningBalances());
   }
 
@@ -179,7 +179,7 @@ function limitsOf(m: MeterConfig): VeeLimits {
   };
 }
 
-/** Key of a rating state entry: JSON of [meterId, tariffId]. */
+/** Key of a rating state entry: `meterId \n tariffId` (ids never contain a newline). */
 export function ratingKey(meterId: string, tariffId: string): string {
-  return toJson([meterId, tariffId]);
+  return `${meterId}\n${tariffId}`;
 }

@@ -44,7 +44,7 @@ export function postBalanceChange(
   change: {
     accountId: string;
     entryId: string;
-    entryKind: 'charge' | 'token' | 'emergency-credit' | 'adjustment';
+    entryKind: 'charge' | 'token' | 'emergency-credit' | 'adjustment' | 'credit';
     deltaMinor: bigint;
     reference: string;
   },

@@ -1,5 +1,8 @@
 import type { Database, Statement } from 'better-sqlite3';
 
+/** Rows per multi-row INSERT when a batch is written. */
+const CHUNK_ROWS = 64;
+
 /** Upstream event kinds (the names of `@gridbill/shared/sync` upstreamBodySchemas). */
 export type OutboxKind =
   | 'reading'
@@ -40,8 +43,15 @@ export class Outbox {
   private readonly writeSeq: Statement;
   private readonly insert: Statement;
   private batchSeq: number | null = null;
+  /** Rows appended in batch mode, flat parameters, written by `endBatch`. */
+  private pending: (string | number)[] = [];
+  private readonly insertMany: Statement;
 
   constructor(private readonly db: Database) {
+    const values = Array.from({ length: CHUNK_ROWS }, () => '(?, ?, ?, ?, ?, ?)').join(', ');
+    this.insertMany = db.prepare(
+      `INSERT INTO outbox (seq, kind, event_id, body, occurred_at_ms, clock_trusted) VALUES ${values}`,
+    );
     this.readSeq = db.prepare("SELECT value FROM meta WHERE key = 'outbox_seq'").pluck();
     this.writeSeq = db.prepare("UPDATE meta SET value = ? WHERE key = 'outbox_seq'");
     this.insert = db.prepare(
@@ -53,10 +63,21 @@ export class Outbox {
   append(event: OutboxEvent, time: { wallMs: number; trusted: boolean }): number {
     if (!this.db.inTransaction) throw new Error('outbox.append must run inside a transaction');
     const seq = this.lastSeq() + 1;
-    const body = JSON.stringify(event.body);
-    this.insert.run(seq, event.kind, event.eventId, body, time.wallMs, time.trusted ? 1 : 0);
-    if (this.batchSeq === null) this.writeSeq.run(String(seq));
-    else this.batchSeq = seq;
+    const row = [
+      seq,
+      event.kind,
+      event.eventId,
+      JSON.stringify(event.body),
+      time.wallMs,
+      time.trusted ? 1 : 0,
+    ];
+    if (this.batchSeq === null) {
+      this.insert.run(...row);
+      this.writeSeq.run(String(seq));
+    } else {
+      this.pending.push(...row);
+      this.batchSeq = seq;
+    }
     return seq;
   }
 
@@ -69,11 +90,18 @@ export class Outbox {
   }
 
   endBatch(): void {
+    const p = this.pending;
+    const chunk = CHUNK_ROWS * 6;
+    let i = 0;
+    for (; i + chunk <= p.length; i += chunk) this.insertMany.run(...p.slice(i, i + chunk));
+    for (; i < p.length; i += 6) this.insert.run(...p.slice(i, i + 6));
+    this.pending = [];
     if (this.batchSeq !== null) this.writeSeq.run(String(this.batchSeq));
     this.batchSeq = null;
   }
 
   abortBatch(): void {
+    this.pending = [];
     this.batchSeq = null;
   }
 
