@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createSystemClock } from '@gridbill/shared/clock';
 import { contentId } from '@gridbill/shared/ids';
@@ -20,6 +21,7 @@ export function openOfflineEngine(config: GatewayConfig): {
   close(): void;
 } {
   const clock = createSystemClock();
+  mkdirSync(config.dataDir, { recursive: true });
   const opened = openDatabase(join(config.dataDir, 'gateway.db'), {
     newIncarnationId: randomUUID,
     wallMs: clock.wallMs(),
