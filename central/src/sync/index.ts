@@ -7,3 +7,5 @@ export { type GatewayLag, gatewayLag } from './lag.js';
 export { migrateSync } from './sync-migrations.js';
 export { authenticateGateway, MAX_SYNC_BODY_BYTES, syncMount } from './sync-routes.js';
 export { type SyncDb, syncDb } from './sync-schema.js';
+export { appendChange, FIRST_EPOCH, type FeedPage, readFeedPage } from './change-feed.js';
+export { deriveChanges } from './derive-changes.js';

@@ -80,6 +80,25 @@ function syncTables(binary: string): Migration {
   };
 }
 
+function feedTables(binary: string): Migration {
+  return {
+    up: async (db) => {
+      const T = 'text' as const;
+      const B = 'bigint' as const;
+      const change = { gateway_id: T, cseq: B, change_id: T, kind: T, body: T, created_at_ms: B };
+      await table(db, binary, 'sync_changes', change, ['gateway_id', 'cseq']);
+      await db.schema
+        .createIndex('sync_changes_id_uq')
+        .on('sync_changes')
+        .columns(['gateway_id', 'change_id'])
+        .unique()
+        .execute();
+      const feed = { gateway_id: T, feed_epoch: T, last_cseq: B };
+      await table(db, binary, 'sync_feeds', feed, ['gateway_id']);
+    },
+  };
+}
+
 /**
  * Creates the sync tables on either backend (tracked in `sync_migration`). Run after the core
  * `migrate(store)`.
@@ -88,7 +107,12 @@ export async function migrateSync(store: Store): Promise<string[]> {
   const binary = store.backend === 'postgres' ? 'bytea' : 'blob';
   const migrator = new Migrator({
     db: store.db,
-    provider: { getMigrations: async () => ({ '0001_sync': syncTables(binary) }) },
+    provider: {
+      getMigrations: async () => ({
+        '0001_sync': syncTables(binary),
+        '0002_feed': feedTables(binary),
+      }),
+    },
     migrationTableName: 'sync_migration',
     migrationLockTableName: 'sync_migration_lock',
   });

@@ -6,6 +6,7 @@ import { addRoute } from '../api/route-kit.js';
 import { jsonText } from '../api/respond.js';
 import type { AppContext } from '../app/context.js';
 import { Problem } from '../app/problem.js';
+import { feedMount } from './feed-routes.js';
 import { activeKeys, registerGatewayKey } from './gateway-keys.js';
 import { IngestRefusedError, ingestBatch } from './ingest.js';
 import { gatewayLag } from './lag.js';
@@ -67,6 +68,7 @@ const keyBody = z.strictObject({
 export function syncMount(app: Hono, table: RouteTable, ctx: AppContext): void {
   const metrics = createSyncMetrics(syncDb(ctx.store.db));
   app.post('/sync/v1/gw/:gw/events', (c) => handleEvents(c, ctx));
+  feedMount(app, table, ctx);
   app.get('/sync/v1/metrics', async (c) => {
     await metrics.refresh();
     const text = await metrics.registry.metrics();

@@ -62,6 +62,16 @@ export interface SyncTables {
     tariff_version_id: string;
     price_source: string;
   };
+  sync_changes: {
+    gateway_id: string;
+    cseq: bigint;
+    change_id: string;
+    kind: string;
+    /** The change body as wire JSON (money as decimal strings). */
+    body: string;
+    created_at_ms: bigint;
+  };
+  sync_feeds: { gateway_id: string; feed_epoch: string; last_cseq: bigint };
   edge_facts: {
     event_id: string;
     gateway_id: string;

@@ -8,3 +8,11 @@ export {
   type UpstreamSender,
   type UpstreamSenderOptions,
 } from './upstream-sender.js';
+export { type ApplyOutcome, applyChange } from './apply-change.js';
+export {
+  createDownstreamPuller,
+  type DownstreamPuller,
+  type PullerOptions,
+  type PullResult,
+} from './downstream-puller.js';
+export { ensureInboxTables, readCheckpoint, type StoredCheckpoint } from './inbox.js';

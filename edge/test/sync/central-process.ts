@@ -18,8 +18,13 @@ export interface CentralProcess {
   dbFile: string;
   proc: ChildProcess;
   /** JSON API call as admin. */
-  // biome-ignore lint/suspicious/noExplicitAny: test bodies are read field by field
-  api(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
+  api(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+    // biome-ignore lint/suspicious/noExplicitAny: test bodies are read field by field
+  ): Promise<{ status: number; body: any }>;
   /** SIGKILL (crash) and wait for the exit. */
   kill(): Promise<void>;
   /** Start the server again on the same data directory. */
@@ -66,10 +71,14 @@ export async function startCentral(): Promise<CentralProcess> {
   cli(['user', 'add', 'admin', '--role', 'admin'], dataDir);
   let running = await serve(dataDir);
   let token = '';
-  const api: CentralProcess['api'] = async (method, path, body) => {
+  const api: CentralProcess['api'] = async (method, path, body, headers = {}) => {
     const res = await fetch(running.url + path, {
       method,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/json',
+        ...headers,
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();

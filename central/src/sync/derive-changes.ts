@@ -1,0 +1,90 @@
+import { appendChange } from './change-feed.js';
+import type { SyncTrx } from './sync-schema.js';
+
+/** Meters of a gateway with the account at the premise they are installed in. */
+export async function meterAccounts(trx: SyncTrx, gatewayId: string) {
+  const rows = await trx
+    .selectFrom('gateway_meters')
+    .innerJoin('meter_events', 'meter_events.meter_id', 'gateway_meters.meter_id')
+    .innerJoin('service_points', 'service_points.id', 'meter_events.service_point_id')
+    .innerJoin('accounts', 'accounts.premise_id', 'service_points.premise_id')
+    .select(['gateway_meters.meter_id', 'accounts.id as account_id', 'meter_events.at_ms'])
+    .where('gateway_meters.gateway_id', '=', gatewayId)
+    .where('meter_events.kind', '=', 'install')
+    .orderBy('meter_events.at_ms')
+    .execute();
+  return rows.map((r) => ({ meterId: r.meter_id, accountId: r.account_id, atMs: Number(r.at_ms) }));
+}
+
+const CREDIT_SOURCES: Record<string, 'payment' | 'token-issue' | 'adjustment'> = {
+  payment: 'payment',
+  topup: 'token-issue',
+  adjustment: 'adjustment',
+};
+
+/**
+ * Brings a gateway's feed up to date from central's records (idempotent: each source row
+ * maps to one change id): meter assignments and credits (payments, top-ups, adjustments that
+ * reduce what an account of this gateway owes or add to its wallet).
+ * Returns how many changes were appended.
+ */
+export async function deriveChanges(trx: SyncTrx, gatewayId: string, nowMs: number) {
+  let appended = 0;
+  const assignments = await meterAccounts(trx, gatewayId);
+  const versions = new Map<string, number>();
+  for (const a of assignments) {
+    const version = (versions.get(a.meterId) ?? 0) + 1;
+    versions.set(a.meterId, version);
+    const body = { meterId: a.meterId, accountId: a.accountId, validFromMs: a.atMs, version };
+    const key = `${a.meterId}:${version}`;
+    if (await appendChange(trx, gatewayId, 'meter-assignment', key, body, nowMs)) appended += 1;
+  }
+  const accountIds = [...new Set(assignments.map((a) => a.accountId))];
+  for (const accountId of accountIds)
+    appended += await deriveCredits(trx, gatewayId, accountId, nowMs);
+  return appended;
+}
+
+async function deriveCredits(trx: SyncTrx, gatewayId: string, accountId: string, nowMs: number) {
+  const rows = await trx
+    .selectFrom('ledger_postings')
+    .innerJoin('ledger_entries', 'ledger_entries.id', 'ledger_postings.entry_id')
+    .select([
+      'ledger_entries.id',
+      'ledger_entries.kind',
+      'ledger_entries.currency',
+      'ledger_entries.external_ref',
+      'ledger_entries.posted_at_ms',
+      'ledger_postings.amount_minor',
+    ])
+    .where((eb) =>
+      eb.or([
+        eb('ledger_postings.ledger_account', '=', `wallet:${accountId}`),
+        eb('ledger_postings.ledger_account', 'like', `receivable:${accountId}:%`),
+      ]),
+    )
+    .where('ledger_entries.kind', 'in', Object.keys(CREDIT_SOURCES))
+    .orderBy('ledger_entries.seq')
+    .execute();
+  const sums = new Map<string, { row: (typeof rows)[number]; sum: bigint }>();
+  for (const r of rows) {
+    const s = sums.get(r.id) ?? { row: r, sum: 0n };
+    s.sum += BigInt(r.amount_minor);
+    sums.set(r.id, s);
+  }
+  let appended = 0;
+  for (const { row, sum } of sums.values()) {
+    if (sum >= 0n) continue;
+    const body = {
+      entryId: row.id,
+      accountId,
+      amountMinor: (-sum).toString(),
+      currency: row.currency,
+      source: CREDIT_SOURCES[row.kind] ?? 'adjustment',
+      reference: row.external_ref ?? `entry:${row.id}`,
+      postedAtMs: Number(row.posted_at_ms),
+    };
+    if (await appendChange(trx, gatewayId, 'credit', row.id, body, nowMs)) appended += 1;
+  }
+  return appended;
+}

@@ -1,0 +1,82 @@
+import type { Context, Hono } from 'hono';
+import { z } from 'zod';
+import type { RouteTable } from '../api/route-kit.js';
+import { addRoute } from '../api/route-kit.js';
+import { jsonText } from '../api/respond.js';
+import type { AppContext } from '../app/context.js';
+import { Problem } from '../app/problem.js';
+import { appendChange, readFeedPage } from './change-feed.js';
+import { deriveChanges } from './derive-changes.js';
+import { syncDb, syncTrx } from './sync-schema.js';
+import { authenticateGateway } from './sync-routes.js';
+
+const MAX_PAGE = 1000;
+
+function pageQuery(c: Context) {
+  const after = c.req.query('after') ?? '0';
+  const limit = c.req.query('limit') ?? '500';
+  if (!/^\d{1,15}$/.test(after))
+    throw new Problem(400, 'invalid-query', `after=${after}`, '/after');
+  if (!/^\d{1,4}$/.test(limit) || Number(limit) < 1 || Number(limit) > MAX_PAGE)
+    throw new Problem(400, 'invalid-query', `limit must be 1..${MAX_PAGE}`, '/limit');
+  return { epoch: c.req.query('epoch') ?? null, after: Number(after), limit: Number(limit) };
+}
+
+async function handleChanges(c: Context, ctx: AppContext) {
+  await authenticateGateway(c, ctx);
+  const gw = c.req.param('gw') ?? '';
+  const q = pageQuery(c);
+  await ctx.committer.run((trx) => deriveChanges(syncTrx(trx), gw, ctx.clock.wallMs()));
+  const page = await readFeedPage(syncDb(ctx.store.db), gw, q.epoch, q.after, q.limit);
+  return c.body(jsonText(page), 200, { 'content-type': 'application/json' });
+}
+
+const relayOrderBody = z.strictObject({
+  meterId: z.string().min(1).max(64),
+  action: z.enum(['connect', 'disconnect', 'lock', 'unlock']),
+  priority: z.number().int().min(0).max(9),
+  reason: z.string().min(1).max(200),
+  expiresInSeconds: z
+    .number()
+    .int()
+    .min(60)
+    .max(30 * 86_400),
+});
+
+/** The downstream change feed (gateway-signed) and the staff route that issues relay orders. */
+export function feedMount(app: Hono, table: RouteTable, ctx: AppContext): void {
+  app.get('/sync/v1/gw/:gw/changes', (c) => handleChanges(c, ctx));
+  addRoute(app, table, ctx, {
+    method: 'post',
+    path: '/api/gateways/{gw}/relay-orders',
+    summary: 'Issue a relay order to a gateway (delivered by the change feed, with expiry)',
+    permission: 'gateways.write',
+    body: relayOrderBody,
+    handler: async (c, { body }) => {
+      const gw = c.req.param('gw') ?? '';
+      const issuedAtMs = ctx.clock.wallMs();
+      const order = {
+        orderId: ctx.newId(),
+        meterId: body.meterId,
+        action: body.action,
+        priority: body.priority,
+        reason: body.reason,
+        issuedAtMs,
+        expiresAtMs: issuedAtMs + body.expiresInSeconds * 1000,
+      };
+      const cseq = await ctx.committer.run(async (trx) => {
+        const owner = await trx
+          .selectFrom('gateway_meters')
+          .select('gateway_id')
+          .where('meter_id', '=', body.meterId)
+          .executeTakeFirst();
+        if (owner?.gateway_id !== gw) {
+          const why = `meter ${body.meterId} is not assigned to gateway ${gw}`;
+          throw new Problem(422, 'not-on-gateway', why, '/meterId');
+        }
+        return appendChange(syncTrx(trx), gw, 'relay-order', order.orderId, order, issuedAtMs);
+      });
+      return { status: 201, body: { ...order, cseq } };
+    },
+  });
+}
