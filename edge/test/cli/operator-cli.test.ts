@@ -25,7 +25,9 @@ writeFileSync(
     'http: { host: 127.0.0.1, port: 1 }', // nothing listens: commands use the store
     'buses: [{ id: tcp, kind: tcp }]',
     'accounts: [{ id: A1, mode: prepaid, tariffId: flat, openingBalanceMinor: 700 }]',
-    'meters: [{ id: m1, protocol: modbus, bus: tcp, profile: gridbill-prepaid, host: 127.0.0.1, accountId: A1 }]',
+    'meters:',
+    '  - { id: m1, protocol: modbus, bus: tcp, profile: gridbill-prepaid, host: 127.0.0.1,',
+    '      accountId: A1 }',
   ].join('\n'),
 );
 
