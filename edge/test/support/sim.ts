@@ -23,7 +23,9 @@ export interface RunningSim {
 
 export interface SimMeterSpec {
   id: string;
-  port: number;
+  /** Modbus TCP port, or `ptyLink` for an RS-485 bus made of a socat PTY pair. */
+  port?: number;
+  ptyLink?: string;
   unitId: number;
   kW: number;
   importWh?: number;
@@ -48,8 +50,9 @@ export async function startSim(
       id: m.id,
       serial: `SER-${m.id}`,
       protocol: 'modbus',
-      transport: 'tcp',
-      port: m.port,
+      ...(m.ptyLink
+        ? { transport: 'rtu', ptyLink: m.ptyLink }
+        : { transport: 'tcp', port: m.port }),
       unitId: m.unitId,
       map: 'gridbill-prepaid',
       load: { kW: m.kW },
