@@ -14,12 +14,18 @@ export class CentralClient {
     this.token = String(res.token);
   }
 
-  async call(method: string, path: string, body?: Json): Promise<Json> {
+  async call(
+    method: string,
+    path: string,
+    body?: Json,
+    headers: Record<string, string> = {},
+  ): Promise<Json> {
     const res = await fetch(this.baseUrl + path, {
       method,
       headers: {
         'content-type': 'application/json',
         ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+        ...headers,
       },
       ...(body ? { body: JSON.stringify(body) } : {}),
     });

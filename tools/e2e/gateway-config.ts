@@ -1,0 +1,44 @@
+import type { DemoPlan } from '../demo/demo-plan.js';
+import type { SeededMeter } from '../demo/seed-central.js';
+import type { CentralSetup } from './central-setup.js';
+import { GATEWAY_ID } from './central-setup.js';
+
+type Json = Record<string, unknown>;
+
+/**
+ * The demo plan's gateway config with central's ids (meter `m-0001` → central's meter id,
+ * account `A-0001` → central's account id, so tokens and synced events name the same things
+ * on both sides), central's URL and gateway secret, central's token verification key, and no
+ * protected windows (a scenario must not depend on the hour it runs at in Asia/Shanghai).
+ */
+export function gatewayConfig(
+  plan: DemoPlan,
+  seeded: SeededMeter[],
+  setup: CentralSetup,
+  centralUrl: string,
+): Json {
+  const meterId = new Map(seeded.map((s) => [s.planMeterId, s.meterId]));
+  const accountId = new Map(seeded.map((s) => [s.accountNumber, s.accountId]));
+  const mapped = (map: Map<string, string>, id: unknown) => {
+    const to = map.get(String(id));
+    if (!to) throw new Error(`gateway config: ${String(id)} was not seeded in central`);
+    return to;
+  };
+  const base = plan.edgeConfig;
+  const policy = base.relayPolicy as Json;
+  return {
+    ...base,
+    meters: (base.meters as Json[]).map((m) => ({
+      ...m,
+      id: mapped(meterId, m.id),
+      accountId: mapped(accountId, m.accountId),
+    })),
+    accounts: (base.accounts as Json[]).map((a) => ({ ...a, id: mapped(accountId, a.id) })),
+    relayPolicy: {
+      ...policy,
+      protectedWindows: { nightStartMinute: 0, nightEndMinute: 0, weekends: false, holidays: [] },
+    },
+    tokens: { publicKeys: [setup.tokenKey] },
+    central: { url: centralUrl, username: GATEWAY_ID, passwordFile: setup.gatewaySecretFile },
+  };
+}
