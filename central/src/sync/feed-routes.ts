@@ -6,6 +6,7 @@ import { jsonText } from '../api/respond.js';
 import type { AppContext } from '../app/context.js';
 import { Problem } from '../app/problem.js';
 import { appendChange, readFeedPage } from './change-feed.js';
+import { crashPoint } from './crash-point.js';
 import { deriveChanges } from './derive-changes.js';
 import { syncDb, syncTrx } from './sync-schema.js';
 import { authenticateGateway } from './sync-routes.js';
@@ -27,6 +28,7 @@ async function handleChanges(c: Context, ctx: AppContext) {
   const gw = c.req.param('gw') ?? '';
   const q = pageQuery(c);
   await ctx.committer.run((trx) => deriveChanges(syncTrx(trx), gw, ctx.clock.wallMs()));
+  crashPoint('after_feed_derive');
   const page = await readFeedPage(syncDb(ctx.store.db), gw, q.epoch, q.after, q.limit);
   return c.body(jsonText(page), 200, { 'content-type': 'application/json' });
 }

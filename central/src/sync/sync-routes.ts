@@ -7,6 +7,7 @@ import { jsonText } from '../api/respond.js';
 import type { AppContext } from '../app/context.js';
 import { Problem } from '../app/problem.js';
 import { feedMount } from './feed-routes.js';
+import { crashPoint } from './crash-point.js';
 import { activeKeys, registerGatewayKey } from './gateway-keys.js';
 import { IngestRefusedError, ingestBatch } from './ingest.js';
 import { gatewayLag } from './lag.js';
@@ -50,6 +51,7 @@ async function handleEvents(c: Context, ctx: AppContext) {
   try {
     const gw = c.req.param('gw') ?? '';
     const result = await ingestBatch(ctx.committer, gw, json, ctx.clock.wallMs());
+    crashPoint('after_sync_commit_before_ack');
     ctx.logger.info({ gw, kind: result.classification, applied: result.applied }, 'sync ingest');
     return c.body(jsonText(result.ack), 200, { 'content-type': 'application/json' });
   } catch (err) {

@@ -3,7 +3,9 @@ export type CrashPointName =
   | 'after_reading_insert'
   | 'after_rating_before_commit'
   | 'after_relay_sent'
-  | 'after_token_redeem';
+  | 'after_token_redeem'
+  | 'after_sync_ack_before_prune'
+  | 'after_sync_prune';
 
 const hits = new Map<string, number>();
 

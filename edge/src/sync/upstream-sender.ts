@@ -2,6 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import type { Clock } from '@gridbill/shared/clock';
 import type { SentBatch } from '@gridbill/shared/sync';
 import { planAfterAck, signSyncRequest, upstreamAckSchema } from '@gridbill/shared/sync';
+import { crashPoint } from '../engine/crash-point.js';
 import { batchJson } from './batch-wire.js';
 import type { OutboxStream } from './outbox-stream.js';
 
@@ -83,10 +84,12 @@ export function createUpstreamSender(o: UpstreamSenderOptions) {
     const parsed = upstreamAckSchema.safeParse(ackJson);
     if (!parsed.success) return { kind: 'rejected', reason: 'ack does not match the schema' };
     const plan = planAfterAck(sent, parsed.data);
+    crashPoint('after_sync_ack_before_prune');
     switch (plan.kind) {
       case 'prune': {
         const count = o.stream.pruneAcked(plan.pruneFromSeq, plan.pruneThroughSeq);
         o.stream.noteAck(o.clock.wallMs());
+        crashPoint('after_sync_prune');
         const duplicates = parsed.data.duplicateSeqs.length;
         return { kind: 'pruned', count, ackedThroughSeq: plan.pruneThroughSeq, duplicates };
       }

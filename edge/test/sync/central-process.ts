@@ -27,8 +27,10 @@ export interface CentralProcess {
   ): Promise<{ status: number; body: any }>;
   /** SIGKILL (crash) and wait for the exit. */
   kill(): Promise<void>;
+  /** Resolves with the signal (or null) once the server process has exited. */
+  exited(): Promise<NodeJS.Signals | null>;
   /** Start the server again on the same data directory. */
-  restart(): Promise<void>;
+  restart(env?: Record<string, string>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -42,9 +44,12 @@ function cli(args: string[], dataDir: string): string {
   return out.stdout;
 }
 
-function serve(dataDir: string): Promise<{ proc: ChildProcess; url: string }> {
+function serve(
+  dataDir: string,
+  env: Record<string, string> = {},
+): Promise<{ proc: ChildProcess; url: string }> {
   const proc = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data-dir', dataDir], {
-    env: { ...process.env, LOG_LEVEL: 'info' },
+    env: { ...process.env, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   return new Promise((resolveUrl, reject) => {
@@ -65,11 +70,11 @@ function serve(dataDir: string): Promise<{ proc: ChildProcess; url: string }> {
   });
 }
 
-export async function startCentral(): Promise<CentralProcess> {
+export async function startCentral(env: Record<string, string> = {}): Promise<CentralProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), 'gridbill-sync-central-'));
   cli(['migrate'], dataDir);
   cli(['user', 'add', 'admin', '--role', 'admin'], dataDir);
-  let running = await serve(dataDir);
+  let running = await serve(dataDir, env);
   let token = '';
   const api: CentralProcess['api'] = async (method, path, body, headers = {}) => {
     const res = await fetch(running.url + path, {
@@ -105,8 +110,12 @@ export async function startCentral(): Promise<CentralProcess> {
       running.proc.kill('SIGKILL');
       await exited();
     },
-    async restart() {
-      running = await serve(dataDir);
+    async exited() {
+      await exited();
+      return running.proc.signalCode;
+    },
+    async restart(restartEnv = {}) {
+      running = await serve(dataDir, restartEnv);
     },
     async close() {
       running.proc.kill('SIGTERM');

@@ -13,7 +13,12 @@ import { createUpstreamSender, OutboxStream } from '../../src/sync/index.js';
 export const GATEWAY_KEY = ed25519PrivateKeyFromSeed(new Uint8Array(32).fill(9));
 export const INTERVAL_MS = 900_000;
 
-export function createEdgeNode(baseUrl: () => string, clock: Clock, seed = 'edge', file?: string) {
+export function createEdgeNode(
+  baseUrl: () => string,
+  clock: Clock,
+  opts: { seed?: string; file?: string; batchSize?: number } = {},
+) {
+  const { seed = 'edge', file } = opts;
   const dir = file ? null : mkdtempSync(join(tmpdir(), 'gridbill-sync-edge-'));
   const path = file ?? join(dir ?? '', 'gateway.db');
   const newId = createUuidV7(clock, createSeededRandom(seed));
@@ -28,7 +33,7 @@ export function createEdgeNode(baseUrl: () => string, clock: Clock, seed = 'edge
     baseUrl,
     clock,
     newIncarnationId: newId,
-    batchSize: 500,
+    batchSize: opts.batchSize ?? 500,
     timeoutMs: 10_000,
   });
   const insertCharge = db.prepare(
