@@ -9,6 +9,7 @@ import { Engine } from '../engine/index.js';
 import { createTariffRater } from '../engine/tariff-rater.js';
 import { clockTrust } from '../gateway/clock-trust.js';
 import { loadTariffs } from '../gateway/load-tariffs.js';
+import { storedTariffVersions } from '../gateway/tariff-store.js';
 import { openDatabase } from '../store/index.js';
 
 /**
@@ -33,7 +34,9 @@ export function openOfflineEngine(config: GatewayConfig): {
     clockTrusted: clockTrust(config.clockTrust, clock),
     contentId,
     newId: randomUUID,
-    rater: createTariffRater(loadTariffs(config.tariffFiles, config.siteTimeZone)),
+    rater: createTariffRater(
+      loadTariffs(config.tariffFiles, config.siteTimeZone, storedTariffVersions(opened.db)),
+    ),
     logger: pino({ level: 'warn' }, pino.destination(2)),
   });
   return { engine, incarnationId: opened.incarnationId, close: () => opened.db.close() };

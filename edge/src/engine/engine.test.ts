@@ -13,7 +13,7 @@ import { ingestReadings } from './ingest.js';
 import { redeemToken } from './redeem-token.js';
 import { openCommands } from './relay-commands.js';
 import { RelayJournalRunner } from './relay-journal.js';
-import { evaluateAll } from './relay-policy.js';
+import { evaluateAll, switchAccountMode } from './relay-policy.js';
 
 const Q = 900_000;
 let fx: EngineFixture;
@@ -185,6 +185,30 @@ describe('credit enforcement', () => {
       .map((r) => JSON.parse(r.body).code);
     expect(codes).toContain('relay-fault');
     checkOutbox();
+  });
+
+  it('hybrid accounts follow their active mode', () => {
+    fx = engineFixture({
+      config: (dir) =>
+        baseConfig(dir, {
+          accounts: [{ id: 'ACC-1001', mode: 'hybrid', activeMode: 'postpaid', tariffId: 'flat' }],
+          relayPolicy: {
+            graceSeconds: 0,
+            protectedWindows: {
+              weekends: false,
+              holidays: [],
+              nightStartMinute: 0,
+              nightEndMinute: 0,
+            },
+          },
+        }),
+    });
+    const e = fx.engine;
+    ingestReadings(e, [snapshot('m1', T0, 0), snapshot('m1', T0 + Q, 500)]);
+    expect(openCommands(e)).toHaveLength(0); // postpaid: no credit enforcement
+    switchAccountMode(e, 'ACC-1001', 'prepaid');
+    expect(openCommands(e).map((c) => c.action)).toEqual(['open']);
+    expect(() => switchAccountMode(e, 'nobody', 'prepaid')).toThrow(/unknown account/);
   });
 
   it('postpaid accounts are only switched by orders', () => {

@@ -82,6 +82,18 @@ export class Engine {
     return { wallMs: this.deps.clock.wallMs(), trusted: this.deps.clockTrusted() };
   }
 
+  /**
+   * Switches a hybrid account between prepaid and postpaid enforcement (a central order);
+   * use `switchAccountMode` (relay-policy.ts), which also re-evaluates its meters.
+   */
+  setActiveMode(accountId: string, mode: 'prepaid' | 'postpaid'): void {
+    const account = this.accounts.get(accountId);
+    if (!account) throw new Error(`unknown account "${accountId}"`);
+    if (account.mode !== 'hybrid')
+      throw new Error(`account ${accountId} is ${account.mode}, not hybrid`);
+    this.accounts.set(accountId, { ...account, activeMode: mode });
+  }
+
   /** True when a mass-cap hold should raise its alarm (once per cap window). */
   noteMassCapHold(nowMonoMs: number): boolean {
     const windowMs = this.deps.config.relayPolicy.massDisconnect.windowSeconds * 1000;

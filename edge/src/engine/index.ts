@@ -13,4 +13,5 @@ export {
   evaluateAccounts,
   evaluateAll,
   projectedBalanceMinor,
+  switchAccountMode,
 } from './relay-policy.js';

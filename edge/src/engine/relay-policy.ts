@@ -35,6 +35,25 @@ function evaluateMeter(engine: Engine, meterId: string): void {
   }
 }
 
+/**
+ * A central order switching a hybrid account's mode: applied and re-evaluated in one
+ * transaction (prepaid → credit rules apply at once; postpaid → a credit disconnection is
+ * lifted).
+ *
+ * @example
+ * switchAccountMode(engine, 'ACC-7', 'postpaid') // a DISCONNECTED meter gets a close command
+ */
+export function switchAccountMode(
+  engine: Engine,
+  accountId: string,
+  mode: 'prepaid' | 'postpaid',
+): void {
+  engine.transact(() => {
+    engine.setActiveMode(accountId, mode);
+    evaluateAccounts(engine, [accountId]);
+  });
+}
+
 /** Re-evaluates every account (grace periods and protected windows end without readings). */
 export function evaluateAll(engine: Engine): void {
   engine.transact(() => evaluateAccounts(engine, engine.accounts.keys()));

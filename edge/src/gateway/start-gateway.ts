@@ -16,6 +16,7 @@ import { createHttpApp } from './http-app.js';
 import { loadTariffs } from './load-tariffs.js';
 import { createMetrics, type GatewayMetrics } from './metrics.js';
 import { startSchedules } from './schedules.js';
+import { storedTariffVersions } from './tariff-store.js';
 
 export interface StartGatewayOptions {
   config: GatewayConfig;
@@ -55,7 +56,11 @@ export async function startGateway(o: StartGatewayOptions): Promise<RunningGatew
     newIncarnationId: o.newId,
     wallMs: clock.wallMs(),
   });
-  const rater = o.rater ?? createTariffRater(loadTariffs(config.tariffFiles, config.siteTimeZone));
+  const rater =
+    o.rater ??
+    createTariffRater(
+      loadTariffs(config.tariffFiles, config.siteTimeZone, storedTariffVersions(opened.db)),
+    );
   const engine = new Engine({
     db: opened.db,
     config,
