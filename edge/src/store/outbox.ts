@@ -49,9 +49,8 @@ export class Outbox {
 
   constructor(private readonly db: Database) {
     const values = Array.from({ length: CHUNK_ROWS }, () => '(?, ?, ?, ?, ?, ?)').join(', ');
-    this.insertMany = db.prepare(
-      `INSERT INTO outbox (seq, kind, event_id, body, occurred_at_ms, clock_trusted) VALUES ${values}`,
-    );
+    const columns = '(seq, kind, event_id, body, occurred_at_ms, clock_trusted)';
+    this.insertMany = db.prepare(`INSERT INTO outbox ${columns} VALUES ${values}`);
     this.readSeq = db.prepare("SELECT value FROM meta WHERE key = 'outbox_seq'").pluck();
     this.writeSeq = db.prepare("UPDATE meta SET value = ? WHERE key = 'outbox_seq'");
     this.insert = db.prepare(
