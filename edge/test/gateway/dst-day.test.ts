@@ -97,7 +97,7 @@ describe('a DST change day against the simulator (Europe/London, 2026-03-29, 23 
       periods: [{ fromMs: dayStart, toMs: dayEnd }],
     }).periods[0];
     const peakWh = central?.lines.find((l) => l.determinants.period === 'peak')?.determinants.wh;
-    // local 01:00–03:00 holds one real hour: 02:00–03:00 BST = intervals 4..7 (01:00–02:00 UTC)
+    // local 01:00-03:00 holds one real hour: 02:00-03:00 BST = intervals 4..7 (01:00-02:00 UTC)
     expect(Number(peakWh)).toBe(rows.slice(4, 8).reduce((a, r) => a + r.energy_wh, 0));
     // the edge rounds once on the running total, central once per line: at most 1 minor unit apart
     const diff = edgeMinor - (central?.totalMinor ?? 0n);
