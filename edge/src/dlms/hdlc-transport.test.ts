@@ -43,7 +43,7 @@ function fakeLine(drop: Set<string>, busyOnce = false) {
     const frame = decodeHdlcFrame(bytes);
     const c = decodeControl(frame.control)!;
     if (drop.delete(c.type)) return;
-    let reply;
+    let reply: ReturnType<typeof answerI> | undefined;
     if (c.type === 'SNRM') reply = meter.frame(0x73, encodeHdlcParameters(DEFAULT_HDLC_PARAMETERS));
     else if (c.type === 'I' && meter.acceptI(c.sendSeq)) {
       if (busy) {
