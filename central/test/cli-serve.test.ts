@@ -135,5 +135,5 @@ describe('gridbill-central CLI and server (real processes, SQLite under a data d
     server.kill('SIGTERM');
     expect(await stopped).toBe(0);
     server = undefined;
-  });
+  }, 90_000);
 });

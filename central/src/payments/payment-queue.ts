@@ -27,8 +27,9 @@ async function postWithRetry(ctx: AppContext, reqs: PaymentRequest[]): Promise<P
     try {
       return await ctx.committer.run((trx) => postPaymentBatch(ctx, trx, reqs));
     } catch (err) {
-      if (attempt >= 3 || !isUniqueViolation(err)) throw err;
+      if (attempt >= 5 || !isUniqueViolation(err)) throw err;
       ctx.logger.warn({ attempt }, 'payment batch met a concurrent writer; retrying');
+      await ctx.clock.sleep(10 * attempt);
     }
   }
 }

@@ -34,6 +34,13 @@ export function createCommitter(db: Kysely<Database>, maxBatch = 200): Committer
     const trx = await db.startTransaction().execute();
     const outcomes: { ok: boolean; value: unknown }[] = [];
     try {
+      // Take the write lock first: SQLite fails at once (no busy wait) when a transaction
+      // that has read tries to become a writer while another process writes.
+      await trx
+        .updateTable('ledger_head')
+        .set((eb) => ({ seq: eb.ref('seq') }))
+        .where('id', '=', 1n)
+        .execute();
       for (const [i, item] of batch.entries()) {
         outcomes.push(await runOne(trx, `w${i}`, item.work));
       }

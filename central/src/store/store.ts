@@ -62,7 +62,14 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
 
 /** Applies pending migrations; returns the names applied. Throws naming the failed one. */
 export async function migrate(store: Store): Promise<string[]> {
-  const migrator = new Migrator({ db: store.db, provider: migrationProvider });
+  // PostgreSQL: name the schema, or Kysely may find another schema's migration tables.
+  const migrationTableSchema =
+    store.backend === 'postgres' ? (store.opened.pgSchema ?? 'public') : undefined;
+  const migrator = new Migrator({
+    db: store.db,
+    provider: migrationProvider,
+    migrationTableSchema,
+  });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error) {

@@ -4,6 +4,7 @@
  * Usage: node --import tsx serve-child.ts '<StoreOptions JSON>'; prints `listening <url>`.
  */
 import { createSystemClock } from '@gridbill/shared/clock';
+import { pino } from 'pino';
 import { createSystemRandom } from '../../src/app/system-random.js';
 import { createContext } from '../../src/app/create-context.js';
 import { startServer } from '../../src/app/serve.js';
@@ -16,6 +17,7 @@ const ctx = createContext({
   clock: createSystemClock(),
   random: createSystemRandom(),
   tokenKey: TOKEN_KEY,
+  logger: pino({ level: 'error' }, pino.destination(2)),
 });
 const server = await startServer(ctx, { port: 0 });
 process.stdout.write(`listening ${server.url}\n`);
