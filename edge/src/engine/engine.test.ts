@@ -187,6 +187,47 @@ describe('credit enforcement', () => {
     checkOutbox();
   });
 
+  it('caps credit disconnections per window, across a restart', () => {
+    const accounts = ['A', 'B', 'C'].map((id) => ({ id, mode: 'prepaid', tariffId: 'flat' }));
+    const meters = ['A', 'B', 'C'].map((id) => ({
+      id: `m${id}`,
+      protocol: 'modbus',
+      bus: 'tcp',
+      profile: 'gridbill-prepaid',
+      host: 'h',
+      accountId: id,
+    }));
+    fx = engineFixture({
+      config: (dir) =>
+        baseConfig(dir, {
+          accounts,
+          meters,
+          relayPolicy: {
+            graceSeconds: 0,
+            massDisconnect: { maxDisconnects: 2, windowSeconds: 3_600 },
+            protectedWindows: {
+              weekends: false,
+              holidays: [],
+              nightStartMinute: 0,
+              nightEndMinute: 0,
+            },
+          },
+        }),
+    });
+    const read = (k: number, wh: number) =>
+      ['A', 'B'].map((id) => snapshot(`m${id}`, T0 + k * Q, wh));
+    ingestReadings(fx.engine, [...read(0, 0), ...read(1, 100)]);
+    expect(openCommands(fx.engine)).toHaveLength(2);
+    const e = fx.reopen(); // the cap is restored from the journal
+    ingestReadings(e, [snapshot('mC', T0, 0), snapshot('mC', T0 + Q, 100)]);
+    expect(openCommands(e)).toHaveLength(2);
+    expect(e.relays.get('mC')?.policy.phase).toBe('GRACE');
+    const codes = e.outbox
+      .read(0, 100)
+      .map((r) => (r.kind === 'alarm' ? JSON.parse(r.body).code : ''));
+    expect(codes).toContain('mass-disconnect-cap');
+  });
+
   it('hybrid accounts follow their active mode', () => {
     fx = engineFixture({
       config: (dir) =>

@@ -164,6 +164,24 @@ export class Engine {
     for (const r of db.prepare('SELECT * FROM rating_state').all() as Row[])
       this.rating.load(ratingKey(r.meter_id as string, r.tariff_id as string), r.state as string);
     if (opening && this.accounts.size > 0) this.transact(() => this.seedOpeningBalances());
+    this.restoreMassCap();
+  }
+
+  /**
+   * Credit disconnections of the current cap window survive a restart (a crash loop must not
+   * reset the blast-radius cap); they count from now on monotonic time.
+   */
+  private restoreMassCap(): void {
+    const windowMs = this.deps.config.relayPolicy.massDisconnect.windowSeconds * 1000;
+    const since = this.deps.clock.wallMs() - windowMs;
+    const recent = this.deps.db
+      .prepare(
+        "SELECT count(*) FROM relay_commands WHERE action = 'open' AND reason = 'credit' " +
+          'AND created_wall_ms > ?',
+      )
+      .pluck()
+      .get(since) as number;
+    for (let i = 0; i < recent; i++) this.massCap.record(this.deps.clock.monoMs());
   }
 
   private seedOpeningBalances(): void {
