@@ -26,6 +26,7 @@ export async function applyEvents(
   gatewayId: string,
   events: readonly UpstreamEvent[],
   nowMs: number,
+  hashOf: (event: UpstreamEvent) => string = eventContentHash,
 ): Promise<ApplyOutcome> {
   const trx = syncTrx(coreTrx);
   const outcome: ApplyOutcome = {
@@ -33,13 +34,16 @@ export async function applyEvents(
     intervalConflicts: 0,
     ledgerEntriesPosted: 0,
   };
-  const todo = await notYetApplied(trx, events);
-  const intervals: IntervalFact[] = [];
+  const todo = await notYetApplied(
+    trx,
+    events.filter((e) => e.kind !== 'interval'),
+  );
+  // intervals are idempotent in their packed day row (a replay merges as 'unchanged')
+  const intervals: IntervalFact[] = events.flatMap((e) => (e.kind === 'interval' ? [e.body] : []));
   const charges: Extract<UpstreamEvent, { kind: 'charge' }>[] = [];
   const facts: UpstreamEvent[] = [];
   for (const e of todo) {
-    if (e.kind === 'interval') intervals.push(e.body);
-    else if (e.kind === 'charge') charges.push(e);
+    if (e.kind === 'charge') charges.push(e);
     else if (e.kind === 'reading') await insertReading(trx, e);
     else facts.push(e);
   }
@@ -53,7 +57,7 @@ export async function applyEvents(
     facts.filter((f) => !outcome.refused.has(f.seq)),
   );
   const done = todo.filter((e) => !outcome.refused.has(e.seq));
-  await markApplied(trx, gatewayId, done);
+  await markApplied(trx, gatewayId, done, hashOf);
   return outcome;
 }
 
@@ -75,12 +79,17 @@ async function notYetApplied(trx: SyncTrx, events: readonly UpstreamEvent[]) {
   });
 }
 
-async function markApplied(trx: SyncTrx, gatewayId: string, events: readonly UpstreamEvent[]) {
+async function markApplied(
+  trx: SyncTrx,
+  gatewayId: string,
+  events: readonly UpstreamEvent[],
+  hashOf: (event: UpstreamEvent) => string,
+) {
   const rows = events.map((e) => ({
     event_id: e.eventId,
     gateway_id: gatewayId,
     kind: e.kind,
-    hash: eventContentHash(e),
+    hash: hashOf(e),
   }));
   for (let i = 0; i < rows.length; i += CHUNK) {
     await trx

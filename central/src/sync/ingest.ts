@@ -74,14 +74,14 @@ async function commitBatch(
   const state = await loadStream(trx, gw);
   const known = state?.incarnation === batch.incarnation ? state.ackedThroughSeq : 0;
   const toSeq = batch.fromSeq + batch.events.length - 1;
-  const hashes = await loadHashes(
+  const stored = await loadHashes(
     trx,
     gw,
     batch.incarnation,
     batch.fromSeq,
     Math.min(toSeq, known),
   );
-  const classification = classifyBatch(state, batch, (seq) => hashes.get(seq));
+  const classification = classifyBatch(state, batch, (seq) => stored.get(seq));
   if (classification.kind !== 'apply') {
     await refuseBatch(trx, batch, state, classification, nowMs);
     return {
@@ -92,16 +92,18 @@ async function commitBatch(
     };
   }
   const stream = nextStream(state, batch, classification);
-  const { good, quarantine } = await splitFresh(trx, batch, parses, classification.freshEvents);
-  const outcome = await applyEvents(coreTrx, gw, good, nowMs);
+  const fresh = classification.freshEvents;
+  const hashes = new Map(fresh.map((e) => [e.seq, eventContentHash(e)]));
+  const hashOf = (e: UpstreamEvent) => hashes.get(e.seq) ?? eventContentHash(e);
+  const { good, quarantine } = await splitFresh(trx, batch, parses, fresh);
+  const outcome = await applyEvents(coreTrx, gw, good, nowMs, hashOf);
   for (const [seq, reason] of outcome.refused) quarantine.push({ seq, reason });
   await storeQuarantine(trx, batch, quarantine, nowMs);
-  const fresh = classification.freshEvents;
   await storeHashes(
     trx,
     gw,
     batch.incarnation,
-    fresh.map((e) => ({ seq: e.seq, hash: eventContentHash(e) })),
+    fresh.map((e) => ({ seq: e.seq, hash: hashes.get(e.seq) ?? '' })),
   );
   const seqs = fresh.map((e) => e.seq);
   stream.ackedThroughSeq = computeWatermark(stream.ackedThroughSeq, seqs).ackedThroughSeq;

@@ -50,7 +50,13 @@ export async function saveStream(trx: SyncTrx, w: StreamWrite): Promise<void> {
     .execute();
 }
 
-/** Stored content hashes for seqs `fromSeq..throughSeq` of an incarnation. */
+/** Longest run one batch can write (MAX_BATCH_EVENTS). */
+const MAX_RUN = 5000;
+
+/**
+ * Stored content hashes for seqs `fromSeq..throughSeq` of an incarnation, read from the
+ * per-batch hash runs (one row per committed batch, 32 bytes per seq).
+ */
 export async function loadHashes(
   trx: SyncTrx,
   gatewayId: string,
@@ -60,38 +66,45 @@ export async function loadHashes(
 ): Promise<Map<number, string>> {
   const out = new Map<number, string>();
   if (throughSeq < fromSeq) return out;
-  const rows = await trx
-    .selectFrom('sync_event_hashes')
-    .select(['seq', 'hash'])
+  const runs = await trx
+    .selectFrom('sync_hash_runs')
+    .select(['from_seq', 'count', 'hashes'])
     .where('gateway_id', '=', gatewayId)
     .where('incarnation', '=', incarnation)
-    .where('seq', '>=', BigInt(fromSeq))
-    .where('seq', '<=', BigInt(throughSeq))
+    .where('from_seq', '>', BigInt(fromSeq - MAX_RUN))
+    .where('from_seq', '<=', BigInt(throughSeq))
     .execute();
-  for (const r of rows) out.set(Number(r.seq), r.hash);
+  for (const run of runs) {
+    const first = Number(run.from_seq);
+    const bytes = Buffer.from(run.hashes);
+    for (let i = 0; i < Number(run.count); i += 1) {
+      const seq = first + i;
+      if (seq >= fromSeq && seq <= throughSeq)
+        out.set(seq, bytes.subarray(i * 32, i * 32 + 32).toString('hex'));
+    }
+  }
   return out;
 }
 
-const CHUNK = 400;
-
+/** Stores the hashes of a contiguous run of fresh seqs as one row. */
 export async function storeHashes(
   trx: SyncTrx,
   gatewayId: string,
   incarnation: string,
   hashes: { seq: number; hash: string }[],
 ): Promise<void> {
-  const rows = hashes.map((h) => ({
-    gateway_id: gatewayId,
-    incarnation,
-    seq: BigInt(h.seq),
-    hash: h.hash,
-  }));
-  for (let i = 0; i < rows.length; i += CHUNK) {
-    await trx
-      .insertInto('sync_event_hashes')
-      .values(rows.slice(i, i + CHUNK))
-      .execute();
-  }
+  const first = hashes[0];
+  if (!first) return;
+  await trx
+    .insertInto('sync_hash_runs')
+    .values({
+      gateway_id: gatewayId,
+      incarnation,
+      from_seq: BigInt(first.seq),
+      count: BigInt(hashes.length),
+      hashes: Buffer.from(hashes.map((h) => h.hash).join(''), 'hex'),
+    })
+    .execute();
 }
 
 /** Records a sync alarm (divergence, regression, retired incarnation, interval conflict). */

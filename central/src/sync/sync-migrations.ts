@@ -99,6 +99,23 @@ function feedTables(binary: string): Migration {
   };
 }
 
+function hashRuns(binary: string): Migration {
+  return {
+    up: async (db) => {
+      const T = 'text' as const;
+      const B = 'bigint' as const;
+      const run = {
+        gateway_id: T,
+        incarnation: T,
+        from_seq: B,
+        count: B,
+        hashes: 'bytes' as const,
+      };
+      await table(db, binary, 'sync_hash_runs', run, ['gateway_id', 'incarnation', 'from_seq']);
+    },
+  };
+}
+
 /**
  * Creates the sync tables on either backend (tracked in `sync_migration`). Run after the core
  * `migrate(store)`.
@@ -111,6 +128,7 @@ export async function migrateSync(store: Store): Promise<string[]> {
       getMigrations: async () => ({
         '0001_sync': syncTables(binary),
         '0002_feed': feedTables(binary),
+        '0003_hash_runs': hashRuns(binary),
       }),
     },
     migrationTableName: 'sync_migration',

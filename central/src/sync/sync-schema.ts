@@ -18,6 +18,14 @@ export interface SyncTables {
     oldest_pending_ms: bigint;
   };
   sync_event_hashes: { gateway_id: string; incarnation: string; seq: bigint; hash: string };
+  /** SHA-256 content hashes of seqs from_seq..from_seq+count-1, 32 bytes each. */
+  sync_hash_runs: {
+    gateway_id: string;
+    incarnation: string;
+    from_seq: bigint;
+    count: bigint;
+    hashes: Uint8Array;
+  };
   sync_applied_events: { event_id: string; gateway_id: string; kind: string; hash: string };
   sync_quarantine: {
     gateway_id: string;

@@ -1,3 +1,4 @@
+import { decodeIntervalDay, INTERVAL_FLAG_BITS } from '@gridbill/shared/interval-pack';
 import BetterSqlite3 from 'better-sqlite3';
 
 /** Reads central's SQLite file (read-only) for the convergence checks. */
@@ -21,11 +22,12 @@ export function readCentral(file: string) {
       | { acked_through_seq: bigint; head_seq: bigint; incarnation: string }
       | undefined;
     const days = db.prepare('SELECT count(*) FROM interval_days').pluck().get() as bigint;
-    const applied = db
-      .prepare("SELECT count(*) FROM sync_applied_events WHERE kind = 'interval'")
-      .pluck()
-      .get() as bigint;
-    return { chargeIds, balances, stream, days: Number(days), intervalsApplied: Number(applied) };
+    let filled = 0;
+    for (const blob of db.prepare('SELECT packed FROM interval_days').pluck().all() as Buffer[]) {
+      const day = decodeIntervalDay(new Uint8Array(blob));
+      for (const f of day.flags) if ((f & INTERVAL_FLAG_BITS.missing) === 0) filled += 1;
+    }
+    return { chargeIds, balances, stream, days: Number(days), intervalsApplied: filled };
   } finally {
     db.close();
   }
