@@ -6,7 +6,7 @@
  * A retried payment (same Idempotency-Key) and a replayed token credit nothing twice.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { simRelayClosed } from './sim-relay.js';
+import { simRelayClosed } from './sim-meter.js';
 import { type Stack, startStack } from './stack.js';
 import { realClock, waitFor } from './wait-for.js';
 

@@ -175,7 +175,13 @@ export class Stack {
 
 export interface EdgeStatus {
   outbox: { lastSeq: number; ackedSeq: number; lag: number };
-  meters: { id: string; accountId: string; lastReadMs: number | null; relayPhase: string }[];
+  meters: {
+    id: string;
+    accountId: string;
+    lastReadMs: number | null;
+    lastValueWh: number | null;
+    relayPhase: string;
+  }[];
   balances: { accountId: string; balanceMinor: string; mode: string }[];
 }
 

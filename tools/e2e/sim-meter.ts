@@ -16,3 +16,11 @@ export async function simImportWh(stack: Stack, planMeterId: string): Promise<nu
   const m = await stack.simJson<SimMeter>(`/api/meters/${planMeterId}`);
   return m.registers.importWh;
 }
+
+/** Modbus requests the simulator answered (`gridbill_sim_modbus_requests_total{outcome="ok"}`). */
+export async function simModbusAnswered(stack: Stack): Promise<number> {
+  const res = await fetch(`${stack.simUrl}/metrics`);
+  const text = await res.text();
+  const m = /gridbill_sim_modbus_requests_total\{outcome="ok"\} (\d+)/.exec(text);
+  return m?.[1] ? Number.parseInt(m[1], 10) : 0;
+}

@@ -1,0 +1,68 @@
+import BetterSqlite3 from 'better-sqlite3';
+
+export interface GatewayDbView {
+  readings: { captureMs: number; meterId: string; valueWh: number }[];
+  intervalsWh: Map<string, number>;
+  firstIntervalStartMs: Map<string, number>;
+  chargesWh: Map<string, number>;
+  chargeKeys: string[];
+  chargesMinor: Map<string, bigint>;
+  balances: Map<string, bigint>;
+  redeemed: { tokenId: string; accountId: string; amountMinor: bigint }[];
+  outbox: { seq: number; kind: string; eventId: string }[];
+  quarantined: number;
+}
+
+/**
+ * Reads the gateway's SQLite store read-only (the gateway may be running or dead), e.g.
+ * `readGatewayDb(file).intervalsWh.get(meterId)` → 5123 (Σ interval energy of that meter).
+ */
+export function readGatewayDb(file: string): GatewayDbView {
+  const db = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
+  db.defaultSafeIntegers(false);
+  try {
+    const all = <T>(sql: string) => db.prepare(sql).all() as T[];
+    const sums = (sql: string) =>
+      new Map(all<{ k: string; v: number }>(sql).map((r) => [r.k, r.v] as const));
+    const chargeRows = all<{
+      meter_id: string;
+      start: number;
+      version: string;
+      account: string;
+      amount: string;
+    }>(
+      'SELECT meter_id, interval_start_ms AS start, tariff_version AS version, ' +
+        'account_id AS account, amount_minor AS amount FROM charges',
+    );
+    const chargesMinor = new Map<string, bigint>();
+    for (const c of chargeRows)
+      chargesMinor.set(c.account, (chargesMinor.get(c.account) ?? 0n) + BigInt(c.amount));
+    return {
+      readings: all<{ captureMs: number; meterId: string; valueWh: number }>(
+        'SELECT capture_ms AS captureMs, meter_id AS meterId, value_wh AS valueWh FROM readings',
+      ),
+      intervalsWh: sums('SELECT meter_id AS k, sum(energy_wh) AS v FROM intervals GROUP BY 1'),
+      firstIntervalStartMs: sums(
+        'SELECT meter_id AS k, min(start_ms) AS v FROM intervals GROUP BY 1',
+      ),
+      chargesWh: sums('SELECT meter_id AS k, sum(energy_wh) AS v FROM charges GROUP BY 1'),
+      chargeKeys: chargeRows.map((c) => `${c.meter_id}@${c.start}`),
+      chargesMinor,
+      balances: new Map(
+        all<{ id: string; b: string }>(
+          'SELECT account_id AS id, balance_minor AS b FROM balances',
+        ).map((r) => [r.id, BigInt(r.b)] as const),
+      ),
+      redeemed: all<{ tokenId: string; accountId: string; amount: string }>(
+        'SELECT token_id AS tokenId, account_id AS accountId, amount_minor AS amount ' +
+          'FROM redeemed_tokens',
+      ).map((r) => ({ tokenId: r.tokenId, accountId: r.accountId, amountMinor: BigInt(r.amount) })),
+      outbox: all<{ seq: number; kind: string; eventId: string }>(
+        'SELECT seq, kind, event_id AS eventId FROM outbox ORDER BY seq',
+      ),
+      quarantined: db.prepare('SELECT count(*) FROM quarantine').pluck().get() as number,
+    };
+  } finally {
+    db.close();
+  }
+}
