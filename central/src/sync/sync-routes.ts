@@ -11,6 +11,7 @@ import { crashPoint } from './crash-point.js';
 import { activeKeys, registerGatewayKey } from './gateway-keys.js';
 import { IngestRefusedError, ingestBatch } from './ingest.js';
 import { gatewayLag } from './lag.js';
+import { syncLagScreen } from './lag-screen.js';
 import { createSyncMetrics } from './sync-metrics.js';
 import { syncDb } from './sync-schema.js';
 
@@ -71,6 +72,7 @@ export function syncMount(app: Hono, table: RouteTable, ctx: AppContext): void {
   const metrics = createSyncMetrics(syncDb(ctx.store.db));
   app.post('/sync/v1/gw/:gw/events', (c) => handleEvents(c, ctx));
   feedMount(app, table, ctx);
+  syncLagScreen(app, ctx);
   app.get('/sync/v1/metrics', async (c) => {
     await metrics.refresh();
     const text = await metrics.registry.metrics();

@@ -130,6 +130,10 @@ describe.each(BACKENDS)('central upstream ingest on $name', (b) => {
       ]);
       const metrics = await fetch(`${h.server.url}/sync/v1/metrics`).then((r) => r.text());
       expect(metrics).toContain('gridbill_sync_acked_seq{gateway="gw-1"} 4');
+      const page = await fetch(`${h.server.url}/ui/sync`, {
+        headers: { cookie: `gb_session=${h.tokens.auditor}` },
+      }).then((r) => r.text());
+      expect(page).toMatch(/<td>gw-1<\/td><td>4<\/td><td>0<\/td>/);
     },
   );
 });
