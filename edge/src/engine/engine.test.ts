@@ -66,6 +66,20 @@ describe('ingestReadings', () => {
     checkOutbox();
   });
 
+  it('a second poll near the same interval boundary is provisional, not quarantined', () => {
+    // near-threshold meters are polled every minute: two reads can fall within the alignment
+    // tolerance of one boundary (30 s before and 30 s after it)
+    fx = engineFixture();
+    const e = fx.engine;
+    ingestReadings(e, [snapshot('m1', T0, 1_000), snapshot('m1', T0 + Q - 30_000, 1_240)]);
+    ingestReadings(e, [snapshot('m1', T0 + Q + 30_000, 1_260)]);
+    expect(e.deps.db.prepare('SELECT count(*) FROM quarantine').pluck().get()).toBe(0);
+    ingestReadings(e, [snapshot('m1', T0 + 2 * Q, 1_500)]);
+    const intervals = e.deps.db.prepare('SELECT energy_wh FROM intervals ORDER BY start_ms');
+    expect(intervals.pluck().all()).toEqual([240, 260]);
+    checkOutbox();
+  });
+
   it('quarantines an impossible value, logs it, and goes on with the cycle', () => {
     fx = engineFixture();
     const e = fx.engine;

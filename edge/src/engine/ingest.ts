@@ -53,7 +53,9 @@ function ingestOne(engine: Engine, reading: PolledReading, summary: IngestSummar
     meter.config.intervalSeconds,
     Math.min(60_000, stepMs / 10),
   );
-  if (aligned === undefined) {
+  // A later read near a boundary that already has a value (faster polling near a credit
+  // threshold) is a provisional reading too, not a second value for the same instant.
+  if (aligned === undefined || aligned === engine.vee.get(meter.config.id)?.lastCaptureMs) {
     engine.provisional.set(meter.config.id, reading);
     summary.accounts.add(meter.config.accountId);
     return;
