@@ -16,3 +16,4 @@ export {
   type PullResult,
 } from './downstream-puller.js';
 export { ensureInboxTables, readCheckpoint, type StoredCheckpoint } from './inbox.js';
+export { type GatewaySyncOptions, startGatewaySync } from './gateway-sync.js';
