@@ -7,6 +7,7 @@ export interface GatewayDbView {
   chargesWh: Map<string, number>;
   chargeKeys: string[];
   chargesMinor: Map<string, bigint>;
+  chargeIdsByAccount: Map<string, string[]>;
   balances: Map<string, bigint>;
   redeemed: { tokenId: string; accountId: string; amountMinor: bigint }[];
   outbox: { seq: number; kind: string; eventId: string }[];
@@ -25,18 +26,21 @@ export function readGatewayDb(file: string): GatewayDbView {
     const sums = (sql: string) =>
       new Map(all<{ k: string; v: number }>(sql).map((r) => [r.k, r.v] as const));
     const chargeRows = all<{
+      id: string;
       meter_id: string;
       start: number;
-      version: string;
       account: string;
       amount: string;
     }>(
-      'SELECT meter_id, interval_start_ms AS start, tariff_version AS version, ' +
+      'SELECT id, meter_id, interval_start_ms AS start, ' +
         'account_id AS account, amount_minor AS amount FROM charges',
     );
     const chargesMinor = new Map<string, bigint>();
-    for (const c of chargeRows)
+    const chargeIdsByAccount = new Map<string, string[]>();
+    for (const c of chargeRows) {
       chargesMinor.set(c.account, (chargesMinor.get(c.account) ?? 0n) + BigInt(c.amount));
+      chargeIdsByAccount.set(c.account, [...(chargeIdsByAccount.get(c.account) ?? []), c.id]);
+    }
     return {
       readings: all<{ captureMs: number; meterId: string; valueWh: number }>(
         'SELECT capture_ms AS captureMs, meter_id AS meterId, value_wh AS valueWh FROM readings',
@@ -48,6 +52,7 @@ export function readGatewayDb(file: string): GatewayDbView {
       chargesWh: sums('SELECT meter_id AS k, sum(energy_wh) AS v FROM charges GROUP BY 1'),
       chargeKeys: chargeRows.map((c) => `${c.meter_id}@${c.start}`),
       chargesMinor,
+      chargeIdsByAccount,
       balances: new Map(
         all<{ id: string; b: string }>(
           'SELECT account_id AS id, balance_minor AS b FROM balances',
