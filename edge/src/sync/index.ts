@@ -17,3 +17,4 @@ export {
 } from './downstream-puller.js';
 export { ensureInboxTables, readCheckpoint, type StoredCheckpoint } from './inbox.js';
 export { type GatewaySyncOptions, startGatewaySync } from './gateway-sync.js';
+export { type AttachSyncOptions, attachSync, loadSyncKey } from './attach-sync.js';

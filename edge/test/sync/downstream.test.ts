@@ -9,15 +9,11 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createSystemClock } from '@gridbill/shared/clock';
+import { createSeededRandom } from '@gridbill/shared/ids';
 import { tokenKeyPairFromSeed, tokenPublicKeyRaw } from '@gridbill/shared/token';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redeemToken } from '../../src/engine/index.js';
-import { Outbox } from '../../src/store/outbox.js';
-import {
-  createDownstreamPuller,
-  createUpstreamSender,
-  OutboxStream,
-} from '../../src/sync/index.js';
+import { attachSync, createDownstreamPuller } from '../../src/sync/index.js';
 import { baseConfig, type EngineFixture, engineFixture } from '../support/engine-fixture.js';
 import { type CentralProcess, seedGateway, startCentral } from './central-process.js';
 import { GATEWAY_KEY } from './edge-node.js';
@@ -133,18 +129,18 @@ describe('downstream change feed with a real central process', () => {
     fx.engine.deps.db
       .prepare("UPDATE meta SET value = ? WHERE key = 'incarnation_id'")
       .run('0193a2c4-5e6f-7a80-9b1c-2d3e4f506198');
-    const stream = new OutboxStream(fx.engine.deps.db, new Outbox(fx.engine.deps.db));
-    const sender = createUpstreamSender({
-      stream,
-      gatewayId: 'gw-1',
+    const sync = attachSync({
+      engine: fx.engine,
+      centralUrl: central.url,
       keyId: 'k1',
       privateKey: GATEWAY_KEY,
-      baseUrl: () => central.url,
-      clock: fx.engine.deps.clock,
-      newIncarnationId: () => '0193a2c4-5e6f-7a80-9b1c-2d3e4f506199',
+      random: createSeededRandom('attach'),
     });
-    const sent = await sender.drain();
-    expect(sent.at(-1)?.kind).toBe('idle');
+    for (let i = 0; i < 100 && sync.stream.pending() > 0; i += 1)
+      await new Promise((r) => setTimeout(r, 50));
+    await sync.stop();
+    expect(sync.stream.pending()).toBe(0);
+    expect(sync.stream.lastAckWallMs()).toBe(fx.engine.deps.clock.wallMs());
     const lag = await central.api('GET', '/api/sync/lag');
     expect(lag.body[0]).toMatchObject({ gatewayId: 'gw-1', quarantined: 0 });
   }, 120_000);
