@@ -10,7 +10,13 @@ export interface GatewayDbView {
   chargeIdsByAccount: Map<string, string[]>;
   balances: Map<string, bigint>;
   redeemed: { tokenId: string; accountId: string; amountMinor: bigint }[];
-  outbox: { seq: number; kind: string; eventId: string }[];
+  outbox: {
+    seq: number;
+    kind: string;
+    eventId: string;
+    occurredAtMs: number;
+    body: Record<string, unknown>;
+  }[];
   quarantined: number;
 }
 
@@ -62,9 +68,16 @@ export function readGatewayDb(file: string): GatewayDbView {
         'SELECT token_id AS tokenId, account_id AS accountId, amount_minor AS amount ' +
           'FROM redeemed_tokens',
       ).map((r) => ({ tokenId: r.tokenId, accountId: r.accountId, amountMinor: BigInt(r.amount) })),
-      outbox: all<{ seq: number; kind: string; eventId: string }>(
-        'SELECT seq, kind, event_id AS eventId FROM outbox ORDER BY seq',
-      ),
+      outbox: all<{ seq: number; kind: string; eventId: string; at: number; body: string }>(
+        'SELECT seq, kind, event_id AS eventId, occurred_at_ms AS at, body FROM outbox ' +
+          'ORDER BY seq',
+      ).map((r) => ({
+        seq: r.seq,
+        kind: r.kind,
+        eventId: r.eventId,
+        occurredAtMs: r.at,
+        body: JSON.parse(r.body) as Record<string, unknown>,
+      })),
       quarantined: db.prepare('SELECT count(*) FROM quarantine').pluck().get() as number,
     };
   } finally {

@@ -3,9 +3,12 @@
  * gateway opens the relay at the simulated meter after the grace period → a cashier posts a
  * payment in central → the customer enters the top-up token that payment issued at the
  * gateway → the relay closes at the simulated meter within RECONNECT_BOUND_MS (real time).
- * A retried payment (same Idempotency-Key) and a replayed token credit nothing twice.
+ * A retried payment (same Idempotency-Key) and a replayed token credit nothing twice; the
+ * gateway's outbox shows the disconnect came at least the grace period after the balance ran
+ * out, and exactly one disconnect and one reconnect.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readGatewayDb } from './gateway-db.js';
 import { simRelayClosed } from './sim-meter.js';
 import { type Stack, startStack } from './stack.js';
 import { realClock, waitFor } from './wait-for.js';
@@ -13,6 +16,7 @@ import { realClock, waitFor } from './wait-for.js';
 const SPEED = 600; // 10 simulated minutes per real second; grace 600 s → 1 s real
 /** Payment → relay closed at the meter: the token check, one policy tick, one relay write. */
 const RECONNECT_BOUND_MS = 15_000;
+const GRACE_SECONDS = 600; // the demo plan's relay policy
 const METER = 'm-0002'; // prepaid, opening balance 130 fen (demo plan: near zero)
 
 describe('prepaid customer runs out, pays at the counter, is reconnected', () => {
@@ -71,6 +75,30 @@ describe('prepaid customer runs out, pays at the counter, is reconnected', () =>
     );
     expect(balanceAfter - balanceBefore <= 2_000n).toBe(true);
     expect(balanceAfter - balanceBefore > 1_000n).toBe(true); // credited once, minus usage
+
+    // the gateway's own record: disconnect only after the grace period, one of each command
+    const outbox = readGatewayDb(stack.edgeDbFile).outbox;
+    const { meterId } = stack.ids(METER);
+    const ranOut = outbox.find(
+      (e) =>
+        e.kind === 'balance-change' &&
+        e.body.accountId === accountId &&
+        BigInt(String(e.body.balanceAfterMinor)) <= 0n,
+    );
+    const relay = outbox.filter((e) => e.kind === 'relay-event' && e.body.meterId === meterId);
+    expect(relay.map((e) => `${e.body.action}:${e.body.outcome}`)).toEqual([
+      'disconnect:done',
+      'connect:done',
+    ]);
+    const graceMs = relay[0]!.occurredAtMs - ranOut!.occurredAtMs;
+    expect(graceMs).toBeGreaterThanOrEqual(GRACE_SECONDS * 1000);
+    const tokens = outbox.filter(
+      (e) =>
+        e.kind === 'balance-change' &&
+        e.body.accountId === accountId &&
+        e.body.entryKind === 'token',
+    );
+    expect(tokens.map((e) => e.body.entryId)).toEqual([paid.entryId]);
   }, 90_000);
 });
 
