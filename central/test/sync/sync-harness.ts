@@ -131,3 +131,14 @@ export function batchText(
     events,
   });
 }
+
+/** A signed GET as gw-1 (change feed). */
+export async function getSigned(h: Harness, pathAndQuery: string) {
+  const headers = signSyncRequest(
+    { method: 'GET', pathAndQuery, body: '' },
+    { gatewayId: 'gw-1', keyId: 'k1', privateKey: PRIVATE_KEY, timeMs: h.clock.wallMs() },
+  );
+  const res = await fetch(h.server.url + pathAndQuery, { headers });
+  // biome-ignore lint/suspicious/noExplicitAny: test bodies are read field by field
+  return { status: res.status, body: (await res.json()) as any };
+}
