@@ -37,6 +37,8 @@ export function registerRunCommand(program: Command): void {
       const gw = await startGateway({
         config,
         clock: clockFor(o),
+        // sync requests are stamped with host time: central checks it against its own clock
+        requestClock: createSystemClock(),
         logger,
         newId: randomUUID,
         random: (n) => randomBytes(n),

@@ -150,6 +150,12 @@ export const gatewayConfigSchema = z
         url: z.url(),
         username: z.string().min(1),
         passwordFile: z.string().min(1).optional(),
+        /** Request-signing key: a file with the 32-byte Ed25519 seed as 64 hex digits. */
+        signingKeyFile: z.string().min(1).optional(),
+        /** The key id registered on central (`POST /api/gateways/{gw}/sync-keys`). */
+        keyId: z.string().min(1).default('k1'),
+        /** Downstream pull period (the MQTT hint pulls sooner). */
+        pullEverySeconds: z.number().int().min(1).default(60),
       })
       .optional(),
     buses: z.array(z.discriminatedUnion('kind', [rtuBusSchema, tcpBusSchema])).default([]),

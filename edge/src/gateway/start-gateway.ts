@@ -16,11 +16,14 @@ import { createHttpApp } from './http-app.js';
 import { loadTariffs } from './load-tariffs.js';
 import { createMetrics, type GatewayMetrics } from './metrics.js';
 import { startSchedules } from './schedules.js';
+import { startSync } from './start-sync.js';
 import { storedTariffVersions } from './tariff-store.js';
 
 export interface StartGatewayOptions {
   config: GatewayConfig;
   clock: Clock;
+  /** Stamps sync requests (host time; differs from `clock` only under --time-speed). */
+  requestClock?: Pick<Clock, 'wallMs'>;
   logger: Logger;
   /** Random ids (incarnation, relay commands). */
   newId: () => string;
@@ -85,6 +88,7 @@ export async function startGateway(o: StartGatewayOptions): Promise<RunningGatew
   const http =
     o.listen === false ? null : await listen(engine, runner, metrics, opened.incarnationId);
   const schedules = startSchedules({ engine, poller, runner, metrics, ...o });
+  const sync = startSync(engine, o.random, o.requestClock ?? clock, logger);
   logger.info(
     { gatewayId: config.gatewayId, incarnationId: opened.incarnationId, port: http?.port },
     'gateway started',
@@ -99,6 +103,7 @@ export async function startGateway(o: StartGatewayOptions): Promise<RunningGatew
     port: http?.port ?? null,
     stop: async () => {
       schedules.stop();
+      await sync?.stop();
       runner.stop();
       await http?.close();
       await targets.close();

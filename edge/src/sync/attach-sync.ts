@@ -27,6 +27,9 @@ export interface AttachSyncOptions {
   privateKey: KeyObject;
   random: RandomSource;
   batchSize?: number;
+  pullEveryMs?: number;
+  /** Stamps signed requests; defaults to the engine's clock. */
+  requestClock?: { wallMs(): number };
   onError?: (what: 'upstream' | 'downstream', err: unknown) => void;
 }
 
@@ -48,11 +51,13 @@ export function attachSync(o: AttachSyncOptions) {
     privateKey: o.privateKey,
     baseUrl,
     clock: engine.deps.clock,
+    requestClock: o.requestClock ?? engine.deps.clock,
     newIncarnationId: createUuidV7(engine.deps.clock, o.random),
     batchSize: o.batchSize,
   });
   const puller = createDownstreamPuller({
     engine,
+    requestClock: o.requestClock ?? engine.deps.clock,
     gatewayId,
     keyId: o.keyId,
     privateKey: o.privateKey,
@@ -63,6 +68,7 @@ export function attachSync(o: AttachSyncOptions) {
     random: o.random,
     sendOnce: sender.sendOnce,
     pull: puller.pull,
+    ...(o.pullEveryMs === undefined ? {} : { pullEveryMs: o.pullEveryMs }),
     onError: o.onError,
   });
   return { ...sync, stream, sender, puller };

@@ -12,6 +12,8 @@ export interface PullerOptions {
   baseUrl: () => string;
   pageSize?: number;
   timeoutMs?: number;
+  /** Stamps signed requests (host time); defaults to the engine's clock. */
+  requestClock?: { wallMs(): number };
 }
 
 export interface PullResult {
@@ -41,7 +43,7 @@ export function createDownstreamPuller(o: PullerOptions) {
         gatewayId: o.gatewayId,
         keyId: o.keyId,
         privateKey: o.privateKey,
-        timeMs: o.engine.deps.clock.wallMs(),
+        timeMs: (o.requestClock ?? o.engine.deps.clock).wallMs(),
       },
     );
     const res = await fetch(`${o.baseUrl()}${path}`, {

@@ -14,6 +14,8 @@ export interface UpstreamSenderOptions {
   /** Central base URL, e.g. http://127.0.0.1:8080 (a function so tests can re-point it). */
   baseUrl: () => string;
   clock: Clock;
+  /** Stamps signed requests (host time); defaults to `clock`. */
+  requestClock?: { wallMs(): number };
   /** A fresh UUID for a new incarnation (injected randomness). */
   newIncarnationId: () => string;
   batchSize?: number;
@@ -48,7 +50,7 @@ export function createUpstreamSender(o: UpstreamSenderOptions) {
         gatewayId: o.gatewayId,
         keyId: o.keyId,
         privateKey: o.privateKey,
-        timeMs: o.clock.wallMs(),
+        timeMs: (o.requestClock ?? o.clock).wallMs(),
       },
     );
     const res = await fetch(`${o.baseUrl()}${path}`, {
