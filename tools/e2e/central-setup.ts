@@ -1,6 +1,10 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import {
+  ed25519PrivateKeyFromSeed,
+  ed25519PublicKeyBase64url,
+} from '../../shared/src/sync/index.js';
 import { tokenKeyPairFromSeed, tokenPublicKeyRaw } from '../../shared/src/token/index.js';
 import { runNode } from '../demo/child-process.js';
 import type { TariffDoc } from '../demo/demo-tariffs.js';
@@ -16,12 +20,17 @@ export const PASSWORD = 'gridbill-e2e-pass';
 export const GATEWAY_ID = 'gw-demo';
 /** Fixed issuing seed so the gateway can be configured with central's token public key. */
 const TOKEN_SEED = new Uint8Array(32).fill(7);
+/** The gateway's request-signing seed; central gets the public half as key `k1`. */
+const SYNC_SEED = new Uint8Array(32).fill(11);
+export const SYNC_KEY_ID = 'k1';
 
 export interface CentralSetup {
   centralDir: string;
   gatewaySecretFile: string;
   /** Token verification key for the gateway config (`tokens.publicKeys[0]`). */
   tokenKey: { kid: string; publicKey: string };
+  /** The gateway's sync signing seed file (64 hex digits, mode 0600). */
+  syncKeyFile: string;
 }
 
 /**
@@ -64,7 +73,14 @@ export async function configureCentral(
   if (!secret) throw new Error(`POST /api/gateways gave no secret: ${JSON.stringify(gw)}`);
   const gatewaySecretFile = join(dataDir, 'gateway.secret');
   writeFileSync(gatewaySecretFile, `${secret}\n`, { mode: 0o600 });
-  return { centralDir, gatewaySecretFile, tokenKey: tokenVerifyKey() };
+  const syncKeyFile = join(dataDir, 'gateway-sync.key');
+  writeFileSync(syncKeyFile, Buffer.from(SYNC_SEED).toString('hex'), { mode: 0o600 });
+  const publicKey = ed25519PublicKeyBase64url(ed25519PrivateKeyFromSeed(SYNC_SEED));
+  await admin.call('POST', `/api/gateways/${GATEWAY_ID}/sync-keys`, {
+    keyId: SYNC_KEY_ID,
+    publicKey,
+  });
+  return { centralDir, gatewaySecretFile, tokenKey: tokenVerifyKey(), syncKeyFile };
 }
 
 /** Same derivation as central's `loadOrCreateTokenKey`: kid = `k-` + 8 hex of SHA-256(raw). */

@@ -1,14 +1,14 @@
 import type { DemoPlan } from '../demo/demo-plan.js';
 import type { SeededMeter } from '../demo/seed-central.js';
 import type { CentralSetup } from './central-setup.js';
-import { GATEWAY_ID } from './central-setup.js';
+import { GATEWAY_ID, SYNC_KEY_ID } from './central-setup.js';
 
 type Json = Record<string, unknown>;
 
 /**
  * The demo plan's gateway config with central's ids (meter `m-0001` → central's meter id,
  * account `A-0001` → central's account id, so tokens and synced events name the same things
- * on both sides), central's URL and gateway secret, central's token verification key, and no
+ * on both sides), central's URL and gateway secret (and the sync signing key when `sync`), central's token verification key, and no
  * protected windows (a scenario must not depend on the hour it runs at in Asia/Shanghai).
  */
 export function gatewayConfig(
@@ -16,6 +16,7 @@ export function gatewayConfig(
   seeded: SeededMeter[],
   setup: CentralSetup,
   centralUrl: string,
+  sync: boolean,
 ): Json {
   const meterId = new Map(seeded.map((s) => [s.planMeterId, s.meterId]));
   const accountId = new Map(seeded.map((s) => [s.accountNumber, s.accountId]));
@@ -39,6 +40,13 @@ export function gatewayConfig(
       protectedWindows: { nightStartMinute: 0, nightEndMinute: 0, weekends: false, holidays: [] },
     },
     tokens: { publicKeys: [setup.tokenKey] },
-    central: { url: centralUrl, username: GATEWAY_ID, passwordFile: setup.gatewaySecretFile },
+    central: {
+      url: centralUrl,
+      username: GATEWAY_ID,
+      passwordFile: setup.gatewaySecretFile,
+      // with a signing key the daemon syncs with central; pulls every 10 simulated minutes
+      ...(sync ? { signingKeyFile: setup.syncKeyFile, keyId: SYNC_KEY_ID } : {}),
+      ...(sync ? { pullEverySeconds: 600 } : {}),
+    },
   };
 }

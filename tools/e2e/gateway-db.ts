@@ -7,7 +7,8 @@ export interface GatewayDbView {
   chargesWh: Map<string, number>;
   chargeKeys: string[];
   chargesMinor: Map<string, bigint>;
-  chargeIdsByAccount: Map<string, string[]>;
+  /** Ids of charges with a non-zero amount (central posts nothing for a zero charge). */
+  postedChargeIds: Map<string, string[]>;
   balances: Map<string, bigint>;
   redeemed: { tokenId: string; accountId: string; amountMinor: bigint }[];
   outbox: {
@@ -42,10 +43,11 @@ export function readGatewayDb(file: string): GatewayDbView {
         'account_id AS account, amount_minor AS amount FROM charges',
     );
     const chargesMinor = new Map<string, bigint>();
-    const chargeIdsByAccount = new Map<string, string[]>();
+    const postedChargeIds = new Map<string, string[]>();
     for (const c of chargeRows) {
       chargesMinor.set(c.account, (chargesMinor.get(c.account) ?? 0n) + BigInt(c.amount));
-      chargeIdsByAccount.set(c.account, [...(chargeIdsByAccount.get(c.account) ?? []), c.id]);
+      if (BigInt(c.amount) !== 0n)
+        postedChargeIds.set(c.account, [...(postedChargeIds.get(c.account) ?? []), c.id]);
     }
     return {
       readings: all<{ captureMs: number; meterId: string; valueWh: number }>(
@@ -58,7 +60,7 @@ export function readGatewayDb(file: string): GatewayDbView {
       chargesWh: sums('SELECT meter_id AS k, sum(energy_wh) AS v FROM charges GROUP BY 1'),
       chargeKeys: chargeRows.map((c) => `${c.meter_id}@${c.start}`),
       chargesMinor,
-      chargeIdsByAccount,
+      postedChargeIds,
       balances: new Map(
         all<{ id: string; b: string }>(
           'SELECT account_id AS id, balance_minor AS b FROM balances',

@@ -37,6 +37,8 @@ export interface StackOptions {
   pollEverySeconds: number;
   /** Adjusts the gateway configuration (opening balances, policy) before it is written. */
   tweak?: (config: Record<string, unknown>) => void;
+  /** Give the gateway its sync signing key, so it syncs with central (default false). */
+  sync?: boolean;
 }
 
 const START_TIMEOUT_MS = 60_000;
@@ -211,7 +213,13 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     stack.cashier = new CentralClient(stack.centralUrl);
     await stack.cashier.signIn('cashier', PASSWORD);
     stack.seeded = await seedCentral(stack.admin, plan.meters, GATEWAY_ID, startMs);
-    const config = gatewayConfig(plan, stack.seeded, stack.setup, stack.centralUrl);
+    const config = gatewayConfig(
+      plan,
+      stack.seeded,
+      stack.setup,
+      stack.centralUrl,
+      o.sync ?? false,
+    );
     o.tweak?.(config);
     writeFileSync(join(dataDir, 'edge.json'), JSON.stringify(config, null, 2));
     writeFileSync(join(dataDir, 'fleet.json'), JSON.stringify(plan.fleet, null, 2));
