@@ -8,8 +8,9 @@ type Json = Record<string, unknown>;
 /**
  * The demo plan's gateway config with central's ids (meter `m-0001` → central's meter id,
  * account `A-0001` → central's account id, so tokens and synced events name the same things
- * on both sides), central's URL and gateway secret (and the sync signing key when `sync`), central's token verification key, and no
- * protected windows (a scenario must not depend on the hour it runs at in Asia/Shanghai).
+ * on both sides), central's URL and gateway secret (and the sync signing key when `sync`),
+ * central's token verification key, and no protected windows (a scenario must not depend on
+ * the hour it runs at in Asia/Shanghai).
  */
 export function gatewayConfig(
   plan: DemoPlan,
