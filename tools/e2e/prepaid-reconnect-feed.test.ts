@@ -50,7 +50,8 @@ describe('prepaid customer pays at the counter, credit reaches the gateway by sy
     );
     const elapsedMs = realClock.monoMs() - paidAtMs;
     expect(elapsedMs).toBeLessThan(RECONNECT_BOUND_MS);
-    process.stdout.write(`payment → credit by sync → relay closed: ${Math.round(elapsedMs)} ms\n`);
+    const ms = Math.round(elapsedMs);
+    process.stdout.write(`payment → synced credit → relay closed: ${ms} ms\n`);
 
     const retried = await stack.cashier.call('POST', '/api/payments', payment, key);
     expect(retried.entryId).toBe(paid.entryId);
