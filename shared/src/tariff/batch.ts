@@ -99,19 +99,36 @@ function runChronological(
   acc.wh = a;
 }
 
-/** One pass over the whole series: whole non-negative Wh, strictly increasing starts. */
-function checkSeries(u: UsageSeries) {
-  const n = u.startMs.length;
-  const integral = u.wh instanceof Int32Array || u.wh instanceof Uint32Array;
-  for (let j = 0; j < n; j++) {
-    const w = u.wh[j]!;
-    if (w < 0 || (!integral && !Number.isSafeInteger(w))) {
-      throw new TariffError(`usage[${j}].wh`, `expected a whole non-negative Wh count, got ${w}`);
-    }
-    if (j > 0 && !(u.startMs[j]! > u.startMs[j - 1]!)) {
-      throw new TariffError(`usage[${j}].start`, 'intervals must be in increasing time order');
-    }
+/** Throws the error for the interval `j` (the first that fails the check), or returns. */
+function rejectAt(u: UsageSeries, j: number, integral: boolean): void {
+  const w = u.wh[j]!;
+  if (w < 0 || (!integral && !Number.isSafeInteger(w))) {
+    throw new TariffError(`usage[${j}].wh`, `expected a whole non-negative Wh count, got ${w}`);
   }
+  if (j > 0 && !(u.startMs[j]! > u.startMs[j - 1]!)) {
+    throw new TariffError(`usage[${j}].start`, 'intervals must be in increasing time order');
+  }
+}
+
+/**
+ * One pass over the whole series: whole non-negative Wh, strictly increasing starts. The loop
+ * only finds the first failing interval (columns in locals); `rejectAt` words the error.
+ */
+function checkSeries(u: UsageSeries) {
+  const starts = u.startMs;
+  const whs = u.wh;
+  const n = starts.length;
+  const integral = whs instanceof Int32Array || whs instanceof Uint32Array;
+  if (n === 0) return;
+  let prev = starts[0]!;
+  let bad = whs[0]! < 0 || (!integral && !Number.isSafeInteger(whs[0]!)) ? 0 : -1;
+  for (let j = 1; bad < 0 && j < n; j++) {
+    const w = whs[j]!;
+    const t = starts[j]!;
+    if (w < 0 || (!integral && !Number.isSafeInteger(w)) || !(t > prev)) bad = j;
+    prev = t;
+  }
+  if (bad >= 0) rejectAt(u, bad, integral);
 }
 
 /** The first index in [lo, n) whose start is ≥ `stop` (starts are increasing). */

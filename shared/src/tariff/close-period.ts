@@ -30,9 +30,11 @@ function baseLines(ctx: SegmentContext, intervalSeconds: number): BillLine[] {
       lines.push(...demandLines(v, v.demand[dm]!, seg, dm++, intervalSeconds));
     }
   }
-  return lines.map((l) =>
-    l.kind === 'fixed' ? l : { ...l, amountMinor: roundTo(l.precise, 9, v.exponent, v.rounding) },
-  );
+  // the lines above are fresh objects: set the rounded amount in place (same keys, same order)
+  for (const l of lines) {
+    if (l.kind !== 'fixed') l.amountMinor = roundTo(l.precise, 9, v.exponent, v.rounding);
+  }
+  return lines;
 }
 
 function segmentLines(ctx: SegmentContext, intervalSeconds: number): BillLine[] {

@@ -45,36 +45,60 @@ function cellEnergy(e: CompiledEnergy, buckets: readonly ScopeBucket[]): Rationa
   return whs;
 }
 
+/** Per cell of a component: its line description and its price as a rational. */
+interface CellText {
+  description: string[];
+  price: Rational[];
+}
+
+const cellTexts = new WeakMap<CompiledEnergy, CellText>();
+
+/** Descriptions ("Energy, peak, tier 2") and prices of a component's cells, built once. */
+function cellTextOf(v: CompiledVersion, e: CompiledEnergy): CellText {
+  let hit = cellTexts.get(e);
+  if (hit) return hit;
+  const T = e.tierCount;
+  hit = { description: [], price: [] };
+  for (let k = 0; k < e.prices.length; k++) {
+    const period = v.periods[Math.floor(k / T)]!;
+    const tier = (k % T) + 1;
+    const parts = [e.description, v.periods.length > 1 ? period : '', T > 1 ? `tier ${tier}` : ''];
+    hit.description.push(parts.filter(Boolean).join(', '));
+    hit.price.push(rat(BigInt(e.prices[k]!)));
+  }
+  cellTexts.set(e, hit);
+  return hit;
+}
+
 /** Lines of one energy component in one segment: one per period × tier with energy. */
 export function energyLines(v: CompiledVersion, e: CompiledEnergy, seg: SegmentState, i: number) {
   const T = e.tierCount;
   const whs = cellEnergy(e, seg.energy[i]!.buckets);
+  const text = cellTextOf(v, e);
   const lines: BillLine[] = [];
-  whs.forEach((wh, k) => {
+  for (let k = 0; k < whs.length; k++) {
+    const wh = whs[k]!;
     const p = Math.floor(k / T);
-    if (wh.n === 0n || !e.charged[p]) return;
-    const period = v.periods[p]!;
-    const tier = (k % T) + 1;
-    const parts = [e.description, v.periods.length > 1 ? period : '', T > 1 ? `tier ${tier}` : ''];
+    if (wh.n === 0n || !e.charged[p]) continue;
     lines.push({
       kind: 'energy',
       componentId: e.id,
-      description: parts.filter(Boolean).join(', '),
+      description: text.description[k]!,
       quantity: kwhText(wh),
       unit: 'kWh',
       rate: e.priceText[k]!,
       amountMinor: 0n,
-      precise: mul(wh, rat(BigInt(e.prices[k]!))),
+      precise: mul(wh, text.price[k]!),
       determinants: {
         versionId: v.versionId,
         fromMs: seg.fromMs,
         toMs: seg.toMs,
-        period,
-        tier,
+        period: v.periods[p]!,
+        tier: (k % T) + 1,
         wh: wh.d === 1n ? wh.n.toString() : `${wh.n}/${wh.d}`,
         ...(seg.estimatedWh > 0 ? { estimatedWh: seg.estimatedWh } : {}),
       },
     });
-  });
+  }
   return lines;
 }

@@ -82,9 +82,12 @@ export function nextDay(v: CompiledVersion, day: RatingDay): RatingDay {
   return day.next;
 }
 
-/** The rating day containing the instant `ms` (one Intl call, then memoised by date). */
+/**
+ * The rating day containing the instant `ms` (one Intl call, then memoised by date; the date of
+ * an instant is memoised too, bounded, because bill starts repeat across meters).
+ */
 export function ratingDayAt(v: CompiledVersion, ms: number): RatingDay {
-  return ratingDay(v, localParts(ms, v.timeZone).dateKey);
+  return ratingDay(v, localDateKey(v.timeZone, ms));
 }
 
 const dateKeys = new Map<string, string>();

@@ -188,6 +188,18 @@ function overlapDays(aFrom: string, aTo: string, bFrom?: string, bTo?: string): 
  */
 export function limitsFor(t: CompiledTiers | undefined, scope: Scope, state: PeriodState) {
   if (!t) return [];
+  if (t.proration === 'days') return scopeLimits(t, scope, state);
+  // without proration the limits depend on the scope's dates only: built once per scope
+  let byTiers = limitCache.get(scope);
+  if (!byTiers) limitCache.set(scope, (byTiers = new Map()));
+  let limits = byTiers.get(t);
+  if (!limits) byTiers.set(t, (limits = scopeLimits(t, scope, state)));
+  return limits.slice();
+}
+
+const limitCache = new WeakMap<Scope, Map<CompiledTiers, number[]>>();
+
+function scopeLimits(t: CompiledTiers, scope: Scope, state: PeriodState): number[] {
   const scopeDays = daysBetween(scope.startKey, scope.endKey);
   const served =
     t.proration === 'days'

@@ -64,6 +64,13 @@ export function sum(values: readonly Rational[]): Rational {
   return acc;
 }
 
+const POW10: bigint[] = Array.from({ length: 40 }, (_, k) => 10n ** BigInt(k));
+
+/** `pow10(3)` → 1000n (a table below 10^40, computed above). */
+function pow10(k: number): bigint {
+  return POW10[k] ?? 10n ** BigInt(k);
+}
+
 /**
  * Rounds `value × 10^toScale / 10^fromScale` once:
  * `roundTo(rat(58805n, 1000n), 0, 2, 'half-up')` → 5881n.
@@ -74,7 +81,7 @@ export function roundTo(
   toScale: number,
   rule: RoundingRule,
 ): bigint {
-  const up = toScale >= fromScale ? 10n ** BigInt(toScale - fromScale) : 1n;
-  const down = fromScale > toScale ? 10n ** BigInt(fromScale - toScale) : 1n;
+  const up = toScale >= fromScale ? pow10(toScale - fromScale) : 1n;
+  const down = fromScale > toScale ? pow10(fromScale - toScale) : 1n;
   return divRound(value.n * up, value.d * down, rule);
 }
