@@ -72,6 +72,26 @@ describe('npm start (the live demo)', () => {
     expect(read).toBeGreaterThan(0);
   }, 90_000);
 
+  it('syncs the gateway into central: events acknowledged, none quarantined', async () => {
+    const base = urls.ui.replace(/\/ui$/, '');
+    const session = await fetch(`${base}/api/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'demo', password: 'gridbill-demo' }),
+    });
+    const { token } = (await session.json()) as { token: string };
+    let lag = { ackedThroughSeq: 0, quarantined: -1 };
+    for (let i = 0; i < 60 && lag.ackedThroughSeq === 0; i++) {
+      const res = await fetch(`${base}/api/sync/lag`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      lag = ((await res.json()) as (typeof lag)[])[0] ?? lag;
+      if (lag.ackedThroughSeq === 0) await new Promise((r) => setTimeout(r, 1_000));
+    }
+    expect(lag.ackedThroughSeq).toBeGreaterThan(0);
+    expect(lag.quarantined).toBe(0);
+  }, 90_000);
+
   it('stops every process on Ctrl-C', async () => {
     const exited = new Promise<number | null>((r) => proc.on('exit', (code) => r(code)));
     proc.kill('SIGINT');

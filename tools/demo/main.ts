@@ -4,13 +4,18 @@
  * stops everything on Ctrl-C.
  */
 import { spawnSync } from 'node:child_process';
+import { createPublicKey, randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { loadOrCreateTokenKey } from '../../central/src/app/token-key-file.js';
 import { createSystemClock } from '../../shared/src/clock/index.js';
+import { ed25519PrivateKeyFromSeed } from '../../shared/src/sync/index.js';
+import { tokenPublicKeyRaw } from '../../shared/src/token/index.js';
 import { type Child, runNode, startChild, stopAll, waitHealthy } from './child-process.js';
-import { buildDemoPlan, type DemoPorts } from './demo-plan.js';
+import { buildDemoPlan, type DemoMeter, type DemoPorts } from './demo-plan.js';
 import { freePort } from './free-port.js';
+import { withCentralIds } from './central-ids.js';
 import { CentralClient, seedCentral } from './seed-central.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -86,15 +91,33 @@ async function main(): Promise<void> {
     '--data-dir', centralDir));
   const secret = /secret (\S+)/.exec(added)?.[1] ?? '';
   writeFileSync(join(dataDir, 'gateway.secret'), `${secret}\n`, { mode: 0o600 });
+  // Offline top-up tokens: the gateway trusts central's issuing key (public half only).
+  const random = (n: number) => new Uint8Array(randomBytes(n));
+  const tokenKey = loadOrCreateTokenKey(join(centralDir, 'token-signing.key'), random);
+  // Sync: the gateway signs its requests; central learns the public key below.
+  const syncSeed = randomBytes(32);
+  writeFileSync(join(dataDir, 'gateway-sync.key'), syncSeed.toString('hex'), { mode: 0o600 });
+  const syncPublicKey = createPublicKey(ed25519PrivateKeyFromSeed(syncSeed)).export({
+    format: 'jwk',
+  }).x!;
   const edgeConfig = {
     ...plan.edgeConfig,
     central: {
       url: `http://127.0.0.1:${ports.central}`,
       username: GATEWAY_ID,
       passwordFile: join(dataDir, 'gateway.secret'),
+      signingKeyFile: join(dataDir, 'gateway-sync.key'),
+      keyId: 'k1',
+    },
+    tokens: {
+      publicKeys: [
+        {
+          kid: tokenKey.keyId,
+          publicKey: Buffer.from(tokenPublicKeyRaw(tokenKey.publicKey)).toString('hex'),
+        },
+      ],
     },
   };
-  writeFileSync(join(dataDir, 'edge.json'), JSON.stringify(edgeConfig, null, 2));
 
   const children: Child[] = [];
   let stopping = false;
@@ -116,7 +139,19 @@ async function main(): Promise<void> {
     step(`central: creating ${plan.meters.length} customers, accounts and meters`);
     const api = new CentralClient(centralUrl);
     await api.signIn('demo', PASSWORD);
-    await seedCentral(api, plan.meters, GATEWAY_ID, startMs);
+    await api.call('POST', `/api/gateways/${GATEWAY_ID}/sync-keys`, {
+      keyId: 'k1',
+      publicKey: syncPublicKey,
+    });
+    const seeded = await seedCentral(api, plan.meters, GATEWAY_ID, startMs);
+    step('central: opening credit for prepaid and hybrid accounts (cash at the counter)');
+    await postOpeningCredits(api, plan.meters);
+    const mapped = withCentralIds(edgeConfig, seeded);
+    const gatewayConfig = {
+      ...mapped,
+      accounts: (mapped.accounts as object[]).map((a) => ({ ...a, openingBalanceMinor: 0 })),
+    };
+    writeFileSync(join(dataDir, 'edge.json'), JSON.stringify(gatewayConfig, null, 2));
 
     step(`simulator: ${plan.meters.length} meters at ${speed}× speed`);
     const sim = startChild('simulator', [BIN.sim, 'run', '--fleet', join(dataDir, 'fleet.json'),
@@ -149,6 +184,31 @@ async function main(): Promise<void> {
       '',
     ].join('\n'),
   );
+}
+
+/**
+ * Prepaid money starts in central like any top-up: a counter payment per prepaid or hybrid
+ * account, which reaches the gateway as a credit through the change feed (the gateway's own
+ * opening balances are zero), so both sides hold the same balances.
+ */
+async function postOpeningCredits(api: CentralClient, meters: DemoMeter[]): Promise<void> {
+  for (const m of meters) {
+    if (m.mode === 'postpaid') continue;
+    await api.call(
+      'POST',
+      '/api/payments',
+      {
+        channel: 'counter',
+        provider: 'cash',
+        providerTxnId: `demo-opening-${m.accountNumber}`,
+        accountNumber: m.accountNumber,
+        amountMinor: m.openingBalanceMinor,
+        currency: 'CNY',
+        reason: 'demo opening credit',
+      },
+      { 'idempotency-key': `demo-opening-${m.accountNumber}` },
+    );
+  }
 }
 
 await main();
