@@ -77,13 +77,14 @@ function flatDay(
 ): number {
   let a = fill.a;
   let total = fill.total;
+  const perMinute = PER_MINUTE; // a local, not a module binding checked on every read
   for (; j < end; j++) {
     const t = starts[j]!;
     if (t >= dayEnd) break;
     const w = whs[j]!;
     total += w;
     // minuteIndex inlined by hand (see minute-index.ts for why it is exact)
-    const p = table[((t - dayStart) * PER_MINUTE + 1e-9) | 0]!;
+    const p = table[((t - dayStart) * perMinute + 1e-9) | 0]!;
     if (mask[p] === 0) continue;
     const base = p * T;
     cells[base] = cells[base]! + w;
@@ -113,12 +114,13 @@ function chronoDay(
   let tier = fill.tier;
   let next = fill.next;
   let total = fill.total;
+  const perMinute = PER_MINUTE;
   for (; j < end; j++) {
     const t = starts[j]!;
     if (t >= dayEnd) break;
     let w = whs[j]!;
     total += w;
-    const p = table[((t - dayStart) * PER_MINUTE + 1e-9) | 0]!;
+    const p = table[((t - dayStart) * perMinute + 1e-9) | 0]!;
     if (mask[p] === 0) continue;
     const base = p * T;
     if (a + w > next) {
