@@ -1,8 +1,10 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { connectAsync } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createSeededRandom } from '@gridbill/shared/ids';
 import { loadOrCreateTokenKey } from '../src/app/token-key-file.js';
@@ -49,6 +51,7 @@ describe('gridbill-central CLI and server (real processes, SQLite under a data d
   const data = ['--data-dir', dir];
   let server: ChildProcess | undefined;
   let url = '';
+  let gatewaySecret = '';
 
   beforeAll(async () => {
     expect(await cliProcess(['migrate', ...data])).toMatch(/applied 0001_records/);
@@ -78,6 +81,7 @@ describe('gridbill-central CLI and server (real processes, SQLite under a data d
     expect(bad.err).toMatch(/unknown role wizard \(\/role\)/);
     const gw = await cli(['gateway', 'add', 'gw-7', '--name', 'Substation 7', ...data]);
     expect(gw.out).toMatch(/^gateway gw-7\nsecret gw_[A-Za-z0-9_-]{32}\n$/);
+    gatewaySecret = /secret (\S+)/.exec(gw.out)![1]!;
     expect((await cli(['gateway', 'add', 'gw-7', ...data])).code).toBe(2);
   });
 
@@ -136,4 +140,47 @@ describe('gridbill-central CLI and server (real processes, SQLite under a data d
     expect(await stopped).toBe(0);
     server = undefined;
   }, 90_000);
+
+  it('serve runs the embedded MQTT broker: a gateway logs in with its central secret', async () => {
+    const mqttPort = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as { port: number };
+        probe.close(() => resolve(port));
+      });
+    });
+    const proc = spawn('node', [
+      BIN,
+      'serve',
+      '--port',
+      '0',
+      '--mqtt-port',
+      String(mqttPort),
+      ...data,
+    ]);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        let buf = '';
+        proc.stdout!.on('data', (d: Buffer) => {
+          buf += d.toString();
+          if (buf.includes('gridbill-central listening')) resolve();
+        });
+        proc.once('exit', (code) => reject(new Error(`server exited ${code}`)));
+      });
+      const broker = `mqtt://127.0.0.1:${mqttPort}`;
+      const login = {
+        clientId: 'gw-7',
+        username: 'gw-7',
+        reconnectPeriod: 0,
+        connectTimeout: 5_000,
+      };
+      const gw = await connectAsync(broker, { ...login, password: gatewaySecret });
+      expect(gw.connected).toBe(true);
+      await gw.endAsync();
+      await expect(connectAsync(broker, { ...login, password: 'gw_wrong' })).rejects.toThrow();
+    } finally {
+      const stopped = new Promise((resolve) => proc.once('exit', resolve));
+      proc.kill('SIGTERM');
+      await stopped;
+    }
+  }, 60_000);
 });

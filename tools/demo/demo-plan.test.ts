@@ -10,7 +10,14 @@ const input: DemoPlanInput = {
   startMs: Date.UTC(2026, 10, 28, 6, 0),
   dataDir: '/tmp/gridbill-demo',
   withRtu: true,
-  ports: { central: 8080, simControl: 8090, edgeHttp: 8470, modbusTcp: 15020, dlmsWrapper: 14059 },
+  ports: {
+    central: 8080,
+    simControl: 8090,
+    edgeHttp: 8470,
+    modbusTcp: 15020,
+    dlmsWrapper: 14059,
+    mqtt: 1883,
+  },
 };
 
 function count<T>(items: T[], key: (t: T) => string): Record<string, number> {

@@ -7,6 +7,8 @@ export interface DemoPorts {
   edgeHttp: number;
   modbusTcp: number;
   dlmsWrapper: number;
+  /** central's embedded MQTT broker */
+  mqtt: number;
 }
 
 export interface DemoPlanInput {

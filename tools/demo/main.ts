@@ -32,6 +32,7 @@ const FIXED_PORTS: DemoPorts = {
   edgeHttp: 8470,
   modbusTcp: 15020,
   dlmsWrapper: 14059,
+  mqtt: 1883,
 };
 
 const { values: opts } = parseArgs({
@@ -131,8 +132,9 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
   try {
-    const central = startChild('central', c('serve', '--data-dir', centralDir, '--port',
-      String(ports.central)), join(dataDir, 'central.log'));
+    const serveArgs = ['--port', String(ports.central), '--mqtt-port', String(ports.mqtt)];
+    const central = startChild('central', c('serve', '--data-dir', centralDir, ...serveArgs),
+      join(dataDir, 'central.log'));
     children.push(central);
     const centralUrl = `http://127.0.0.1:${ports.central}`;
     await waitHealthy(`${centralUrl}/healthz`, central, 60_000);

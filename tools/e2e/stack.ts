@@ -84,6 +84,8 @@ export class Stack {
       this.centralDir,
       '--port',
       String(this.ports.central),
+      '--mqtt-port',
+      String(this.ports.mqtt),
     ];
     this.central = this.track(startChild('central', args, this.log('central')));
     await waitHealthy(`${this.centralUrl}/healthz`, this.central, START_TIMEOUT_MS);
@@ -200,6 +202,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     edgeHttp: await freePort(),
     modbusTcp: await freePort(),
     dlmsWrapper: await freePort(),
+    mqtt: await freePort(),
   };
   const startMs = realClock.wallMs();
   const plan = buildDemoPlan({ meterCount: o.meterCount, startMs, ports, dataDir, withRtu: false });

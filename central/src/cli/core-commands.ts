@@ -4,6 +4,7 @@ import { pino } from 'pino';
 import { openRuntime } from '../app/open-runtime.js';
 import { Problem } from '../app/problem.js';
 import { startServer } from '../app/serve.js';
+import { startMqtt } from '../app/start-mqtt.js';
 import { addGateway } from '../records/gateways.js';
 import { addUser } from '../staff/users.js';
 import { migrate, openStore } from '../store/store.js';
@@ -29,6 +30,19 @@ function storeOptions(cmd: Command): Command {
       'data directory (SQLite file, token signing key)',
       DEFAULT_DATA_DIR,
     );
+}
+
+interface ServeFlags extends StoreFlags {
+  port: string;
+  host: string;
+  mqtt: string;
+  mqttPort: string;
+}
+
+function tcpPort(name: string, text: string): number {
+  const port = Number.parseInt(text, 10);
+  if (!/^\d{1,5}$/.test(text) || port > 65535) throw badInput(`${name} ${text} is not a TCP port`);
+  return port;
 }
 
 function badInput(message: string): Error {
@@ -85,13 +99,15 @@ export function registerCoreCommands(program: Command, tariff: Command): void {
   storeOptions(program.command('serve').description('run the API and staff screens'))
     .option('--port <n>', 'TCP port', '8080')
     .option('--host <addr>', 'listen address', '127.0.0.1')
-    .action(async (flags: StoreFlags & { port: string; host: string }) => {
-      const port = Number.parseInt(flags.port, 10);
-      if (!/^\d{1,5}$/.test(flags.port) || port > 65535)
-        throw badInput(`--port ${flags.port} is not a TCP port`);
+    .option('--mqtt <mode>', 'MQTT: embedded (this process), off, or mqtt://host:port', 'embedded')
+    .option('--mqtt-port <n>', 'embedded broker port on 127.0.0.1', '1883')
+    .action(async (flags: ServeFlags) => {
+      const port = tcpPort('--port', flags.port);
+      const mqttPort = tcpPort('--mqtt-port', flags.mqttPort);
       const { ctx, store } = await openRuntime(flags);
       const mounts = [uiMount, syncMount];
       const server = await startServer(ctx, { port, host: flags.host, mounts });
+      const mqtt = await startMqtt(ctx, flags.mqtt, mqttPort, process.env);
       ctx.logger.info(
         { url: server.url, store: store.describe, tokenKeyId: ctx.tokenKey.keyId },
         'gridbill-central listening',
@@ -101,6 +117,7 @@ export function registerCoreCommands(program: Command, tariff: Command): void {
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
       });
+      await mqtt?.close();
       await server.close();
       await store.close();
     });

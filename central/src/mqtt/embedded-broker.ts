@@ -100,7 +100,12 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
     ? createTlsServer({ cert: options.tls.certPem, key: options.tls.keyPem }, broker.handle)
     : createServer(broker.handle);
   servers.push(main);
-  const { address, port } = await listen(main, options.port ?? 0, options.host ?? '127.0.0.1');
+  // a port in use must not leave the broker's timers running (the process would never exit)
+  const host = options.host ?? '127.0.0.1';
+  const { address, port } = await listen(main, options.port ?? 0, host).catch(async (err) => {
+    await new Promise<void>((resolve) => broker.close(() => resolve()));
+    throw err;
+  });
   const url = `${options.tls ? 'mqtts' : 'mqtt'}://${address}:${port}`;
   let localUrl = url;
   if (options.tls) {
