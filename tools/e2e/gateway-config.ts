@@ -1,4 +1,5 @@
 import type { DemoPlan } from '../demo/demo-plan.js';
+import { withCentralIds } from '../demo/central-ids.js';
 import type { SeededMeter } from '../demo/seed-central.js';
 import type { CentralSetup } from './central-setup.js';
 import { GATEWAY_ID, SYNC_KEY_ID } from './central-setup.js';
@@ -19,23 +20,10 @@ export function gatewayConfig(
   centralUrl: string,
   sync: boolean,
 ): Json {
-  const meterId = new Map(seeded.map((s) => [s.planMeterId, s.meterId]));
-  const accountId = new Map(seeded.map((s) => [s.accountNumber, s.accountId]));
-  const mapped = (map: Map<string, string>, id: unknown) => {
-    const to = map.get(String(id));
-    if (!to) throw new Error(`gateway config: ${String(id)} was not seeded in central`);
-    return to;
-  };
-  const base = plan.edgeConfig;
+  const base = withCentralIds(plan.edgeConfig, seeded);
   const policy = base.relayPolicy as Json;
   return {
     ...base,
-    meters: (base.meters as Json[]).map((m) => ({
-      ...m,
-      id: mapped(meterId, m.id),
-      accountId: mapped(accountId, m.accountId),
-    })),
-    accounts: (base.accounts as Json[]).map((a) => ({ ...a, id: mapped(accountId, a.id) })),
     relayPolicy: {
       ...policy,
       protectedWindows: { nightStartMinute: 0, nightEndMinute: 0, weekends: false, holidays: [] },
