@@ -1,4 +1,5 @@
-import { Command, CommanderError } from 'commander';
+import { runCli } from '@gridbill/shared/cli';
+import { Command } from 'commander';
 import { registerCommands } from './commands.js';
 
 /** Builds the `gridbill-edge` program; subcommands come from `commands.ts`. */
@@ -12,19 +13,6 @@ export function buildProgram(): Command {
 }
 
 /** Runs the CLI and returns the process exit code (0 ok, 1 runtime error, 2 bad input). */
-export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
-  try {
-    await program.parseAsync(argv);
-    return 0;
-  } catch (err) {
-    if (err instanceof CommanderError) {
-      const ok = err.code === 'commander.helpDisplayed' || err.code === 'commander.version';
-      return ok ? 0 : 2;
-    }
-    process.stderr.write(`gridbill-edge: ${err instanceof Error ? err.message : String(err)}\n`);
-    return typeof (err as { exitCode?: unknown }).exitCode === 'number'
-      ? (err as { exitCode: number }).exitCode
-      : 1;
-  }
+export function main(argv: string[]): Promise<number> {
+  return runCli(buildProgram(), argv, (text) => process.stderr.write(text));
 }

@@ -1,0 +1,1 @@
+export { type CliProgram, runCli } from './run-cli.js';
