@@ -90,7 +90,17 @@ describe('npm start (the live demo)', () => {
     }
     expect(lag.ackedThroughSeq).toBeGreaterThan(0);
     expect(lag.quarantined).toBe(0);
-  }, 90_000);
+    // the staff screen of the first customer shows the consumption the gateway synced
+    let page = '';
+    for (let i = 0; i < 60 && !page.includes('consumption-total'); i++) {
+      const res = await fetch(`${base}/ui/accounts/A-0001`, {
+        headers: { cookie: session.headers.get('set-cookie')?.split(';')[0] ?? '' },
+      });
+      page = await res.text();
+      if (!page.includes('consumption-total')) await new Promise((r) => setTimeout(r, 1_000));
+    }
+    expect(page).toMatch(/id="consumption-total">\d+ intervals, \d+ Wh/);
+  }, 120_000);
 
   it('stops every process on Ctrl-C', async () => {
     const exited = new Promise<number | null>((r) => proc.on('exit', (code) => r(code)));

@@ -9,3 +9,4 @@ export { authenticateGateway, MAX_SYNC_BODY_BYTES, syncMount } from './sync-rout
 export { type SyncDb, syncDb } from './sync-schema.js';
 export { appendChange, FIRST_EPOCH, type FeedPage, readFeedPage } from './change-feed.js';
 export { deriveChanges } from './derive-changes.js';
+export { type ConsumptionPoint, consumptionSeries } from './consumption.js';

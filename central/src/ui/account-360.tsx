@@ -1,6 +1,8 @@
 import type { Hono } from 'hono';
 import { account360 } from '../api/routes-records.js';
 import type { AppContext } from '../app/context.js';
+import { type ConsumptionPoint, consumptionSeries } from '../sync/consumption.js';
+import { syncDb } from '../sync/sync-schema.js';
 import { Page } from './layout.js';
 import { moneyText } from './money-text.js';
 import { screen } from './ui-kit.js';
@@ -78,7 +80,33 @@ new uPlot(opts,d,document.getElementById('balance-chart'));})();`;
       <h2>Balance over time</h2>
       <div id="balance-chart" />
       <script dangerouslySetInnerHTML={{ __html: js }} />
-      <p>Consumption charts appear once gateways sync interval data (sync issue).</p>
+    </div>
+  );
+}
+
+/** Interval consumption (Wh) of the account's meters over the last week, as synced. */
+function ConsumptionChart(props: { points: ConsumptionPoint[] }) {
+  const xs = props.points.map((p) => p.startMs / 1000);
+  const ys = props.points.map((p) => p.energyWh);
+  const data = JSON.stringify([xs, ys]);
+  const js = `(function(){var d=${data};
+var opts={width:640,height:200,series:[{},{label:'Wh per interval',stroke:'#2a9d8f'}]};
+new uPlot(opts,d,document.getElementById('consumption-chart'));})();`;
+  const totalWh = props.points.reduce((sum, p) => sum + p.energyWh, 0);
+  return (
+    <div class="card">
+      <h2>Consumption (last 7 days)</h2>
+      {props.points.length === 0 ? (
+        <p id="consumption-empty">No interval data synced from a gateway yet.</p>
+      ) : (
+        <>
+          <p id="consumption-total">
+            {props.points.length} intervals, {totalWh} Wh
+          </p>
+          <div id="consumption-chart" />
+          <script dangerouslySetInnerHTML={{ __html: js }} />
+        </>
+      )}
     </div>
   );
 }
@@ -86,6 +114,9 @@ new uPlot(opts,d,document.getElementById('balance-chart'));})();`;
 export function accountScreens(app: Hono, ctx: AppContext): void {
   screen(app, ctx, 'get', '/ui/accounts/:ref', 'records.read', async (c, user) => {
     const v = await account360(ctx, c.req.param('ref') ?? '');
+    const weekAgoMs = ctx.clock.wallMs() - 7 * 86_400_000;
+    const meterIds = v.meters.map((m) => m.id);
+    const consumption = await consumptionSeries(syncDb(ctx.store.db), meterIds, weekAgoMs);
     const cur = v.account.currency;
     return c.html(
       <Page title={`Account ${v.account.number}`} user={user} chart>
@@ -103,6 +134,7 @@ export function accountScreens(app: Hono, ctx: AppContext): void {
             ))}
           </tbody>
         </table>
+        <ConsumptionChart points={consumption} />
         <BalanceChart v={v} />
         <h2>Ledger timeline</h2>
         <Timeline v={v} />

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { migrate, openStore, type Store } from '../../src/store/index.js';
+import { migrateSync } from '../../src/sync/sync-migrations.js';
 
 /** A backend under test: `open` gives a fresh, migrated store; `skip` says why it cannot run. */
 export interface BackendCase {
@@ -18,6 +19,7 @@ async function freshSqlite(): Promise<Store> {
   const dir = mkdtempSync(join(tmpdir(), 'gridbill-central-'));
   const store = await openStore({ dataDir: dir });
   await migrate(store);
+  await migrateSync(store); // as `migrate` and `serve` do: the staff screens read synced data
   const close = store.close;
   return {
     ...store,
