@@ -122,8 +122,12 @@ function hashRuns(binary: string): Migration {
  */
 export async function migrateSync(store: Store): Promise<string[]> {
   const binary = store.backend === 'postgres' ? 'bytea' : 'blob';
+  // PostgreSQL: name the schema, as `migrate` does, or Kysely may look in another schema.
+  const migrationTableSchema =
+    store.backend === 'postgres' ? (store.opened.pgSchema ?? 'public') : undefined;
   const migrator = new Migrator({
     db: store.db,
+    migrationTableSchema,
     provider: {
       getMigrations: async () => ({
         '0001_sync': syncTables(binary),

@@ -35,6 +35,7 @@ async function freshPostgres(): Promise<Store> {
   const schema = `t_${randomBytes(6).toString('hex')}`;
   const store = await openStore({ db: pgUrl, pgSchema: schema });
   await migrate(store);
+  await migrateSync(store);
   const close = store.close;
   return {
     ...store,
