@@ -26,12 +26,27 @@ export function canonicalJson(value: unknown): string {
 }
 
 function arrayJson(items: readonly unknown[]): string {
+  if (isPlainColumn(items)) return JSON.stringify(items);
   let out = '[';
   for (let i = 0; i < items.length; i += 1) {
     if (i > 0) out += ',';
     out += canonicalJson(items[i] ?? null);
   }
   return `${out}]`;
+}
+
+/**
+ * True for an array of finite numbers or of strings only (the columns of an interval block):
+ * JSON.stringify writes them exactly as the canonical form, in one native call.
+ */
+function isPlainColumn(items: readonly unknown[]): boolean {
+  const first = typeof items[0];
+  if (first !== 'number' && first !== 'string') return false;
+  for (let i = 0; i < items.length; i += 1) {
+    const v = items[i];
+    if (typeof v !== first || (first === 'number' && !Number.isFinite(v as number))) return false;
+  }
+  return true;
 }
 
 function objectJson(record: Record<string, unknown>): string {

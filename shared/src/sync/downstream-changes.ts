@@ -11,14 +11,18 @@ import {
   uuidTextSchema,
 } from './primitives.js';
 
-/** A tariff version, sent ahead of its effective date; `document` is the tariff itself. */
+/**
+ * A tariff version, sent ahead of its effective date; `document` is the tariff itself.
+ * The signed text is `JSON.stringify(document)` (key order as sent); `signature` is Ed25519
+ * over 'gridbill-tariff-version-v1\0' + that text by a `tariff-verify` key.
+ */
 export const tariffVersionBodySchema = z.strictObject({
   tariffVersionId: objectIdSchema,
   tariffId: objectIdSchema,
   effectiveFromMs: epochMsSchema,
   timeZone: timeZoneSchema,
   currency: currencyCodeSchema,
-  /** sha256 hex of the canonical JSON of `document`; the signature covers this hash. */
+  /** sha256 hex of the signed text (`JSON.stringify(document)`). */
   documentHash: z.string().regex(/^[0-9a-f]{64}$/),
   signature: z.strictObject({ keyId: objectIdSchema, ed25519Base64url: z.string().min(1) }),
   document: z.record(z.string(), z.unknown()),
@@ -27,6 +31,8 @@ export const tariffVersionBodySchema = z.strictObject({
 export const accountAssignmentBodySchema = z.strictObject({
   accountId: objectIdSchema,
   currency: currencyCodeSchema,
+  /** Enforcement: prepaid accounts are disconnected at the threshold; hybrid start prepaid. */
+  mode: z.enum(['prepaid', 'postpaid', 'hybrid']),
   status: z.enum(['active', 'suspended', 'closed']),
   tariffId: objectIdSchema,
   /** Monotonic per account; the edge ignores an older version than it holds. */

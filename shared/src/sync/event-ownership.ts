@@ -24,6 +24,8 @@ export function eventReferences(event: UpstreamEvent): {
     case 'balance-change':
     case 'token-redemption':
       return { meterIds: [], accountIds: [event.body.accountId] };
+    case 'interval-block':
+      return { meterIds: event.body.meterIds, accountIds: event.body.accountIds };
     case 'alarm':
       return { meterIds: event.body.meterId === null ? [] : [event.body.meterId], accountIds: [] };
   }

@@ -125,7 +125,14 @@ describe('downstream schemas', () => {
       checkpoint: { feedEpoch: 'e1', cseq: 120 },
       tariffVersions: [],
       accounts: [
-        { accountId: 'acc-5521', currency: 'KES', status: 'active', tariffId: 't-res', version: 3 },
+        {
+          accountId: 'acc-5521',
+          currency: 'KES',
+          mode: 'prepaid',
+          status: 'active',
+          tariffId: 't-res',
+          version: 3,
+        },
       ],
       meters: [{ meterId: 'm-000123', accountId: 'acc-5521', validFromMs: 0, version: 1 }],
       balances: [
@@ -135,6 +142,7 @@ describe('downstream schemas', () => {
           balanceMinor: '90071992547409930',
           includesEdgeSeqThrough: 43,
           incarnation: exampleBatch.incarnation,
+          creditEntryIds: [exampleBatch.events[2]!.eventId],
         },
       ],
       relayOrders: [],

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ALLOWED_INTERVAL_SECONDS } from '../interval-pack/index.js';
 import { contentHash } from './content-hash.js';
+import { intervalBlockBodySchema } from './interval-block.js';
 import {
   currencyCodeSchema,
   energyWhSchema,
@@ -70,7 +71,7 @@ export const relayEventBodySchema = z.strictObject({
   action: z.enum(['connect', 'disconnect']),
   outcome: z.enum(['done', 'failed', 'expired', 'refused']),
   reason: z.string().min(1).max(200),
-  relayStateAfter: z.enum(['connected', 'disconnected', 'unknown']),
+  relayStateAfter: z.enum(['connected', 'disconnected', 'armed', 'unknown']),
 });
 
 export const alarmBodySchema = z.strictObject({
@@ -98,6 +99,8 @@ export const upstreamBodySchemas = {
   'relay-event': relayEventBodySchema,
   alarm: alarmBodySchema,
   'token-redemption': tokenRedemptionBodySchema,
+  /** A poll cycle's intervals, charges, register reads and balance movements, columnar. */
+  'interval-block': intervalBlockBodySchema,
 } as const;
 
 export type UpstreamEventKind = keyof typeof upstreamBodySchemas;
@@ -133,6 +136,7 @@ export const upstreamEventSchema = z.discriminatedUnion('kind', [
   eventSchema('relay-event'),
   eventSchema('alarm'),
   eventSchema('token-redemption'),
+  eventSchema('interval-block'),
 ]);
 
 export type UpstreamEvent = z.output<typeof upstreamEventSchema>;

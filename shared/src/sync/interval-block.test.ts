@@ -1,0 +1,208 @@
+import { describe, expect, it } from 'vitest';
+import { canonicalJson } from './content-hash.js';
+import { eventReferences } from './event-ownership.js';
+import { intervalBlockBodySchema, type IntervalBlockWire } from './interval-block.js';
+import { IntervalBlockBuilder, intervalBlockId } from './interval-block-builder.js';
+import { describeIssues } from './parse-batch.js';
+import { upstreamEventSchema } from './upstream-events.js';
+
+const T = 1_767_224_700_000;
+
+function sample(): IntervalBlockWire {
+  const b = new IntervalBlockBuilder('KES');
+  const charge = { accountId: 'a1', tariffVersionId: 'tv-1', priceSource: 'tariff' } as const;
+  b.addInterval({
+    meterId: 'm1',
+    startMs: T,
+    seconds: 900,
+    energyWh: 412,
+    quality: 0,
+    charge: { ...charge, amountMinor: 8n },
+  });
+  b.addInterval({ meterId: 'm2', startMs: T, seconds: 900, energyWh: 5, quality: 2 });
+  b.addInterval({
+    meterId: 'm1',
+    startMs: T + 900_000,
+    seconds: 900,
+    energyWh: 100,
+    quality: 0,
+    charge: { ...charge, amountMinor: 2n },
+  });
+  b.addRead({
+    meterId: 'm1',
+    register: 'importWh',
+    capturedAtMs: T + 1_800_000,
+    valueWh: 9_000,
+    quality: 64,
+  });
+  b.noteBalance('a1', -8n, 992n);
+  b.noteBalance('a1', -2n, 990n);
+  return b.take();
+}
+
+const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
+
+function issuesOf(body: unknown): string[] {
+  const r = intervalBlockBodySchema.safeParse(body);
+  return r.success ? [] : describeIssues(r.error);
+}
+
+type Mutable = { intervals: Record<string, unknown[]>; reads: Record<string, unknown[]> };
+
+function mutate(edit: (b: Mutable & Record<string, unknown>) => void): string[] {
+  const body = clone(sample()) as unknown as Mutable & Record<string, unknown>;
+  edit(body);
+  return issuesOf(body);
+}
+
+describe('interval-block', () => {
+  it('builds tables and columns, nets balances per account, and parses', () => {
+    const body = sample();
+    expect(body.meterIds).toEqual(['m1', 'm2']);
+    expect(body.intervals.account).toEqual([0, -1, 0]);
+    expect(body.intervals.amountMinor).toEqual(['8', '0', '2']);
+    expect(body.balances).toEqual({
+      account: [0],
+      amountMinor: ['-10'],
+      balanceAfterMinor: ['990'],
+    });
+    const parsed = intervalBlockBodySchema.parse(body);
+    expect(parsed.balances.balanceAfterMinor).toEqual([990n]);
+    expect(issuesOf(body)).toEqual([]);
+  });
+
+  it('names the row and field of each malformed value', () => {
+    const cases: [(b: Mutable & Record<string, unknown>) => void, string][] = [
+      [
+        (b) => {
+          b.intervals.energyWh![1] = 1.5;
+        },
+        'intervals.energyWh.1: row 1: energyWh must be a safe integer, got 1.5',
+      ],
+      [
+        (b) => {
+          b.intervals.meter![2] = 7;
+        },
+        'intervals.meter.2: row 2: meter index must be in 0..1, got 7',
+      ],
+      [
+        (b) => {
+          b.intervals.seconds![0] = 901;
+        },
+        'intervals.seconds.0: row 0: seconds must be one of 60, 300, 600, 900, 1800, 3600, got 901',
+      ],
+      [
+        (b) => {
+          b.intervals.quality![0] = 256;
+        },
+        'intervals.quality.0: row 0: quality must be in 0..255, got 256',
+      ],
+      [
+        (b) => {
+          b.intervals.amountMinor![2] = '2.5';
+        },
+        'intervals.amountMinor.2: row 2: amountMinor must be integer minor units as a decimal ' +
+          'string, got "2.5"',
+      ],
+      [
+        (b) => {
+          b.intervals.amountMinor![0] = 8;
+        },
+        'intervals.amountMinor.0: row 0: amountMinor must be integer minor units as a decimal ' +
+          'string, got 8',
+      ],
+      [
+        (b) => {
+          b.intervals.startMs![1] = T + 1;
+        },
+        `intervals.startMs.1: row 1: startMs ${T + 1} is not aligned to 900 s intervals`,
+      ],
+      [
+        (b) => {
+          b.intervals.tariffVersion![0] = -1;
+        },
+        'intervals.account.0: row 0: account, tariffVersion and priceSource must all be set or ' +
+          'all be -1',
+      ],
+      [
+        (b) => {
+          b.intervals.amountMinor![1] = '3';
+        },
+        'intervals.amountMinor.1: row 1: an unrated row must have amountMinor "0", got "3"',
+      ],
+      [
+        (b) => {
+          b.intervals.startMs![2] = T;
+        },
+        `intervals.startMs.2: row 2: meter index 0 has start ${T} twice`,
+      ],
+      [
+        (b) => {
+          b.intervals.energyWh!.pop();
+        },
+        'intervals.energyWh: intervals.energyWh has 2 rows, intervals.meter has 3',
+      ],
+      [
+        (b) => {
+          b.reads.register![0] = 1;
+        },
+        'reads.register.0: row 0: register index must be in 0..0, got 1',
+      ],
+      [
+        (b) => {
+          b.reads.valueWh![0] = '9000';
+        },
+        'reads.valueWh.0: row 0: valueWh must be a safe integer, got 9000',
+      ],
+      [
+        (b) => {
+          b.intervals.priceSource![0] = 2;
+        },
+        'intervals.priceSource.0: row 0: priceSource must be in -1..1, got 2',
+      ],
+      [
+        (b) => {
+          (b.balances as { account: number[] }).account[0] = 3;
+        },
+        'balances.account.0: row 0: account index must be in 0..0, got 3',
+      ],
+    ];
+    for (const [edit, message] of cases) expect(mutate(edit)).toEqual([message]);
+  });
+
+  it('refuses unknown fields, a non-array column and an empty block', () => {
+    expect(
+      mutate((b) => {
+        b.extra = 1;
+      }).join(),
+    ).toMatch(/Unrecognized key/);
+    expect(
+      mutate((b) => {
+        b.intervals.energyWh = 'x' as unknown as unknown[];
+      }),
+    ).toEqual(['intervals.energyWh: expected an array of numbers']);
+    const empty = new IntervalBlockBuilder('KES').take();
+    expect(issuesOf(empty)).toEqual(['intervals: a block needs at least one interval or read']);
+  });
+
+  it('has a deterministic id from its keys and references its meter and account tables', () => {
+    expect(intervalBlockId('gw-1', sample())).toBe(intervalBlockId('gw-1', sample()));
+    expect(intervalBlockId('gw-2', sample())).not.toBe(intervalBlockId('gw-1', sample()));
+    const event = upstreamEventSchema.parse({
+      seq: 1,
+      eventId: intervalBlockId('gw-1', sample()),
+      occurredAtMs: T,
+      clockTrusted: true,
+      kind: 'interval-block',
+      body: sample(),
+    });
+    expect(eventReferences(event)).toEqual({ meterIds: ['m1', 'm2'], accountIds: ['a1'] });
+  });
+
+  it('hashes number and string columns in the canonical form', () => {
+    expect(canonicalJson({ b: [1, 2], a: ['x', 'y'], c: [1, 'x', { z: 1, y: 2 }] })).toBe(
+      '{"a":["x","y"],"b":[1,2],"c":[1,"x",{"y":2,"z":1}]}',
+    );
+    expect(() => canonicalJson([1, Number.NaN])).toThrow(/non-finite/);
+  });
+});
