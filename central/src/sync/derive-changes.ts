@@ -1,4 +1,10 @@
 import { appendChange } from './change-feed.js';
+import {
+  deriveAccountAssignments,
+  deriveKeyRotations,
+  deriveTariffVersions,
+  type FeedSigningKey,
+} from './derive-records.js';
 import type { SyncTrx } from './sync-schema.js';
 
 /** Meters of a gateway with the account at the premise they are installed in. */
@@ -23,14 +29,23 @@ const CREDIT_SOURCES: Record<string, 'payment' | 'token-issue' | 'adjustment'> =
 };
 
 /**
- * Brings a gateway's feed up to date from central's records (idempotent: each source row
- * maps to one change id): meter assignments and credits (payments, top-ups, adjustments that
- * reduce what an account of this gateway owes or add to its wallet).
- * Returns how many changes were appended.
+ * Brings a gateway's feed up to date from central's records (idempotent: each source fact or
+ * version maps to one change id), in the order the edge needs them: signing keys, tariff
+ * versions, account assignments, meter assignments, credits (payments, top-ups, adjustments
+ * that reduce what an account of this gateway owes or add to its wallet).
+ * Returns how many changes were appended. Example: a second call at once → 0.
  */
-export async function deriveChanges(trx: SyncTrx, gatewayId: string, nowMs: number) {
-  let appended = 0;
+export async function deriveChanges(
+  trx: SyncTrx,
+  gatewayId: string,
+  nowMs: number,
+  key?: FeedSigningKey,
+) {
+  let appended = key ? await deriveKeyRotations(trx, gatewayId, key, nowMs) : 0;
   const assignments = await meterAccounts(trx, gatewayId);
+  const accountIds = [...new Set(assignments.map((a) => a.accountId))];
+  appended += await deriveTariffVersions(trx, gatewayId, accountIds, nowMs);
+  appended += await deriveAccountAssignments(trx, gatewayId, accountIds, nowMs);
   const versions = new Map<string, number>();
   for (const a of assignments) {
     const version = (versions.get(a.meterId) ?? 0) + 1;
@@ -39,7 +54,6 @@ export async function deriveChanges(trx: SyncTrx, gatewayId: string, nowMs: numb
     const key = `${a.meterId}:${version}`;
     if (await appendChange(trx, gatewayId, 'meter-assignment', key, body, nowMs)) appended += 1;
   }
-  const accountIds = [...new Set(assignments.map((a) => a.accountId))];
   for (const accountId of accountIds)
     appended += await deriveCredits(trx, gatewayId, accountId, nowMs);
   return appended;

@@ -5,9 +5,12 @@ import { addRoute } from '../api/route-kit.js';
 import { jsonText } from '../api/respond.js';
 import type { AppContext } from '../app/context.js';
 import { Problem } from '../app/problem.js';
+import { buildSnapshot } from './build-snapshot.js';
 import { appendChange, readFeedPage } from './change-feed.js';
 import { crashPoint } from './crash-point.js';
 import { deriveChanges } from './derive-changes.js';
+import type { FeedSigningKey } from './derive-records.js';
+import { feedAppended } from './feed-notify.js';
 import { syncDb, syncTrx } from './sync-schema.js';
 import { authenticateGateway } from './sync-routes.js';
 
@@ -23,14 +26,42 @@ function pageQuery(c: Context) {
   return { epoch: c.req.query('epoch') ?? null, after: Number(after), limit: Number(limit) };
 }
 
+/** Central's token / tariff signing key as announced in every gateway's feed. */
+export function feedSigningKey(ctx: AppContext): FeedSigningKey {
+  return {
+    keyId: ctx.tokenKey.keyId,
+    publicKey: ctx.tokenKey.publicKey,
+    replacedKeyGraceMs: ctx.tokenLifetimeMs,
+  };
+}
+
+/** Appends what central's records say is missing from a gateway's feed (one transaction). */
+export function deriveFeed(ctx: AppContext, gatewayId: string): Promise<number> {
+  return ctx.committer.run((trx) =>
+    deriveChanges(syncTrx(trx), gatewayId, ctx.clock.wallMs(), feedSigningKey(ctx)),
+  );
+}
+
 async function handleChanges(c: Context, ctx: AppContext) {
   await authenticateGateway(c, ctx);
   const gw = c.req.param('gw') ?? '';
   const q = pageQuery(c);
-  await ctx.committer.run((trx) => deriveChanges(syncTrx(trx), gw, ctx.clock.wallMs()));
+  await deriveFeed(ctx, gw);
   crashPoint('after_feed_derive');
   const page = await readFeedPage(syncDb(ctx.store.db), gw, q.epoch, q.after, q.limit);
   return c.body(jsonText(page), 200, { 'content-type': 'application/json' });
+}
+
+/** The snapshot is derived and read in one transaction, so its checkpoint matches it. */
+async function handleSnapshot(c: Context, ctx: AppContext) {
+  await authenticateGateway(c, ctx);
+  const gw = c.req.param('gw') ?? '';
+  const snapshot = await ctx.committer.run(async (trx) => {
+    const nowMs = ctx.clock.wallMs();
+    await deriveChanges(syncTrx(trx), gw, nowMs, feedSigningKey(ctx));
+    return buildSnapshot(syncTrx(trx), gw, nowMs);
+  });
+  return c.body(jsonText(snapshot), 200, { 'content-type': 'application/json' });
 }
 
 const relayOrderBody = z.strictObject({
@@ -48,6 +79,7 @@ const relayOrderBody = z.strictObject({
 /** The downstream change feed (gateway-signed) and the staff route that issues relay orders. */
 export function feedMount(app: Hono, table: RouteTable, ctx: AppContext): void {
   app.get('/sync/v1/gw/:gw/changes', (c) => handleChanges(c, ctx));
+  app.get('/sync/v1/gw/:gw/snapshot', (c) => handleSnapshot(c, ctx));
   addRoute(app, table, ctx, {
     method: 'post',
     path: '/api/gateways/{gw}/relay-orders',
@@ -78,7 +110,24 @@ export function feedMount(app: Hono, table: RouteTable, ctx: AppContext): void {
         }
         return appendChange(syncTrx(trx), gw, 'relay-order', order.orderId, order, issuedAtMs);
       });
+      if (cseq !== null) {
+        const epoch = await feedEpochOf(ctx, gw);
+        feedAppended(ctx, {
+          gatewayId: gw,
+          checkpoint: { feedEpoch: epoch, cseq },
+          relayOrder: order,
+        });
+      }
       return { status: 201, body: { ...order, cseq } };
     },
   });
+}
+
+async function feedEpochOf(ctx: AppContext, gatewayId: string): Promise<string> {
+  const row = await syncDb(ctx.store.db)
+    .selectFrom('sync_feeds')
+    .select('feed_epoch')
+    .where('gateway_id', '=', gatewayId)
+    .executeTakeFirst();
+  return row?.feed_epoch ?? 'e1';
 }

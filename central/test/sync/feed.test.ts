@@ -28,25 +28,31 @@ describe.each(BACKENDS)('downstream change feed on $name', (b) => {
       { 'idempotency-key': 'feed-pay-1' },
     );
     expect(pay.status).toBe(201);
-    const first = await getSigned(h, `${FEED}?after=0&limit=1`);
+    const first = await getSigned(h, `${FEED}?after=0&limit=3`);
     expect(first.status).toBe(200);
     const page1 = changeFeedPageSchema.parse(first.body);
-    expect(page1).toMatchObject({ checkpoint: { feedEpoch: 'e1', cseq: 1 }, hasMore: true });
-    expect(page1.changes[0]).toMatchObject({ kind: 'meter-assignment', body: { meterId } });
+    expect(page1).toMatchObject({ checkpoint: { feedEpoch: 'e1', cseq: 3 }, hasMore: true });
+    // central's signing key first (token + tariff verification), then the assignment
+    expect(page1.changes.map((c) => c.kind)).toEqual([
+      'key-rotation',
+      'key-rotation',
+      'meter-assignment',
+    ]);
+    expect(page1.changes[2]).toMatchObject({ body: { meterId } });
     const page2 = changeFeedPageSchema.parse(
-      (await getSigned(h, `${FEED}?epoch=e1&after=1&limit=10`)).body,
+      (await getSigned(h, `${FEED}?epoch=e1&after=3&limit=10`)).body,
     );
     expect(page2.changes).toHaveLength(1);
     expect(page2.changes[0]).toMatchObject({
-      cseq: 2,
+      cseq: 4,
       kind: 'credit',
       body: { entryId: pay.body.entryId, accountId, amountMinor: 50000n, source: 'payment' },
     });
     expect(page2.hasMore).toBe(false);
-    const again = (await getSigned(h, `${FEED}?epoch=e1&after=2`)).body;
-    expect(again).toMatchObject({ changes: [], checkpoint: { cseq: 2 }, hasMore: false });
-    const otherEpoch = (await getSigned(h, `${FEED}?epoch=e0&after=2`)).body;
-    expect(otherEpoch.changes.map((c: { cseq: number }) => c.cseq)).toEqual([1, 2]);
+    const again = (await getSigned(h, `${FEED}?epoch=e1&after=4`)).body;
+    expect(again).toMatchObject({ changes: [], checkpoint: { cseq: 4 }, hasMore: false });
+    const otherEpoch = (await getSigned(h, `${FEED}?epoch=e0&after=4`)).body;
+    expect(otherEpoch.changes.map((c: { cseq: number }) => c.cseq)).toEqual([1, 2, 3, 4]);
   });
 
   it.skipIf(b.skip)('relay orders: into the feed for own meters, 422 otherwise', async () => {
@@ -56,13 +62,13 @@ describe.each(BACKENDS)('downstream change feed on $name', (b) => {
       meterId,
     });
     expect(ok.status).toBe(201);
-    expect(ok.body.cseq).toBe(3);
+    expect(ok.body.cseq).toBe(5);
     const foreign = await h.call('admin', 'POST', '/api/gateways/gw-1/relay-orders', {
       ...body,
       meterId: 'm-elsewhere',
     });
     expect(foreign.status).toBe(422);
-    const page = (await getSigned(h, `${FEED}?epoch=e1&after=2`)).body;
+    const page = (await getSigned(h, `${FEED}?epoch=e1&after=4`)).body;
     expect(page.changes).toHaveLength(1);
     expect(page.changes[0]).toMatchObject({ kind: 'relay-order', body: { priority: 9 } });
     const bad = await getSigned(h, `${FEED}?after=x`);
