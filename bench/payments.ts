@@ -1,15 +1,20 @@
 /**
- * Payment posting benchmark: payments/s through the real HTTP API (Idempotency-Key, full
- * durability: SQLite WAL + synchronous=FULL, PostgreSQL synchronous_commit=on) with group
- * commit, next to the raw durable insert rate (one single-row committed transaction at a
- * time) measured in the same run on the same backend. Goal: ≥ 2,000 payments/s.
+ * Payment posting benchmark: payments/s through the real HTTP API with full durability
+ * (SQLite WAL + synchronous=FULL; PostgreSQL fsync=on, synchronous_commit=on). The server runs
+ * in its own process (bench/payments-server.ts); this process is the client (node:http,
+ * keep-alive agent, `--concurrency` requests in flight). Per backend, in the same run:
+ * raw durable single-row inserts/s (one commit each), bare `GET /healthz` req/s on the same
+ * server, one payment per request (group commit across requests) and the batch endpoint
+ * (250 per request, 4 in flight). Goal: ≥ 2,000 payments/s per request.
  *
  * Run: npx tsx bench/payments.ts [--pg postgres://…] [--payments 8000] [--concurrency 64]
- * (PostgreSQL also runs when GRIDBILL_TEST_PG is set.) Prints a Markdown section for
- * bench/RESULTS.md.
+ *   [--only sqlite|postgres] [--profile <dir>]  (server writes a .cpuprofile there)
+ * (PostgreSQL also runs when GRIDBILL_TEST_PG is set.) Prints a Markdown table.
  */
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { Agent, request } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -18,13 +23,13 @@ import { createSeededRandom } from '@gridbill/shared/ids';
 import { tokenKeyPairFromSeed } from '@gridbill/shared/token';
 import pg from 'pg';
 import { createContext } from '../central/src/app/create-context.js';
-import { startServer } from '../central/src/app/serve.js';
 import { addUser, signIn } from '../central/src/staff/users.js';
 import {
   migrate,
   openSqliteConnection,
   openStore,
   type Store,
+  type StoreOptions,
 } from '../central/src/store/index.js';
 
 const clock = createSystemClock();
@@ -34,12 +39,16 @@ const { values: args } = parseArgs({
     payments: { type: 'string', default: '8000' },
     concurrency: { type: 'string', default: '64' },
     accounts: { type: 'string', default: '500' },
+    only: { type: 'string' },
+    profile: { type: 'string' },
   },
 });
 const PAYMENTS = Number.parseInt(args.payments ?? '8000', 10);
 const CONCURRENCY = Number.parseInt(args.concurrency ?? '64', 10);
 const ACCOUNTS = Number.parseInt(args.accounts ?? '500', 10);
+const WARMUP = 500;
 const pgUrl = args.pg ?? process.env.GRIDBILL_TEST_PG;
+const SERVER = join(import.meta.dirname, 'payments-server.ts');
 
 /** Raw limit, SQLite: single-row INSERT, one committed transaction each, WAL + FULL. */
 function rawSqliteRate(dir: string, n: number): number {
@@ -66,31 +75,26 @@ async function rawPgRate(url: string, schema: string, n: number): Promise<number
   return rate;
 }
 
-async function seed(store: Store) {
+/** A staff user with a bearer token and ACCOUNTS postpaid accounts B0…B<n-1>. */
+async function seed(store: Store): Promise<string> {
   const ctx = createContext({
     store,
     clock,
     random: createSeededRandom('bench-payments'),
     tokenKey: tokenKeyPairFromSeed('k-bench', new Uint8Array(32).fill(9)),
-    maxBatch: 256,
   });
-  await addUser(ctx, {
-    username: 'bench',
-    displayName: 'Bench',
-    role: 'admin',
-    password: 'bench-password-1',
-  });
+  const user = { username: 'bench', displayName: 'Bench', role: 'admin' };
+  await addUser(ctx, { ...user, password: 'bench-password-1' });
   const token = (await signIn(ctx, 'bench', 'bench-password-1'))!.token;
   const now = BigInt(clock.wallMs());
-  const rows = Array.from({ length: ACCOUNTS }, (_, i) => i);
   await store.db
     .insertInto('customers')
     .values({ id: 'c-bench', name: 'Bench', phone: '', email: '', created_at_ms: now })
     .execute();
   for (let i = 0; i < ACCOUNTS; i += 200) {
-    const chunk = rows.slice(i, i + 200).map((n) => ({
-      id: `a-${n}`,
-      number: `B${n}`,
+    const chunk = Array.from({ length: Math.min(200, ACCOUNTS - i) }, (_, k) => ({
+      id: `a-${i + k}`,
+      number: `B${i + k}`,
       customer_id: 'c-bench',
       premise_id: null,
       currency: 'KES',
@@ -101,7 +105,101 @@ async function seed(store: Store) {
     }));
     await store.db.insertInto('accounts').values(chunk).execute();
   }
-  return { ctx, token };
+  return token;
+}
+
+interface Server {
+  url: string;
+  /** CPU time (user + system, ms) the server process has used so far, from /proc. */
+  cpuMs(): number;
+  /** Stops the server; resolves with its committer stats. */
+  stop(): Promise<{ writes: number; commits: number }>;
+}
+
+/** utime + stime of a process in ms (Linux /proc; clock ticks of 10 ms). */
+function procCpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** Rate and CPU per operation of the server (from /proc) and of this client process. */
+async function phase(server: Server, n: number, run: () => Promise<number>) {
+  const s0 = server.cpuMs();
+  const c0 = process.cpuUsage();
+  const rate = await run();
+  const c1 = process.cpuUsage(c0);
+  const serverUs = ((server.cpuMs() - s0) * 1000) / n;
+  return { rate, serverUs, clientUs: (c1.user + c1.system) / n };
+}
+
+/** Starts bench/payments-server.ts as a child process on the store. */
+function startServer(opened: StoreOptions, tag: string): Promise<Server> {
+  const prof = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(args.profile, tag)}`] : [];
+  const proc = spawn(
+    process.execPath,
+    [...prof, '--import', 'tsx', SERVER, JSON.stringify(opened)],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  let out = '';
+  proc.stdout!.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  const stop = () =>
+    new Promise<{ writes: number; commits: number }>((resolve, reject) => {
+      proc.once('exit', () => {
+        const m = /stats (\{.*\})/.exec(out);
+        if (m) resolve(JSON.parse(m[1]!));
+        else reject(new Error(`server printed no stats: ${out}`));
+      });
+      proc.kill('SIGTERM');
+    });
+  return new Promise((resolve, reject) => {
+    const onData = () => {
+      const m = /listening (http:\/\/\S+)/.exec(out);
+      if (m) {
+        proc.stdout!.off('data', onData);
+        resolve({ url: m[1]!, stop, cpuMs: () => procCpuMs(proc.pid!) });
+      }
+    };
+    proc.stdout!.on('data', onData);
+    proc.once('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
+  });
+}
+
+const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+
+/** One HTTP request on the keep-alive agent; resolves with status and body text. */
+function send(
+  url: string,
+  method: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method, headers, agent }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => {
+        text += d;
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** Runs `n` jobs with `inFlight` concurrent workers; returns jobs/s. */
+async function timed(n: number, inFlight: number, job: (i: number) => Promise<void>) {
+  let next = 0;
+  const worker = async () => {
+    while (next < n) await job(next++);
+  };
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: inFlight }, worker));
+  return n / ((performance.now() - t0) / 1000);
 }
 
 const paymentJson = (i: number) => ({
@@ -114,112 +212,100 @@ const paymentJson = (i: number) => ({
 });
 const keyOf = (i: number) => `bench-${i.toString().padStart(8, '0')}`;
 
-/** One request per payment, CONCURRENCY in flight. */
-async function singles(url: string, token: string, from: number): Promise<number> {
-  let next = from;
-  let failures = 0;
-  const worker = async () => {
-    while (next < from + PAYMENTS) {
-      const i = next++;
-      const res = await fetch(`${url}/api/payments`, {
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${token}`,
-          'content-type': 'application/json',
-          'idempotency-key': keyOf(i),
-        },
-        body: JSON.stringify(paymentJson(i)),
-      });
-      await res.arrayBuffer();
-      if (res.status !== 201) failures++;
-    }
-  };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  return failures;
+async function healthzRate(url: string): Promise<number> {
+  return timed(PAYMENTS, CONCURRENCY, async () => {
+    const res = await send(`${url}/healthz`, 'GET', {});
+    if (res.status !== 200) throw new Error(`healthz ${res.status}`);
+  });
 }
 
-/** POST /api/payments/batch with 250 payments per request, 4 requests in flight. */
-async function batches(url: string, token: string, from: number): Promise<number> {
-  let next = from;
-  let failures = 0;
-  const worker = async () => {
-    while (next < from + PAYMENTS) {
-      const start = next;
-      next += 250;
-      const ids = Array.from(
-        { length: Math.min(250, from + PAYMENTS - start) },
-        (_, k) => start + k,
-      );
-      const items = ids.map((i) => ({ ...paymentJson(i), idempotencyKey: keyOf(i) }));
-      const res = await fetch(`${url}/api/payments/batch`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ items }),
-      });
-      const body = (await res.json()) as { results: { status: number }[] };
-      failures += body.results.filter((r) => r.status !== 201).length;
-    }
-  };
-  await Promise.all(Array.from({ length: 4 }, worker));
-  return failures;
+/** One request per payment, CONCURRENCY in flight; payments from..from+n-1. */
+function singles(url: string, token: string, from: number, n: number): Promise<number> {
+  return timed(n, CONCURRENCY, async (k) => {
+    const i = from + k;
+    const headers = {
+      authorization: `Bearer ${token}`,
+      'content-type': 'application/json',
+      'idempotency-key': keyOf(i),
+    };
+    const res = await send(`${url}/api/payments`, 'POST', headers, JSON.stringify(paymentJson(i)));
+    if (res.status !== 201) throw new Error(`payment ${i}: ${res.status} ${res.text}`);
+  });
 }
 
-/** Posts PAYMENTS payments one way; returns payments/s and commit count. */
-async function apiRate(store: Store, mode: 'single' | 'batch') {
-  const { ctx, token } = await seed(store);
-  const server = await startServer(ctx, { port: 0 });
-  const t0 = performance.now();
-  const failures = await (mode === 'single' ? singles : batches)(server.url, token, 0);
-  const rate = PAYMENTS / ((performance.now() - t0) / 1000);
-  await server.close();
-  const n = await store.db
-    .selectFrom('ledger_entries')
-    .select((eb) => eb.fn.countAll().as('n'))
-    .executeTakeFirstOrThrow();
-  if (failures > 0) throw new Error(`${failures} payments failed`);
-  const entries = Number.parseInt(String(n.n), 10);
-  return { rate, commits: ctx.committer.stats().commits, entries };
+/** POST /api/payments/batch, 250 payments per request, 4 requests in flight. */
+async function batches(url: string, token: string, from: number, n: number): Promise<number> {
+  const requests = Math.ceil(n / 250);
+  const perRequest = await timed(requests, 4, async (r) => {
+    const ids = Array.from({ length: Math.min(250, n - r * 250) }, (_, k) => from + r * 250 + k);
+    const items = ids.map((i) => ({ ...paymentJson(i), idempotencyKey: keyOf(i) }));
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const res = await send(`${url}/api/payments/batch`, 'POST', headers, JSON.stringify({ items }));
+    const body = JSON.parse(res.text) as { results: { status: number }[] };
+    const bad = body.results.filter((x) => x.status !== 201).length;
+    if (bad > 0) throw new Error(`${bad} batch items failed`);
+  });
+  return (perRequest * n) / requests;
 }
+
+type Phase = Awaited<ReturnType<typeof phase>>;
 
 interface Row {
   backend: string;
-  mode: string;
-  rate: number;
   raw: number;
-  commits: number;
-  entries: number;
+  healthz: Phase;
+  single: Phase;
+  batch: Phase;
+  singleCommits: number;
+  batchCommits: number;
 }
 
-async function sqliteRow(mode: 'single' | 'batch', raw: number): Promise<Row> {
+/** Seeds the store, then measures healthz + singles on one server, batches on a second. */
+async function measure(store: Store, label: string, raw: number): Promise<Row> {
+  const token = await seed(store);
+  const opened = store.opened;
+  await store.close();
+  const a = await startServer(opened, 'single');
+  await singles(a.url, token, 10_000_000, WARMUP);
+  const healthz = await phase(a, PAYMENTS, () => healthzRate(a.url));
+  const single = await phase(a, PAYMENTS, () => singles(a.url, token, 0, PAYMENTS));
+  const sStats = await a.stop();
+  const b = await startServer(opened, 'batch');
+  await batches(b.url, token, 20_000_000, WARMUP);
+  const batch = await phase(b, PAYMENTS, () => batches(b.url, token, PAYMENTS, PAYMENTS));
+  const bStats = await b.stop();
+  const check = await openStore(opened);
+  const n = await check.db
+    .selectFrom('ledger_entries')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .executeTakeFirstOrThrow();
+  await check.close();
+  const entries = Number.parseInt(String(n.n), 10);
+  if (entries !== 2 * (PAYMENTS + WARMUP)) throw new Error(`ledger holds ${entries} entries`);
+  const singleCommits = sStats.commits;
+  return { backend: label, raw, healthz, single, batch, singleCommits, batchCommits: bStats.commits };
+}
+
+async function runSqlite(): Promise<Row> {
   const dir = mkdtempSync(join(tmpdir(), 'gridbill-bench-'));
   try {
+    const raw = rawSqliteRate(dir, 2000);
     const store = await openStore({ dataDir: dir });
     await migrate(store);
-    const r = await apiRate(store, mode);
-    await store.close();
-    return { backend: 'SQLite (WAL, synchronous=FULL)', mode, raw, ...r };
+    return await measure(store, 'SQLite (WAL, synchronous=FULL)', raw);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-async function runSqlite(): Promise<Row[]> {
-  const dir = mkdtempSync(join(tmpdir(), 'gridbill-bench-raw-'));
-  const raw = rawSqliteRate(dir, 2000);
-  rmSync(dir, { recursive: true, force: true });
-  return [await sqliteRow('single', raw), await sqliteRow('batch', raw)];
-}
-
-async function pgRow(url: string, mode: 'single' | 'batch', raw: number | null) {
+async function runPostgres(url: string): Promise<Row> {
   const schema = `bench_${randomBytes(4).toString('hex')}`;
   const store = await openStore({ db: url, pgSchema: schema });
   try {
     await migrate(store);
-    const rawRate = raw ?? (await rawPgRate(url, schema, 1000));
-    const r = await apiRate(store, mode);
-    return { backend: 'PostgreSQL 15 (synchronous_commit=on, fsync=on)', mode, raw: rawRate, ...r };
+    const raw = await rawPgRate(url, schema, 1000);
+    return await measure(store, 'PostgreSQL 15 (fsync=on, synchronous_commit=on)', raw);
   } finally {
-    await store.close();
     const c = new pg.Client({ connectionString: url });
     await c.connect();
     await c.query(`drop schema ${schema} cascade`);
@@ -227,39 +313,46 @@ async function pgRow(url: string, mode: 'single' | 'batch', raw: number | null) 
   }
 }
 
-async function runPostgres(url: string): Promise<Row[]> {
-  const single = await pgRow(url, 'single', null);
-  return [single, await pgRow(url, 'batch', single.raw)];
+const fixed = (v: number, d: number) => v.toFixed(d); // tidy:allow-number rates, not money
+
+const cpu = (p: Phase) => `${fixed(p.serverUs, 0)} / ${fixed(p.clientUs, 0)}`;
+
+function table(rows: Row[]): string[] {
+  const out = [
+    '| backend | shape | per second | commits | ÷ raw inserts | ÷ healthz | ' +
+      'CPU µs per op: server / client |',
+    '|---|---|---:|---:|---:|---:|---:|',
+  ];
+  for (const r of rows) {
+    const line = (shape: string, p: Phase, commits: string) =>
+      `| ${r.backend} | ${shape} | ${fixed(p.rate, 0)} | ${commits} | ` +
+      `${fixed(p.rate / r.raw, 2)} | ${fixed(p.rate / r.healthz.rate, 2)} | ${cpu(p)} |`;
+    out.push(
+      `| ${r.backend} | raw durable single-row inserts | ${fixed(r.raw, 0)} | = inserts | 1.00 ` +
+        '| | |',
+      line('GET /healthz (bare)', r.healthz, ''),
+      line('payments, one per request', r.single, String(r.singleCommits)),
+      line('payments, 250 per request', r.batch, String(r.batchCommits)),
+    );
+  }
+  return out;
 }
 
 async function main(): Promise<void> {
   const loadBefore = loadavg()[0] ?? 0;
-  const rows = await runSqlite();
-  if (pgUrl) rows.push(...(await runPostgres(pgUrl)));
+  const rows: Row[] = [];
+  if (args.only !== 'postgres') rows.push(await runSqlite());
+  if (pgUrl && args.only !== 'sqlite') rows.push(await runPostgres(pgUrl));
   const cpu = cpus();
-  const date = new Date(clock.wallMs()).toISOString().slice(0, 10);
-  const fixed = (v: number, d: number) => v.toFixed(d); // tidy:allow-number rates, not money
+  const at = new Date(clock.wallMs()).toISOString().slice(0, 16).replace('T', ' ');
   const loadAfter = loadavg()[0] ?? 0;
-  const head = '| backend | HTTP requests | payments/s | raw durable inserts/s | ratio |';
   const lines = [
-    `## Central payment posting through the HTTP API — ${date}`,
+    `Run ${at} UTC: ${cpu.length} cores (${cpu[0]?.model ?? 'unknown'}), Node ` +
+      `${process.version}; ${PAYMENTS} payments per shape after ${WARMUP} warm-up, ` +
+      `${CONCURRENCY} in flight, ${ACCOUNTS} postpaid accounts; server in its own process; ` +
+      `1-minute load before/after ${fixed(loadBefore, 1)}/${fixed(loadAfter, 1)}.`,
     '',
-    `Machine: ${cpu.length} cores (${cpu[0]?.model ?? 'unknown'}), Node ${process.version}; ` +
-      `${PAYMENTS} payments, ${CONCURRENCY} in flight, ${ACCOUNTS} postpaid accounts, client and ` +
-      'server in one process; `npx tsx bench/payments.ts`. Raw limit = single-row durable ' +
-      'INSERT, one commit each, same backend, same run. Goal ≥ 2,000 payments/s. ' +
-      `1-minute load average before/after: ${fixed(loadBefore, 1)}/${fixed(loadAfter, 1)} ` +
-      '(the machine is shared; other work competes for both cores).',
-    '',
-    `${head} commits | entries |`,
-    '|---|---|---:|---:|---:|---:|---:|',
-    ...rows.map(
-      (r) =>
-        `| ${r.backend} | ${r.mode === 'single' ? 'one payment each' : '250 per request'} | ` +
-        `${fixed(r.rate, 0)} | ${fixed(r.raw, 0)} | ` +
-        `${fixed(r.rate / r.raw, 2)} | ` +
-        `${r.commits} | ${r.entries} |`,
-    ),
+    ...table(rows),
     '',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
