@@ -1,5 +1,6 @@
 import { type Kysely, type Migration, Migrator, sql } from 'kysely';
 import type { Store } from '../store/store.js';
+import { reconcileTables } from './rerate/reconcile-migration.js';
 
 type Col = 'text' | 'bigint' | 'bytes' | 'bigint?';
 
@@ -133,6 +134,7 @@ export async function migrateSync(store: Store): Promise<string[]> {
         '0001_sync': syncTables(binary),
         '0002_feed': feedTables(binary),
         '0003_hash_runs': hashRuns(binary),
+        '0004_reconcile': reconcileTables(),
       }),
     },
     migrationTableName: 'sync_migration',

@@ -1,0 +1,67 @@
+import type { Kysely, Migration } from 'kysely';
+
+type Col = 'text' | 'bigint';
+
+async function create(
+  db: Kysely<unknown>,
+  name: string,
+  spec: Record<string, Col>,
+  primaryKey: string[],
+): Promise<void> {
+  let t = db.schema.createTable(name);
+  for (const [col, type] of Object.entries(spec)) t = t.addColumn(col, type, (c) => c.notNull());
+  await t.addPrimaryKeyConstraint(`${name}_pk`, primaryKey as never).execute();
+}
+
+/**
+ * Re-rating tables (sync migration `0004_reconcile`): the stored report per gateway × account
+ * × local day, one row per adjustment entry posted by re-rating, and the trigger cursor.
+ */
+export function reconcileTables(): Migration {
+  return {
+    up: async (db) => {
+      const T = 'text' as const;
+      const B = 'bigint' as const;
+      const day = {
+        gateway_id: T,
+        account_id: T,
+        day: T,
+        currency: T,
+        edge_total_minor: B,
+        central_total_minor: B,
+        adjustments_minor: B,
+        intervals: B,
+        intervals_differing: B,
+        unrated: B,
+        reasons: T,
+        revision: B,
+        updated_at_ms: B,
+      };
+      await create(db, 'reconcile_days', day, ['gateway_id', 'account_id', 'day']);
+      await db.schema
+        .createIndex('reconcile_days_gw_day')
+        .on('reconcile_days')
+        .columns(['gateway_id', 'day'])
+        .execute();
+      const adj = {
+        entry_id: T,
+        gateway_id: T,
+        account_id: T,
+        day: T,
+        revision: B,
+        amount_minor: B,
+        reason: T,
+        created_at_ms: B,
+      };
+      await create(db, 'reconcile_adjustments', adj, ['entry_id']);
+      await db.schema
+        .createIndex('reconcile_adjustments_day')
+        .on('reconcile_adjustments')
+        .columns(['account_id', 'day', 'revision'])
+        .unique()
+        .execute();
+      const cursor = { name: T, ledger_seq: B, tariff_created_ms: B };
+      await create(db, 'reconcile_cursor', cursor, ['name']);
+    },
+  };
+}
