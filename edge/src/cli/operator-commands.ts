@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { loadConfigFile } from '../config/index.js';
-import { applyPolicyEvent, redeemToken } from '../engine/index.js';
+import { OPERATOR_PRIORITY, operatorOrder, redeemToken } from '../engine/index.js';
 import { buildStatus } from '../gateway/status.js';
 import { toJson } from '../store/json.js';
 import { badInput, callLocalApi } from './local-api.js';
@@ -30,36 +30,29 @@ export function registerOperatorCommands(program: Command): void {
 
   program
     .command('relay')
-    .description('order a relay open or closed (operator order, outranks credit logic)')
+    .description('order a relay open, closed, locked or unlocked (an operator relay order)')
     .argument('<meter>', 'meter id')
-    .argument('<action>', 'open | close')
-    .requiredOption('--reason <text>', 'why (recorded with the command)')
+    .argument('<action>', 'open | close | lock | unlock')
+    .requiredOption('--reason <text>', 'why (recorded with the order and sent to central)')
+    .option('--priority <0-9>', 'order priority (a lock by central is 9)', `${OPERATOR_PRIORITY}`)
     .requiredOption('--config <file>', 'gateway configuration')
-    .action(async (meter: string, action: string, o: { reason: string; config: string }) => {
-      if (action !== 'open' && action !== 'close')
-        throw badInput(`action must be "open" or "close", got "${action}"`);
+    .action(async (meter: string, action: string, o: RelayOptions) => {
+      if (!RELAY_ACTIONS.includes(action as RelayAction))
+        throw badInput(`action must be "open", "close", "lock" or "unlock", got "${action}"`);
       if (o.reason.trim().length < 3) throw badInput('--reason needs at least 3 characters');
+      if (!/^[0-9]$/.test(o.priority))
+        throw badInput(`--priority must be a whole number from 0 to 9, got "${o.priority}"`);
+      const priority = Number.parseInt(o.priority, 10);
       const config = loadConfigFile(o.config);
       if (!config.meters.some((m) => m.id === meter)) throw badInput(`unknown meter "${meter}"`);
-      const live = await callLocalApi(config, 'POST', `/api/relay/${encodeURIComponent(meter)}`, {
-        action,
-        reason: o.reason,
-      });
-      if (live) return print(live.body);
-      const off = openOfflineEngine(config);
-      try {
-        const actions = off.engine.transact(() =>
-          applyPolicyEvent(
-            off.engine,
-            meter,
-            { type: 'order', order: action },
-            `operator: ${o.reason}`,
-          ),
-        );
-        print({ meterId: meter, action, actions, note: 'gateway not running: command queued' });
-      } finally {
-        off.close();
-      }
+      const body = { action, reason: o.reason, priority };
+      const path = `/api/relay/${encodeURIComponent(meter)}`;
+      const live = await callLocalApi(config, 'POST', path, body);
+      const result = live?.body ?? relayOffline(config, meter, action as RelayAction, o, priority);
+      print(result);
+      const outcome = (result as { outcome?: string }).outcome;
+      if (outcome === 'refused' || outcome === 'expired')
+        throw new Error(`relay order ${outcome}: ${(result as { detail?: string }).detail}`);
     });
 
   const token = program.command('token').description('offline top-up tokens');
@@ -81,6 +74,31 @@ export function registerOperatorCommands(program: Command): void {
           },
         );
     });
+}
+
+type RelayAction = 'open' | 'close' | 'lock' | 'unlock';
+const RELAY_ACTIONS: readonly RelayAction[] = ['open', 'close', 'lock', 'unlock'];
+interface RelayOptions {
+  reason: string;
+  priority: string;
+  config: string;
+}
+
+/** With no daemon: the order goes through the same entry point; sent at the next start. */
+function relayOffline(
+  config: Parameters<typeof openOfflineEngine>[0],
+  meter: string,
+  action: RelayAction,
+  o: RelayOptions,
+  priority: number,
+) {
+  const off = openOfflineEngine(config);
+  try {
+    const result = operatorOrder(off.engine, meter, action, o.reason, priority);
+    return { meterId: meter, action, ...result, note: 'gateway not running: command queued' };
+  } finally {
+    off.close();
+  }
 }
 
 function redeemOffline(config: Parameters<typeof openOfflineEngine>[0], text: string) {

@@ -60,6 +60,8 @@ export class Engine {
   commandsCreated = 0;
   private massCapHoldMonoMs: number | null = null;
   safeModeReason: string | null = null;
+  /** Run after each committed top-level transaction (the relay journal starts new commands). */
+  readonly afterCommit: (() => void)[] = [];
 
   constructor(readonly deps: EngineDeps) {
     this.outbox = new Outbox(deps.db);
@@ -121,6 +123,7 @@ export class Engine {
         return value;
       })();
       this.commitMaps();
+      if (!this.deps.db.inTransaction) for (const fn of this.afterCommit) fn();
       return result;
     } catch (err) {
       this.outbox.abortBatch();

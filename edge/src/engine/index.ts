@@ -9,9 +9,20 @@ export { type RedeemResult, redeemToken } from './redeem-token.js';
 export { commandById, openCommands, type RelayCommandRow } from './relay-commands.js';
 export { type RelayDriver, RelayJournalRunner } from './relay-journal.js';
 export {
+  acceptRelayOrder,
+  believedState,
+  OPERATOR_PRIORITY,
+  type OrderOutcome,
+  type OrderResult,
+  operatorOrder,
+  type RelayOrder,
+  type RelayOrderSource,
+} from './relay-orders.js';
+export {
   applyPolicyEvent,
   evaluateAccounts,
   evaluateAll,
+  evaluateMeter,
   projectedBalanceMinor,
   switchAccountMode,
 } from './relay-policy.js';

@@ -13,18 +13,21 @@ export interface RelayCommandRow {
 
 /**
  * Persists a relay command (status `pending`) in the caller's transaction; the journal runner
- * sends it after the commit.
+ * sends it after the commit. A relay order passes its order id as the command id, so the
+ * outcome event carries `commandId = orderId`.
  *
  * @example
  * createRelayCommand(engine, 'm1', 'open', 'credit') // → 'cmd-…' (row in relay_commands)
+ * createRelayCommand(engine, 'm1', 'open', 'order: line work', 'ord-7') // → 'ord-7'
  */
 export function createRelayCommand(
   engine: Engine,
   meterId: string,
   action: 'open' | 'close',
   reason: string,
+  commandId?: string,
 ): string {
-  const id = `cmd-${engine.deps.newId()}`;
+  const id = commandId ?? `cmd-${engine.deps.newId()}`;
   const wallMs = engine.deps.clock.wallMs();
   engine.stmts.insertCommand.run(id, meterId, action, reason, wallMs, wallMs);
   engine.deps.logger.info({ meterId, action, reason, commandId: id }, 'relay command persisted');

@@ -1,19 +1,31 @@
 import {
+  type ConfirmedRelayState,
   type JournalEvent,
   type JournalStep,
+  judgeReadBack,
+  type RelayReadBack,
   retryDelayMs,
   stepJournal,
 } from '@gridbill/shared/relay';
 import { crashPoint } from './crash-point.js';
 import type { Engine } from './engine.js';
 import { commandById, openCommands, type RelayCommandRow } from './relay-commands.js';
+import { settleOrder } from './relay-orders.js';
 import { applyPolicyEvent } from './relay-policy.js';
 
 /** Talks to a meter's relay (DLMS class 70 ACTION or a Modbus coil), via the meter's bus. */
 export interface RelayDriver {
   switchRelay(meterId: string, action: 'open' | 'close'): Promise<void>;
   readRelay(meterId: string): Promise<'open' | 'closed'>;
+  /**
+   * Output plus class 70 control_state and control_mode, when the meter exposes them; the
+   * read-back is then judged per control mode (`READBACK_TABLE`).
+   */
+  readRelayStatus?(meterId: string): Promise<RelayReadBack>;
 }
+
+/** Wait before retrying a command whose journal write failed (e.g. disk full). */
+const WRITE_RETRY_MS = 5_000;
 
 /**
  * Drives persisted relay commands through `RELAY_JOURNAL_TABLE`: every status is committed
@@ -25,21 +37,36 @@ export class RelayJournalRunner {
   private readonly timers = new Set<{ id: unknown }>();
   private stopped = false;
   private idleWaiters: (() => void)[] = [];
+  /** Relay state confirmed by the last read-back, per command (for the outcome event). */
+  private readonly confirmed = new Map<string, ConfirmedRelayState>();
+  private kickedAt = -1;
 
   constructor(
     private readonly engine: Engine,
     private readonly driver: RelayDriver,
-  ) {}
+  ) {
+    engine.afterCommit.push(() => this.kickIfNew());
+  }
 
   /** After a restart: every unfinished command takes the journal's `restart` transition. */
   resume(): void {
     for (const cmd of openCommands(this.engine)) this.start(cmd, 'restart');
   }
 
-  /** Starts newly persisted commands (call after a committed cycle). */
+  /** Starts newly persisted commands (called after every commit that created some). */
   kick(): void {
+    this.kickedAt = this.engine.commandsCreated;
     for (const cmd of openCommands(this.engine))
       if (cmd.status === 'pending') this.start(cmd, 'dispatch');
+  }
+
+  private kickIfNew(): void {
+    if (this.stopped || this.kickedAt === this.engine.commandsCreated) return;
+    try {
+      this.kick();
+    } catch (err) {
+      this.engine.deps.logger.error({ err: errorText(err) }, 'relay journal kick failed');
+    }
   }
 
   stop(): void {
@@ -60,8 +87,35 @@ export class RelayJournalRunner {
 
   private start(cmd: RelayCommandRow, event: JournalEvent): void {
     if (this.busyMeters.has(cmd.meterId) || this.stopped) return;
+    if (this.heldBySafeMode(cmd, event)) return;
     this.busyMeters.add(cmd.meterId);
-    void this.run(cmd, event).finally(() => this.release(cmd.meterId));
+    void this.run(cmd, event)
+      .catch((err: unknown) => this.writeFailed(cmd, err))
+      .finally(() => this.release(cmd.meterId));
+  }
+
+  /** Safe mode sends no disconnect: an open command waits (pending or in back-off). */
+  private heldBySafeMode(cmd: RelayCommandRow, event: JournalEvent): boolean {
+    if (!this.engine.safeMode || cmd.action !== 'open') return false;
+    if (event !== 'dispatch' && event !== 'retry_due') return false;
+    this.engine.deps.logger.warn({ commandId: cmd.id }, 'relay disconnect held: safe mode');
+    return true;
+  }
+
+  /**
+   * A journal write failed (the store refused it, e.g. disk full): the command keeps its last
+   * committed status and is tried again later; the process goes on.
+   */
+  private writeFailed(cmd: RelayCommandRow, err: unknown): void {
+    this.engine.deps.logger.error({ commandId: cmd.id, err: errorText(err) }, 'relay journal');
+    if (this.stopped) return;
+    const handle = this.engine.deps.clock.setTimeout(() => {
+      this.timers.delete(handle);
+      const fresh = commandById(this.engine, cmd.id);
+      if (fresh && fresh.status !== 'done' && fresh.status !== 'failed')
+        this.start(fresh, fresh.status === 'pending' ? 'dispatch' : 'restart');
+    }, WRITE_RETRY_MS);
+    this.timers.add(handle);
   }
 
   private release(meterId: string): void {
@@ -118,15 +172,28 @@ export class RelayJournalRunner {
 
   private async readBack(cmd: RelayCommandRow): Promise<JournalEvent> {
     this.persist(cmd, 'verifying', cmd.attempts, cmd.lastError);
-    const want = cmd.action === 'open' ? 'open' : 'closed';
     try {
-      const output = await this.driver.readRelay(cmd.meterId);
-      if (output === want) return 'readback_match';
-      this.persist(cmd, 'verifying', cmd.attempts, `read back ${output}, expected ${want}`);
+      const read = await this.readStatus(cmd.meterId);
+      const state = judgeReadBack(cmd.action, read);
+      if (state) {
+        this.confirmed.set(cmd.id, state);
+        return 'readback_match';
+      }
+      this.persist(
+        cmd,
+        'verifying',
+        cmd.attempts,
+        `read back ${describe(read)}, not ${cmd.action}`,
+      );
     } catch (err) {
       this.persist(cmd, 'verifying', cmd.attempts, `read back failed: ${errorText(err)}`);
     }
     return 'readback_mismatch';
+  }
+
+  private readStatus(meterId: string): Promise<RelayReadBack> {
+    if (this.driver.readRelayStatus) return this.driver.readRelayStatus(meterId);
+    return this.driver.readRelay(meterId).then((output) => ({ output }));
   }
 
   private scheduleRetry(cmd: RelayCommandRow): void {
@@ -136,7 +203,9 @@ export class RelayJournalRunner {
     const handle = clock.setTimeout(() => {
       this.timers.delete(handle);
       const fresh = commandById(this.engine, cmd.id);
-      if (fresh && fresh.status === 'backoff') this.start(fresh, 'retry_due');
+      if (fresh?.status === 'backoff' && this.heldBySafeMode(fresh, 'retry_due'))
+        this.scheduleRetry(fresh);
+      else if (fresh && fresh.status === 'backoff') this.start(fresh, 'retry_due');
       else if (!this.busy()) for (const w of this.idleWaiters.splice(0)) w();
     }, delayMs);
     this.timers.add(handle);
@@ -145,17 +214,19 @@ export class RelayJournalRunner {
   private finish(cmd: RelayCommandRow, status: 'done' | 'failed'): void {
     const fresh = commandById(this.engine, cmd.id) ?? cmd;
     const engine = this.engine;
+    const fallback = cmd.action === 'open' ? 'disconnected' : 'connected';
+    const state = status === 'done' ? (this.confirmed.get(cmd.id) ?? fallback) : 'unknown';
+    this.confirmed.delete(cmd.id);
     engine.transact(() => {
       this.persist(fresh, status, fresh.attempts, fresh.lastError);
-      const output = cmd.action === 'open' ? 'open' : 'closed';
+      settleOrder(engine, cmd.id, status);
       const body = {
         meterId: cmd.meterId,
         commandId: cmd.id,
         action: cmd.action === 'open' ? 'disconnect' : 'connect',
         outcome: status,
         reason: (fresh.lastError ?? cmd.reason).slice(0, 200),
-        relayStateAfter:
-          status === 'done' ? (output === 'open' ? 'disconnected' : 'connected') : 'unknown',
+        relayStateAfter: state,
       };
       engine.outbox.append(
         {
@@ -165,13 +236,9 @@ export class RelayJournalRunner {
         },
         engine.time(),
       );
-      const event =
-        status === 'done'
-          ? ({ type: 'relay_confirmed', output } as const)
-          : ({ type: 'relay_failed' } as const);
-      applyPolicyEvent(engine, cmd.meterId, event, cmd.reason);
+      applyPolicyEvent(engine, cmd.meterId, outcomeEvent(status, state), cmd.reason);
     });
-    engine.deps.logger.info({ commandId: cmd.id, status }, `relay command ${status}`);
+    engine.deps.logger.info({ commandId: cmd.id, status, state }, `relay command ${status}`);
   }
 
   private persist(cmd: RelayCommandRow, status: string, attempts: number, error: string | null) {
@@ -182,6 +249,19 @@ export class RelayJournalRunner {
   private maxAttempts(): number {
     return this.engine.deps.config.relayPolicy.command.maxAttempts;
   }
+}
+
+function outcomeEvent(status: 'done' | 'failed', state: ConfirmedRelayState | 'unknown') {
+  if (status === 'failed' || state === 'unknown') return { type: 'relay_failed' } as const;
+  const output = state === 'disconnected' ? 'open' : state === 'connected' ? 'closed' : 'armed';
+  return { type: 'relay_confirmed', output } as const;
+}
+
+/** @example describe({ output: 'open', controlState: 'disconnected', controlMode: 2 })
+ * // → 'output open, control_state disconnected, mode 2' */
+function describe(read: RelayReadBack): string {
+  if (read.controlState === undefined) return `output ${read.output}`;
+  return `output ${read.output}, control_state ${read.controlState}, mode ${read.controlMode}`;
 }
 
 function errorText(err: unknown): string {

@@ -25,12 +25,18 @@ export function evaluateAccounts(engine: Engine, accountIds: Iterable<string>): 
 
 /**
  * Evaluates until the phase settles (at most 3 steps), so a grace period that is zero or
- * already over leads from the crossing reading straight to the disconnect command.
+ * already over leads from the crossing reading straight to the disconnect command. An unlock
+ * passes its reason and order id (the reconnect it may cause carries them).
  */
-function evaluateMeter(engine: Engine, meterId: string): void {
+export function evaluateMeter(
+  engine: Engine,
+  meterId: string,
+  reason = 'credit',
+  commandId?: string,
+): void {
   for (let i = 0; i < 3; i++) {
     const before = engine.relays.get(meterId)?.policy.phase;
-    applyPolicyEvent(engine, meterId, { type: 'evaluate' }, 'credit');
+    applyPolicyEvent(engine, meterId, { type: 'evaluate' }, reason, commandId);
     if (engine.relays.get(meterId)?.policy.phase === before) return;
   }
 }
@@ -59,12 +65,16 @@ export function evaluateAll(engine: Engine): void {
   engine.transact(() => evaluateAccounts(engine, engine.accounts.keys()));
 }
 
-/** Applies one policy event to a meter: persists the new state and carries out the actions. */
+/**
+ * Applies one policy event to a meter: persists the new state and carries out the actions.
+ * `commandId` names the relay command it may create (a relay order's id).
+ */
 export function applyPolicyEvent(
   engine: Engine,
   meterId: string,
   event: PolicyEvent,
   reason: string,
+  commandId?: string,
 ): PolicyAction[] {
   const meter = engine.meters.get(meterId);
   if (!meter) throw new Error(`unknown meter "${meterId}"`);
@@ -74,7 +84,8 @@ export function applyPolicyEvent(
   const alert = ctx.enforced ? alertStep(engine, meterId, record, ctx) : record.alert;
   if (decision.state !== record.policy || alert !== record.alert)
     engine.relays.set(meterId, { policy: decision.state, alert });
-  for (const action of decision.actions) act(engine, meterId, action, event, reason, ctx);
+  for (const action of decision.actions)
+    act(engine, meterId, action, event, { reason, commandId }, ctx);
   return decision.actions;
 }
 
@@ -135,12 +146,13 @@ function act(
   meterId: string,
   action: PolicyAction,
   event: PolicyEvent,
-  reason: string,
+  cause: { reason: string; commandId: string | undefined },
   ctx: PolicyContext,
 ): void {
   if (action === 'send_open' || action === 'send_close') {
     if (action === 'send_open' && event.type === 'evaluate') engine.massCap.record(ctx.nowMonoMs);
-    createRelayCommand(engine, meterId, action === 'send_open' ? 'open' : 'close', reason);
+    const relayAction = action === 'send_open' ? 'open' : 'close';
+    createRelayCommand(engine, meterId, relayAction, cause.reason, cause.commandId);
   } else if (action === 'raise_relay_fault') {
     raiseAlarm(engine, {
       code: 'relay-fault',

@@ -4,6 +4,8 @@ import { z } from 'zod';
 import {
   applyPolicyEvent,
   type Engine,
+  OPERATOR_PRIORITY,
+  operatorOrder,
   type RelayJournalRunner,
   redeemToken,
 } from '../engine/index.js';
@@ -11,8 +13,9 @@ import type { GatewayMetrics } from './metrics.js';
 import { buildStatus, type GatewayStatus } from './status.js';
 
 const relayBody = z.object({
-  action: z.enum(['open', 'close']),
+  action: z.enum(['open', 'close', 'lock', 'unlock']),
   reason: z.string().min(3, 'give a reason of at least 3 characters').max(200),
+  priority: z.number().int().min(0).max(9).default(OPERATOR_PRIORITY),
 });
 const tokenBody = z.object({ token: z.string().min(1).max(400) });
 const safeModeBody = z.object({ on: z.boolean(), reason: z.string().min(3).max(200) });
@@ -45,12 +48,11 @@ export function createHttpApp(deps: HttpDeps): Hono {
     const parsed = relayBody.safeParse(await c.req.json().catch(() => undefined));
     if (!parsed.success) return c.json({ error: z.prettifyError(parsed.error) }, 400);
     if (!engine.meters.has(meterId)) return c.json({ error: `unknown meter "${meterId}"` }, 404);
-    const { action, reason } = parsed.data;
-    const actions = engine.transact(() =>
-      applyPolicyEvent(engine, meterId, { type: 'order', order: action }, `operator: ${reason}`),
-    );
+    const { action, reason, priority } = parsed.data;
+    const result = operatorOrder(engine, meterId, action, reason, priority);
     runner.kick();
-    return c.json({ meterId, action, actions }, 202);
+    const settled = result.outcome === 'accepted' || result.outcome === 'done';
+    return c.json({ meterId, action, ...result }, settled ? 202 : 409);
   });
   app.post('/api/emergency-credit/:meterId', (c) => {
     const meterId = c.req.param('meterId');

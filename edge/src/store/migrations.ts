@@ -50,6 +50,16 @@ export const MIGRATIONS: readonly string[] = [
      document TEXT NOT NULL) STRICT;`,
   `CREATE TABLE dlms_invocation_counters (meter_id TEXT PRIMARY KEY,
      reserved_up_to INTEGER NOT NULL) STRICT;`,
+  // relay orders (central feed, MQTT, local operator): one row per order id; `holding` marks
+  // the order whose priority currently holds the meter's relay open (disconnect/lock)
+  `CREATE TABLE relay_orders (
+     order_id TEXT PRIMARY KEY, meter_id TEXT NOT NULL, action TEXT NOT NULL,
+     priority INTEGER NOT NULL, reason TEXT NOT NULL, source TEXT NOT NULL,
+     issued_at_ms INTEGER NOT NULL, expires_at_ms INTEGER NOT NULL,
+     received_wall_ms INTEGER NOT NULL, status TEXT NOT NULL, detail TEXT NOT NULL,
+     holding INTEGER NOT NULL) STRICT;
+   CREATE INDEX relay_orders_holding ON relay_orders (meter_id) WHERE holding = 1;
+   CREATE TABLE safe_mode_probe (id INTEGER PRIMARY KEY, filler BLOB NOT NULL) STRICT;`,
 ];
 
 /** Applies pending migrations inside one transaction each; returns the resulting version. */

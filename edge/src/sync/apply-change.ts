@@ -1,6 +1,7 @@
 import type { DownstreamChange } from '@gridbill/shared/sync';
 import type { Engine } from '../engine/engine.js';
 import { postBalanceChange } from '../engine/events.js';
+import { acceptRelayOrder } from '../engine/relay-orders.js';
 import { evaluateAccounts } from '../engine/relay-policy.js';
 import { type StoredCheckpoint, writeCheckpoint } from './inbox.js';
 
@@ -75,6 +76,8 @@ function applyBody(engine: Engine, change: DownstreamChange, wallMs: number): Ap
         o.expiresAtMs,
         status,
       );
+      // executed (or refused/expired, reported upstream) in this inbox transaction
+      acceptRelayOrder(engine, o, 'feed');
       return 'applied';
     }
     default:

@@ -42,7 +42,10 @@ describe('gridbill-edge operator commands (daemon not running)', () => {
     });
     const relay = cli('relay', 'm1', 'open', '--reason', 'meter swap', '--config', config);
     expect(relay.code).toBe(0);
-    expect(JSON.parse(relay.out)).toMatchObject({ actions: ['clear_grace', 'send_open'] });
+    expect(JSON.parse(relay.out)).toMatchObject({
+      outcome: 'accepted',
+      commandId: expect.stringMatching(/^op-/),
+    });
     expect(JSON.parse(cli('status', '--config', config).out).pendingCommands).toMatchObject([
       { meterId: 'm1', action: 'open', status: 'pending' },
     ]);
@@ -54,7 +57,7 @@ describe('gridbill-edge operator commands (daemon not running)', () => {
   it('bad input exits 2 with the problem named', () => {
     expect(cli('relay', 'm1', 'toggle', '--reason', 'x y z', '--config', config)).toMatchObject({
       code: 2,
-      err: expect.stringContaining('action must be "open" or "close"'),
+      err: expect.stringContaining('action must be "open", "close", "lock" or "unlock"'),
     });
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, JSON.stringify({ gatewayId: 'GW 1', siteTimeZone: 'Mars/Base' }));

@@ -21,3 +21,11 @@ export type {
   RelayThresholds,
 } from './policy-types.js';
 export { isProtectedNow, type ProtectedWindows } from './protected-window.js';
+export {
+  type ConfirmedRelayState,
+  type ControlState,
+  judgeReadBack,
+  READBACK_TABLE,
+  type ReadBackRow,
+  type RelayReadBack,
+} from './readback-table.js';

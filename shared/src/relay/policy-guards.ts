@@ -46,6 +46,9 @@ export const GUARDS = {
     event.type === 'relay_confirmed' && event.output === 'open',
   output_closed: ({ event }: GuardInput) =>
     event.type === 'relay_confirmed' && event.output === 'closed',
+  output_armed: ({ event }: GuardInput) =>
+    event.type === 'relay_confirmed' && event.output === 'armed',
+  order_release: ({ event }: GuardInput) => event.type === 'order' && event.order === 'release',
   order_open: ({ event }: GuardInput) => event.type === 'order' && event.order === 'open',
   order_close: ({ event }: GuardInput) => event.type === 'order' && event.order === 'close',
   emergency_available: ({ state, ctx }: GuardInput) =>

@@ -33,6 +33,14 @@ export const RELAY_POLICY_TABLE: readonly PolicyRow[] = [
     to: 'RECONNECT_PENDING',
     actions: ['clear_grace', 'send_close'],
   },
+  // an unlock releases a lock (or any order hold) back to credit logic; the relay is still open
+  {
+    from: 'MANUAL_LOCK',
+    on: 'order',
+    when: 'order_release',
+    to: 'DISCONNECTED',
+    actions: [],
+  },
   // emergency credit, requested by the customer
   ...credit.map(
     (from): PolicyRow => ({
@@ -46,23 +54,19 @@ export const RELAY_POLICY_TABLE: readonly PolicyRow[] = [
           : ['grant_emergency', 'send_close'],
     }),
   ),
-  // CONNECTED
-  { from: 'CONNECTED', on: 'evaluate', when: 'not_enforced', to: 'same', actions: [] },
-  {
-    from: 'CONNECTED',
-    on: 'evaluate',
-    when: 'emergency_above_reconnect',
-    to: 'same',
-    actions: ['clear_emergency'],
-  },
-  {
-    from: 'CONNECTED',
-    on: 'evaluate',
-    when: 'at_or_below_disconnect',
-    to: 'GRACE',
-    actions: ['start_grace'],
-  },
-  { from: 'CONNECTED', on: 'evaluate', when: 'always', to: 'same', actions: [] },
+  // CONNECTED (and ARMED: the output waits for the customer's button; credit rules apply alike)
+  ...(['CONNECTED', 'ARMED'] as const).flatMap((from): PolicyRow[] => [
+    { from, on: 'evaluate', when: 'not_enforced', to: 'same', actions: [] },
+    {
+      from,
+      on: 'evaluate',
+      when: 'emergency_above_reconnect',
+      to: 'same',
+      actions: ['clear_emergency'],
+    },
+    { from, on: 'evaluate', when: 'at_or_below_disconnect', to: 'GRACE', actions: ['start_grace'] },
+    { from, on: 'evaluate', when: 'always', to: 'same', actions: [] },
+  ]),
   // GRACE: wait on monotonic time, then disconnect unless something holds it
   {
     from: 'GRACE',
@@ -141,6 +145,13 @@ export const RELAY_POLICY_TABLE: readonly PolicyRow[] = [
   },
   {
     from: 'RECONNECT_PENDING',
+    on: 'relay_confirmed',
+    when: 'output_armed',
+    to: 'ARMED',
+    actions: [],
+  },
+  {
+    from: 'RECONNECT_PENDING',
     on: 'relay_failed',
     when: 'always',
     to: 'RELAY_FAULT',
@@ -167,6 +178,13 @@ export const RELAY_POLICY_TABLE: readonly PolicyRow[] = [
     on: 'relay_confirmed',
     when: 'output_closed',
     to: 'CONNECTED',
+    actions: [],
+  },
+  {
+    from: 'RELAY_FAULT',
+    on: 'relay_confirmed',
+    when: 'output_armed',
+    to: 'ARMED',
     actions: [],
   },
 ];

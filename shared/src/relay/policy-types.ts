@@ -6,7 +6,9 @@ export type RelayPhase =
   | 'DISCONNECTED'
   | 'RECONNECT_PENDING'
   | 'MANUAL_LOCK'
-  | 'RELAY_FAULT';
+  | 'RELAY_FAULT'
+  /** Remote reconnect armed the meter (control modes 2/4/6): the customer presses the button. */
+  | 'ARMED';
 
 export interface RelayPolicyState {
   phase: RelayPhase;
@@ -37,9 +39,10 @@ export interface PolicyContext {
 
 export type PolicyEvent =
   | { type: 'evaluate' }
-  | { type: 'relay_confirmed'; output: 'open' | 'closed' }
+  | { type: 'relay_confirmed'; output: 'open' | 'closed' | 'armed' }
   | { type: 'relay_failed' }
-  | { type: 'order'; order: 'open' | 'close' }
+  /** `release`: an unlock; the meter goes back to credit logic (no relay action by itself). */
+  | { type: 'order'; order: 'open' | 'close' | 'release' }
   | { type: 'emergency_credit' };
 
 export type PolicyAction =

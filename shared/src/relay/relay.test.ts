@@ -20,14 +20,17 @@ const phases: RelayPhase[] = [
   'RECONNECT_PENDING',
   'MANUAL_LOCK',
   'RELAY_FAULT',
+  'ARMED',
 ];
 const events: PolicyEvent[] = [
   { type: 'evaluate' },
   { type: 'relay_confirmed', output: 'open' },
   { type: 'relay_confirmed', output: 'closed' },
+  { type: 'relay_confirmed', output: 'armed' },
   { type: 'relay_failed' },
   { type: 'order', order: 'open' },
   { type: 'order', order: 'close' },
+  { type: 'order', order: 'release' },
   { type: 'emergency_credit' },
 ];
 const bools = [false, true];
@@ -65,13 +68,13 @@ function* allCases(): Generator<Case> {
 }
 
 const cases = [...allCases()];
+/** Every case decided once (each generated row test filters these). */
+const decided = cases.map((c) => ({ c, d: decidePolicy(c.state, c.event, c.ctx) }));
 
 describe('RELAY_POLICY_TABLE (tests generated from the table)', () => {
   RELAY_POLICY_TABLE.forEach((row, index) => {
     it(`row ${index}: ${row.from} --${row.on}/${row.when}--> ${row.to} [${row.actions}]`, () => {
-      const hits = cases
-        .map((c) => ({ c, d: decidePolicy(c.state, c.event, c.ctx) }))
-        .filter(({ d }) => d.row === index);
+      const hits = decided.filter(({ d }) => d.row === index);
       expect(hits.length, 'row is reachable').toBeGreaterThan(0);
       for (const { c, d } of hits) {
         expect(d.state.phase).toBe(row.to === 'same' ? c.state.phase : row.to);
@@ -83,8 +86,7 @@ describe('RELAY_POLICY_TABLE (tests generated from the table)', () => {
   });
 
   it('never disconnects on credit unless every S1 condition holds', () => {
-    for (const c of cases) {
-      const d = decidePolicy(c.state, c.event, c.ctx);
+    for (const { c, d } of decided) {
       if (!d.actions.includes('send_open') || c.event.type === 'order') continue;
       const limit = c.state.emergencyCreditActive ? -300n : 0n;
       expect(c.ctx.enforced).toBe(true);
@@ -100,8 +102,7 @@ describe('RELAY_POLICY_TABLE (tests generated from the table)', () => {
   });
 
   it('reconnects only above the threshold, on an order, emergency credit or postpaid', () => {
-    for (const c of cases) {
-      const d = decidePolicy(c.state, c.event, c.ctx);
+    for (const { c, d } of decided) {
       if (!d.actions.includes('send_close')) continue;
       const why =
         c.event.type === 'order' ||
