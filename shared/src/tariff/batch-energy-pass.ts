@@ -2,7 +2,9 @@ import { bucketFor } from './accumulate.js';
 import type { CompiledEnergy, CompiledVersion } from './compile.js';
 import type { RatingDay } from './local-day.js';
 import { nextDay } from './local-day.js';
-import { PER_MINUTE } from './minute-index.js';
+import { minuteIndex, PER_MINUTE } from './minute-index.js';
+import type { PeriodRuns } from './period-runs.js';
+import { periodRuns } from './period-runs.js';
 import type { PeriodState, ScopeBucket, SegmentState } from './period-state.js';
 
 /** Where the pass is: the local day, its table and the tier bucket (changes once a day). */
@@ -61,13 +63,14 @@ function advance(
   return true;
 }
 
-/** One day, untiered or proportional: Wh into tier 0 of each charged period's cells. */
-function flatDay(
-  fill: Fill,
-  cells: Float64Array,
+/**
+ * Σ Wh per period of the intervals of one local day, from `j` up to `end` or the day's end;
+ * returns the index after the day. `dayWh` must be zero on entry. Periods of the table
+ * [0, 1, 1] and Wh [5, 7, 9] at minutes 0, 1, 2 → dayWh [5, 16].
+ */
+function sumDay(
+  dayWh: Float64Array,
   table: Uint8Array,
-  mask: Uint8Array,
-  T: number,
   starts: ArrayLike<number>,
   whs: ArrayLike<number>,
   j: number,
@@ -75,27 +78,84 @@ function flatDay(
   dayStart: number,
   dayEnd: number,
 ): number {
-  let a = fill.a;
-  let total = fill.total;
   const perMinute = PER_MINUTE; // a local, not a module binding checked on every read
   for (; j < end; j++) {
     const t = starts[j]!;
     if (t >= dayEnd) break;
-    const w = whs[j]!;
-    total += w;
     // minuteIndex inlined by hand (see minute-index.ts for why it is exact)
     const p = table[((t - dayStart) * perMinute + 1e-9) | 0]!;
-    if (mask[p] === 0) continue;
-    const base = p * T;
-    cells[base] = cells[base]! + w;
-    a += w;
+    dayWh[p] = dayWh[p]! + whs[j]!;
   }
-  fill.a = a;
-  fill.total = total;
   return j;
 }
 
-/** One day, chronological tiers: fills tiers in time order, splitting an interval at a limit. */
+/**
+ * `sumDay` for whole-ms starts, by runs of one period: the intervals before a run's end are
+ * summed in a register, no table read per interval. Exact because for whole ms δ,
+ * `minuteIndex(δ) < m` ⇔ δ < m × 60 000.
+ */
+function sumDayByRuns(
+  dayWh: Float64Array,
+  runs: PeriodRuns,
+  starts: ArrayLike<number>,
+  whs: ArrayLike<number>,
+  j: number,
+  end: number,
+  dayStart: number,
+): number {
+  const ends = runs.endMs;
+  const periods = runs.period;
+  for (let r = 0; r < ends.length && j < end; r++) {
+    const bound = dayStart + ends[r]!;
+    let sumWh = 0;
+    for (; j < end; j++) {
+      if (starts[j]! >= bound) break;
+      sumWh += whs[j]!;
+    }
+    const p = periods[r]!;
+    dayWh[p] = dayWh[p]! + sumWh;
+  }
+  return j;
+}
+
+/**
+ * Adds one day's Wh per period into tier `tier` of each charged period's cells, clears `dayWh`
+ * and returns the charged Wh; `fill.total` gains all the day's Wh (charged or not).
+ */
+function addDay(
+  fill: Fill,
+  dayWh: Float64Array,
+  cells: Float64Array,
+  mask: Uint8Array,
+  T: number,
+  tier: number,
+): number {
+  let charged = 0;
+  let total = 0;
+  for (let p = 0; p < dayWh.length; p++) {
+    const w = dayWh[p]!;
+    dayWh[p] = 0;
+    total += w;
+    if (mask[p] === 0 || w === 0) continue;
+    const k = p * T + tier;
+    cells[k] = cells[k]! + w;
+    charged += w;
+  }
+  fill.total += total;
+  return charged;
+}
+
+/** Σ Wh of the charged periods of one day (`dayWh` unchanged). */
+function chargedOf(dayWh: Float64Array, mask: Uint8Array): number {
+  let charged = 0;
+  for (let p = 0; p < dayWh.length; p++) if (mask[p] !== 0) charged += dayWh[p]!;
+  return charged;
+}
+
+/**
+ * The intervals [j, end) of one day, chronological tiers: fills tiers in time order, splitting an
+ * interval at a limit (limits [200, 400], a 190, 15 Wh → 10 Wh in tier 1, 5 Wh in tier 2).
+ */
 function chronoDay(
   fill: Fill,
   limits: readonly number[],
@@ -108,31 +168,24 @@ function chronoDay(
   j: number,
   end: number,
   dayStart: number,
-  dayEnd: number,
-): number {
+): void {
   let a = fill.a;
   let tier = fill.tier;
   let next = fill.next;
   let total = fill.total;
-  const perMinute = PER_MINUTE;
   for (; j < end; j++) {
-    const t = starts[j]!;
-    if (t >= dayEnd) break;
     let w = whs[j]!;
     total += w;
-    const p = table[((t - dayStart) * perMinute + 1e-9) | 0]!;
+    const p = table[minuteIndex(starts[j]! - dayStart)]!;
     if (mask[p] === 0) continue;
     const base = p * T;
-    if (a + w > next) {
-      // crossing a tier limit: rare, split the interval
-      while (a + w > next) {
-        const take = next - a;
-        cells[base + tier] = cells[base + tier]! + take;
-        a = next;
-        w -= take;
-        tier++;
-        next = tier < limits.length ? limits[tier]! : Number.MAX_SAFE_INTEGER;
-      }
+    while (a + w > next) {
+      const take = next - a;
+      cells[base + tier] = cells[base + tier]! + take;
+      a = next;
+      w -= take;
+      tier++;
+      next = tier < limits.length ? limits[tier]! : Number.MAX_SAFE_INTEGER;
     }
     cells[base + tier] = cells[base + tier]! + w;
     a += w;
@@ -141,13 +194,16 @@ function chronoDay(
   fill.tier = tier;
   fill.next = next;
   fill.total = total;
-  return j;
 }
 
 /**
- * The batch hot loop: one energy component over the intervals [i, end) of one segment, one
- * tight loop per local day (a call only when the day changes). Adds the same determinants as
- * the incremental kernel, interval by interval. Returns Σ Wh of all the intervals.
+ * The batch hot loop: one energy component over the intervals [i, end) of one segment. Each
+ * local day is first summed per period (`sumDay`); a day whose charged Wh stays inside the
+ * current chronological tier (every day of untiered and proportional components) is added
+ * per period at once, which gives the same integer cells as adding interval by interval. A
+ * day that crosses a tier limit is re-rated interval by interval (`chronoDay`). `wholeMs`:
+ * every start is a whole ms (days are then summed by period runs). Returns Σ Wh of all the
+ * intervals.
  */
 export function energyPass(
   state: PeriodState,
@@ -160,6 +216,7 @@ export function energyPass(
   i: number,
   end: number,
   first: RatingDay,
+  wholeMs: boolean,
 ): number {
   const T = e.tierCount;
   const mask = e.chargedMask;
@@ -175,6 +232,7 @@ export function energyPass(
   };
   // a typed working copy of the bucket cells (kept unboxed), written back when the bucket changes
   let cells = Float64Array.from(bucket.cells);
+  const dayWh = new Float64Array(mask.length);
   // 0.5 makes a, next and total double fields from the start: no map change (and deopt) later
   const fill: Fill = { a: 0.5, tier: 0, next: 0.5, total: 0.5 };
   fillAt(fill, bucket.limitsWh, pass.acc.wh);
@@ -192,22 +250,17 @@ export function energyPass(
       }
     }
     const day = pass.day;
-    j = chrono
-      ? chronoDay(
-          fill,
-          pass.bucket.limitsWh,
-          cells,
-          pass.table,
-          mask,
-          T,
-          starts,
-          whs,
-          j,
-          end,
-          day.startMs,
-          day.endMs,
-        )
-      : flatDay(fill, cells, pass.table, mask, T, starts, whs, j, end, day.startMs, day.endMs);
+    const from = j;
+    j = wholeMs
+      ? sumDayByRuns(dayWh, periodRuns(pass.table), starts, whs, j, end, day.startMs)
+      : sumDay(dayWh, pass.table, starts, whs, j, end, day.startMs, day.endMs);
+    if (chrono && fill.a + chargedOf(dayWh, mask) > fill.next) {
+      dayWh.fill(0);
+      const limits = pass.bucket.limitsWh;
+      chronoDay(fill, limits, cells, pass.table, mask, T, starts, whs, from, j, day.startMs);
+      continue;
+    }
+    fill.a += addDay(fill, dayWh, cells, mask, T, chrono ? fill.tier : 0);
   }
   if (e.tiers) pass.acc.wh = fill.a;
   writeBack(pass.bucket.cells, cells);

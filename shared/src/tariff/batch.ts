@@ -113,22 +113,26 @@ function rejectAt(u: UsageSeries, j: number, integral: boolean): void {
 /**
  * One pass over the whole series: whole non-negative Wh, strictly increasing starts. The loop
  * only finds the first failing interval (columns in locals); `rejectAt` words the error.
+ * Returns whether every start is a whole number of ms (the batch pass then sums by runs).
  */
-function checkSeries(u: UsageSeries) {
+function checkSeries(u: UsageSeries): boolean {
   const starts = u.startMs;
   const whs = u.wh;
   const n = starts.length;
   const integral = whs instanceof Int32Array || whs instanceof Uint32Array;
-  if (n === 0) return;
+  if (n === 0) return true;
   let prev = starts[0]!;
+  let whole = Math.floor(prev) === prev;
   let bad = whs[0]! < 0 || (!integral && !Number.isSafeInteger(whs[0]!)) ? 0 : -1;
   for (let j = 1; bad < 0 && j < n; j++) {
     const w = whs[j]!;
     const t = starts[j]!;
     if (w < 0 || (!integral && !Number.isSafeInteger(w)) || !(t > prev)) bad = j;
+    if (Math.floor(t) !== t) whole = false;
     prev = t;
   }
   if (bad >= 0) rejectAt(u, bad, integral);
+  return whole;
 }
 
 /** The first index in [lo, n) whose start is ≥ `stop` (starts are increasing). */
@@ -201,6 +205,7 @@ function ratePeriodRuns(
   u: UsageSeries,
   i: number,
   n: number,
+  wholeMs: boolean,
 ) {
   const cursor = newCursor();
   while (i < n && u.startMs[i]! < state.toMs) {
@@ -211,7 +216,7 @@ function ratePeriodRuns(
     locate(state, versions, cursor, u.startMs[i]!);
     const v = cursor.version!;
     if (v.dynamic.length === 0 && v.demand.length === 0) {
-      i = rateSegment(state, v, cursor, u, i, n);
+      i = rateSegment(state, v, cursor, u, i, n, wholeMs);
       continue;
     }
     const stop = Math.min(cursor.day!.endMs, cursor.seg!.toMs, state.toMs);
@@ -230,12 +235,14 @@ function rateSegment(
   u: UsageSeries,
   i: number,
   n: number,
+  wholeMs: boolean,
 ) {
   const seg = cursor.seg!;
   const end = firstAtOrAfter(u.startMs, i + 1, n, Math.min(seg.toMs, state.toMs));
   let passTotal = -1;
   for (let k = 0; k < v.energy.length; k++) {
-    passTotal = energyPass(state, seg, v, v.energy[k]!, k, u.startMs, u.wh, i, end, cursor.day!);
+    const e = v.energy[k]!;
+    passTotal = energyPass(state, seg, v, e, k, u.startMs, u.wh, i, end, cursor.day!, wholeMs);
   }
   if (passTotal >= 0 && !u.quality) seg.wh += passTotal;
   else {
@@ -257,14 +264,14 @@ export function rateBatch(req: BatchRequest): { periods: PeriodResult[]; carry: 
   const u = req.usage;
   const n = u.startMs.length;
   if (u.wh.length !== n) throw new TariffError('usage', 'startMs and wh differ in length');
-  checkSeries(u);
+  const wholeMs = checkSeries(u);
   let carry = req.carry ?? {};
   let i = 0;
   const out: PeriodResult[] = [];
   for (const p of req.periods) {
     const state = openPeriod(req.versions, p.fromMs, p.toMs, u.intervalSeconds, carry, req.service);
     while (i < n && u.startMs[i]! < p.fromMs) i++;
-    i = ratePeriodRuns(state, req.versions, u, i, n);
+    i = ratePeriodRuns(state, req.versions, u, i, n, wholeMs);
     const closed = closePeriod(state, req.versions, req.attributes ?? []);
     out.push(closed.result);
     carry = closed.carry;

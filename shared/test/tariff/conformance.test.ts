@@ -96,32 +96,38 @@ const component = (periodCount: number) =>
     )
     .map((c) => ({ ...c, periodCount }));
 
-const scenario = fc
-  .record({
-    zone: fc.constantFrom(...ZONES),
-    day: fc.integer({ min: 0, max: 3 * 365 }),
-    periodCount: fc.integer({ min: 1, max: 4 }),
-    intervalSeconds: fc.constantFrom(900, 1800, 3600),
-    count: fc.integer({ min: 1, max: 72 }),
-    rounding: fc.constantFrom('half-up', 'half-even', 'down', 'up'),
-    roundingLevel: fc.constantFrom('line', 'bill'),
-    splitVersion: fc.boolean(),
-    splits: fc.array(fc.integer({ min: 1, max: 71 }), { maxLength: 2 }),
-  })
-  .chain((s) =>
-    fc.record({
-      s: fc.constant(s),
-      weekday: windows(s.periodCount),
-      weekend: windows(s.periodCount),
-      rates: fc.array(price, { minLength: s.periodCount, maxLength: s.periodCount }),
-      rates2: fc.array(price, { minLength: s.periodCount, maxLength: s.periodCount }),
-      tiers: fc.option(tiers(), { nil: undefined }),
-      extras: fc.array(component(s.periodCount), { maxLength: 4 }),
-      wh: fc.array(fc.integer({ min: 0, max: 4000 }), { minLength: s.count, maxLength: s.count }),
-      gaps: fc.array(fc.boolean(), { minLength: s.count, maxLength: s.count }),
-      quality: fc.array(fc.constantFrom(0, 0, 0, 1), { minLength: s.count, maxLength: s.count }),
-    }),
-  );
+/** Random tariff × usage scenarios of up to `maxCount` intervals and `maxCuts` period cuts. */
+const scenarioOf = (maxCount: number, maxCuts: number) =>
+  fc
+    .record({
+      zone: fc.constantFrom(...ZONES),
+      day: fc.integer({ min: 0, max: 3 * 365 }),
+      periodCount: fc.integer({ min: 1, max: 4 }),
+      intervalSeconds: fc.constantFrom(900, 1800, 3600),
+      count: fc.integer({ min: 1, max: maxCount }),
+      rounding: fc.constantFrom('half-up', 'half-even', 'down', 'up'),
+      roundingLevel: fc.constantFrom('line', 'bill'),
+      splitVersion: fc.boolean(),
+      splits: fc.array(fc.integer({ min: 1, max: maxCount - 1 }), { maxLength: maxCuts }),
+    })
+    .chain((s) =>
+      fc.record({
+        s: fc.constant(s),
+        weekday: windows(s.periodCount),
+        weekend: windows(s.periodCount),
+        rates: fc.array(price, { minLength: s.periodCount, maxLength: s.periodCount }),
+        rates2: fc.array(price, { minLength: s.periodCount, maxLength: s.periodCount }),
+        tiers: fc.option(tiers(), { nil: undefined }),
+        extras: fc.array(component(s.periodCount), { maxLength: 4 }),
+        wh: fc.array(fc.integer({ min: 0, max: 4000 }), { minLength: s.count, maxLength: s.count }),
+        gaps: fc.array(fc.boolean(), { minLength: s.count, maxLength: s.count }),
+        quality: fc.array(fc.constantFrom(0, 0, 0, 1), { minLength: s.count, maxLength: s.count }),
+      }),
+    );
+
+const scenario = scenarioOf(72, 2);
+/** Long series: months of 15-min to hourly intervals, monthly-ish bills, tier limits crossed. */
+const longScenario = scenarioOf(6000, 14);
 
 type Scenario = typeof scenario extends fc.Arbitrary<infer T> ? T : never;
 
@@ -226,6 +232,38 @@ describe('conformance: batch and incremental drivers give identical lines', () =
       { numRuns: 10_000, seed: 20261128 },
     );
   }, 240_000);
+
+  it('long series with typed columns (tier limits crossed inside days, many bills)', () => {
+    fc.assert(
+      fc.property(longScenario, (x) => {
+        const { versions, usage, periods } = build(x);
+        const batch = rateBatch({ versions, usage, periods, ...options }).periods;
+        const typed = {
+          ...usage,
+          startMs: Float64Array.from(usage.startMs),
+          wh: Int32Array.from(usage.wh),
+        };
+        const typedBatch = rateBatch({ versions, usage: typed, periods, ...options }).periods;
+        const incremental = rateIncremental(versions, usage, periods, options);
+        if (canonical(incremental) !== canonical(batch)) expect(incremental).toEqual(batch);
+        if (canonical(typedBatch) !== canonical(batch)) expect(typedBatch).toEqual(batch);
+      }),
+      { numRuns: 150, seed: 3 },
+    );
+  }, 120_000);
+
+  it('starts that are not whole ms (the batch pass then reads the minute table per interval)', () => {
+    fc.assert(
+      fc.property(scenario, fc.constantFrom(0.25, 0.5, 59_999.75), (x, shiftMs) => {
+        const { versions, usage, periods } = build(x);
+        const shifted = { ...usage, startMs: Array.from(usage.startMs, (t) => t + shiftMs) };
+        const batch = rateBatch({ versions, usage: shifted, periods, ...options }).periods;
+        const incremental = rateIncremental(versions, shifted, periods, options);
+        if (canonical(incremental) !== canonical(batch)) expect(incremental).toEqual(batch);
+      }),
+      { numRuns: 1_000, seed: 11 },
+    );
+  }, 60_000);
 
   it('interval charges add up to the energy lines when tiers settle chronologically', () => {
     fc.assert(
