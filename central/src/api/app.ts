@@ -56,7 +56,7 @@ export function createHttpApp(ctx: AppContext, mounts: Mount[] = []) {
       bodyLimit({ maxSize, onError: (c) => tooLarge(c, maxSize) }),
     ]),
   );
-  app.use('*', (c, next) => {
+  app.use('*', async (c, next) => {
     const maxSize = maxBodyBytesOf(c.req.path);
     // Fast path: hono's bodyLimit builds a whole web Request just to look at the body (a
     // third of a bare request's CPU); GET/HEAD carry none, a plain Content-Length is trusted
