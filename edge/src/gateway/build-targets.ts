@@ -135,6 +135,10 @@ function lazyLink(
       get()
         .then((l) => l.link.readRelay())
         .catch(drop),
+    readRelayStatus: () =>
+      get()
+        .then((l) => l.link.readRelayStatus())
+        .catch(drop),
     close: async () => {
       const current = link;
       link = undefined;

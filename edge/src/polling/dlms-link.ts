@@ -1,4 +1,5 @@
 import type { Clock } from '@gridbill/shared/clock';
+import type { RelayReadBack } from '@gridbill/shared/relay';
 import { cosemDateTimeToUtcMs, type DlmsValue, decodeCosemDateTime } from '@gridbill/shared/dlms';
 import {
   type DlmsClient,
@@ -8,6 +9,7 @@ import {
   openDlmsClient,
 } from '../dlms/index.js';
 import type { MeterLink, MeterRead, ProfileEntry } from './meter-link.js';
+import { readDlmsRelayStatus } from './relay-status.js';
 
 /** COSEM objects the gateway reads (Blue Book logical names). */
 export const DLMS_OBJECTS = {
@@ -80,6 +82,10 @@ export class DlmsLink implements MeterLink {
       if (out.type !== 'boolean') throw new Error(`relay output_state is ${out.type}`);
       return out.value ? 'closed' : 'open';
     });
+  }
+
+  readRelayStatus(): Promise<RelayReadBack> {
+    return this.use((c) => readDlmsRelayStatus(c));
   }
 
   async close(): Promise<void> {

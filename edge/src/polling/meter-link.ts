@@ -1,3 +1,5 @@
+import type { RelayReadBack } from '@gridbill/shared/relay';
+
 /** A cumulative energy register read from a meter. */
 export interface MeterRead {
   valueWh: number;
@@ -19,5 +21,7 @@ export interface MeterLink {
   readProfile?: (fromMs: number, toMs: number) => Promise<ProfileEntry[]>;
   switchRelay(action: 'open' | 'close'): Promise<void>;
   readRelay(): Promise<'open' | 'closed'>;
+  /** Output plus class 70 control_state and control_mode, when the meter has them. */
+  readRelayStatus?(): Promise<RelayReadBack>;
   close(): Promise<void>;
 }

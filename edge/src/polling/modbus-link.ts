@@ -1,3 +1,4 @@
+import type { RelayReadBack } from '@gridbill/shared/relay';
 import {
   decodeRegisters,
   type MeterQuantity,
@@ -7,6 +8,7 @@ import {
 } from '@gridbill/shared/modbus';
 import type { ModbusClient } from './modbus-client.js';
 import type { MeterLink, MeterRead } from './meter-link.js';
+import { readModbusRelayStatus } from './relay-status.js';
 
 /**
  * A Modbus meter read through the shared register map. On an RTU bus several links share one
@@ -51,6 +53,11 @@ export class ModbusLink implements MeterLink {
         ? await this.client.readDiscreteInputs(bit.address, 1)
         : await this.client.readCoils(bit.address, 1);
     return res.data[0] ? 'closed' : 'open';
+  }
+
+  async readRelayStatus(): Promise<RelayReadBack> {
+    const output = await this.readRelay();
+    return readModbusRelayStatus(this.client, this.unitId, this.map, output);
   }
 
   async close(): Promise<void> {}

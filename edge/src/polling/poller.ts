@@ -93,6 +93,14 @@ export class Poller {
         const t = target(id);
         return t.run(() => t.link.readRelay(), 'high');
       },
+      readRelayStatus: (id) => {
+        const t = target(id);
+        const link = t.link;
+        return t.run(
+          () => link.readRelayStatus?.() ?? link.readRelay().then((output) => ({ output })),
+          'high',
+        );
+      },
     };
   }
 

@@ -7,7 +7,7 @@ import pino from 'pino';
  * below are the part of its API these tests use.
  */
 export interface SimMeterModel {
-  relayView(nowMs: number): { outputState: boolean; state: string };
+  relayView(nowMs: number): { outputState: boolean; state: string; controlMode: number };
   registers(nowMs: number): { importWh: number };
 }
 
@@ -29,6 +29,8 @@ export interface SimMeterSpec {
   unitId: number;
   kW: number;
   importWh?: number;
+  /** Class 70 control mode 0..6 and state (default mode 1, connected). */
+  relay?: { controlMode: number; state: 'connected' | 'disconnected' | 'ready_for_reconnection' };
 }
 
 /** Starts Modbus TCP meters (gridbill-prepaid map) on the simulator, driven by `clock`. */
@@ -57,6 +59,7 @@ export async function startSim(
       map: 'gridbill-prepaid',
       load: { kW: m.kW },
       registers: { importWh: m.importWh ?? 0 },
+      ...(m.relay ? { relay: m.relay } : {}),
     })),
   });
   return (await startFleet({

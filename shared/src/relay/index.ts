@@ -22,6 +22,7 @@ export type {
 } from './policy-types.js';
 export { isProtectedNow, type ProtectedWindows } from './protected-window.js';
 export {
+  CONTROL_STATES,
   type ConfirmedRelayState,
   type ControlState,
   judgeReadBack,

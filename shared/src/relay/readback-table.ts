@@ -1,5 +1,6 @@
-/** COSEM disconnect control (class 70) attribute 3, control_state. */
-export type ControlState = 'disconnected' | 'connected' | 'ready_for_reconnection';
+/** COSEM disconnect control (class 70) attribute 3, control_state, by its enum value 0..2. */
+export const CONTROL_STATES = ['disconnected', 'connected', 'ready_for_reconnection'] as const;
+export type ControlState = (typeof CONTROL_STATES)[number];
 
 /** What the gateway believes after a confirmed command; `armed` waits for the button. */
 export type ConfirmedRelayState = 'disconnected' | 'connected' | 'armed';
