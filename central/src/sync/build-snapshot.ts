@@ -16,7 +16,7 @@ type Body = any;
  * account central's balance with the credit entry ids it counts and the edge seq it includes
  * (`sync_streams.acked_through_seq`: the edge adds its own later charges on top).
  * Example: a gateway with one account credited 500 → balances [{ balanceMinor: '500',
- *   creditEntryIds: [entryId], includesEdgeSeqThrough: 0, incarnation: null }].
+ *   credits: [{ entryId, amountMinor: '500' }], includesEdgeSeqThrough: 0, incarnation: null }].
  */
 export async function buildSnapshot(
   trx: SyncTrx,
@@ -55,7 +55,9 @@ export async function buildSnapshot(
       balanceMinor: balanceMinor.toString(),
       includesEdgeSeqThrough: Number(stream?.acked_through_seq ?? 0n),
       incarnation: stream?.incarnation ?? null,
-      creditEntryIds: credits.filter((c) => c.accountId === accountId).map((c) => c.entryId),
+      credits: credits
+        .filter((c) => c.accountId === accountId)
+        .map((c) => ({ entryId: c.entryId, amountMinor: c.amountMinor })),
     });
   }
   const relayOrders = ((await body('relay-order')) as Body[]).filter((o) => o.expiresAtMs > nowMs);

@@ -145,7 +145,7 @@ describe.each(BACKENDS)('feed records and snapshot on $name', (b) => {
           balanceMinor: BigInt(balance.body.balanceMinor),
           includesEdgeSeqThrough: 1,
           incarnation: INC_A,
-          creditEntryIds: [pay.body.entryId],
+          credits: [{ entryId: pay.body.entryId, amountMinor: 70000n }],
         },
       ]);
       expect(snap.redeemedTokenIds).toEqual([pay.body.entryId]);

@@ -156,6 +156,19 @@ export const gatewayConfigSchema = z
         keyId: z.string().min(1).default('k1'),
         /** Downstream pull period (the MQTT hint pulls sooner). */
         pullEverySeconds: z.number().int().min(1).default(60),
+        /**
+         * MQTT link for pull hints and low-latency relay orders (never needed for correctness).
+         * Login: username = gatewayId, password from `passwordFile` (default: the central
+         * `passwordFile`, the gateway's central secret).
+         */
+        mqtt: z
+          .object({
+            url: z.string().regex(/^mqtts?:\/\/[^\s]+$/, 'must be an mqtt:// or mqtts:// URL'),
+            passwordFile: z.string().min(1).optional(),
+            /** PEM CA file for an mqtts:// broker with a private CA. */
+            caFile: z.string().min(1).optional(),
+          })
+          .optional(),
       })
       .optional(),
     buses: z.array(z.discriminatedUnion('kind', [rtuBusSchema, tcpBusSchema])).default([]),
@@ -191,6 +204,7 @@ type RawConfig = {
       | undefined;
   }[];
   accounts: { id: string }[];
+  central?: unknown;
   relayPolicy: { disconnectMinor: bigint; reconnectMinor: bigint };
 };
 
@@ -204,7 +218,8 @@ function checkReferences(cfg: RawConfig, ctx: z.RefinementCtx): void {
     const kind = busKinds.get(m.bus);
     if (!kind) issue(ctx, ['meters', i, 'bus'], `unknown bus "${m.bus}"`);
     if (kind === 'tcp' && !m.host) issue(ctx, ['meters', i, 'host'], 'required on a tcp bus');
-    if (!accounts.has(m.accountId))
+    // with central configured, accounts may come from central (account-assignment changes)
+    if (!accounts.has(m.accountId) && cfg.central === undefined)
       issue(ctx, ['meters', i, 'accountId'], `unknown account "${m.accountId}"`);
   });
   cfg.meters.forEach((m, i) => {

@@ -1,4 +1,5 @@
 import { tokenPublicKeyFromRaw, verifyToken } from '@gridbill/shared/token';
+import { trustedKey } from '../sync/trusted-keys.js';
 import { crashPoint } from './crash-point.js';
 import type { Engine } from './engine.js';
 import { postBalanceChange } from './events.js';
@@ -86,8 +87,9 @@ function recentFailures(engine: Engine, sinceWallMs: number): number {
     .get(sinceWallMs) as number;
 }
 
+/** A configured key, else one central announced by key rotation (until it retires). */
 function publicKeyFor(engine: Engine, kid: string) {
   const entry = engine.deps.config.tokens.publicKeys.find((k) => k.kid === kid);
-  if (!entry) return undefined;
+  if (!entry) return trustedKey(engine.deps.db, 'token-verify', kid, engine.deps.clock.wallMs());
   return tokenPublicKeyFromRaw(Buffer.from(entry.publicKey, 'hex'));
 }

@@ -7,17 +7,17 @@ import { contentId } from '@gridbill/shared/ids';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config/index.js';
 import { Engine, type IntervalRater, RelayJournalRunner } from '../engine/index.js';
-import { createTariffRater } from '../engine/tariff-rater.js';
 import { Poller } from '../polling/poller.js';
 import { invocationCounterStore, openDatabase } from '../store/index.js';
 import { buildTargets, type Targets } from './build-targets.js';
 import { clockTrust } from './clock-trust.js';
 import { createHttpApp } from './http-app.js';
-import { loadTariffs } from './load-tariffs.js';
+import { createLiveRater } from './live-rater.js';
 import { createMetrics, type GatewayMetrics } from './metrics.js';
 import { startSchedules } from './schedules.js';
-import { startSync } from './start-sync.js';
-import { storedTariffVersions } from './tariff-store.js';
+import { type RunningSync, startSync } from './start-sync.js';
+import { ensureInboxTables } from '../sync/inbox.js';
+import { restoreSyncedAccounts } from '../sync/synced-accounts.js';
 
 export interface StartGatewayOptions {
   config: GatewayConfig;
@@ -45,6 +45,8 @@ export interface RunningGateway {
   metrics: GatewayMetrics;
   incarnationId: string;
   port: number | null;
+  /** Sync and the MQTT link, when central is configured. */
+  sync: RunningSync | null;
   stop(): Promise<void>;
 }
 
@@ -59,11 +61,11 @@ export async function startGateway(o: StartGatewayOptions): Promise<RunningGatew
     newIncarnationId: o.newId,
     wallMs: clock.wallMs(),
   });
-  const rater =
-    o.rater ??
-    createTariffRater(
-      loadTariffs(config.tariffFiles, config.siteTimeZone, storedTariffVersions(opened.db)),
-    );
+  ensureInboxTables(opened.db);
+  const live = o.rater
+    ? null
+    : createLiveRater(config.tariffFiles, config.siteTimeZone, opened.db, logger);
+  const rater = o.rater ?? (live as IntervalRater);
   const engine = new Engine({
     db: opened.db,
     config,
@@ -74,6 +76,7 @@ export async function startGateway(o: StartGatewayOptions): Promise<RunningGatew
     rater,
     logger,
   });
+  restoreSyncedAccounts(engine);
   const targets = buildTargets(config, {
     clock,
     random: o.random,
@@ -88,7 +91,12 @@ export async function startGateway(o: StartGatewayOptions): Promise<RunningGatew
   const http =
     o.listen === false ? null : await listen(engine, runner, metrics, opened.incarnationId);
   const schedules = startSchedules({ engine, poller, runner, metrics, ...o });
-  const sync = startSync(engine, o.random, o.requestClock ?? clock, logger);
+  const sync = startSync(engine, {
+    random: o.random,
+    requestClock: o.requestClock ?? clock,
+    logger,
+    tariffsChanged: () => live?.reload(),
+  });
   logger.info(
     { gatewayId: config.gatewayId, incarnationId: opened.incarnationId, port: http?.port },
     'gateway started',
@@ -101,6 +109,7 @@ export async function startGateway(o: StartGatewayOptions): Promise<RunningGatew
     metrics,
     incarnationId: opened.incarnationId,
     port: http?.port ?? null,
+    sync,
     stop: async () => {
       schedules.stop();
       await sync?.stop();

@@ -9,7 +9,11 @@ import { parseTariffVersion, type TariffVersion } from '@gridbill/shared/tariff'
  * @example
  * storeTariffVersion(db, doc) // → 'stored' | 'duplicate'
  */
-export function storeTariffVersion(db: Database, document: unknown): 'stored' | 'duplicate' {
+export function storeTariffVersion(
+  db: Database,
+  document: unknown,
+  effectiveFromMs?: number,
+): 'stored' | 'duplicate' {
   const v = parseTariffVersion(document);
   const text = JSON.stringify(document);
   const existing = db
@@ -20,7 +24,7 @@ export function storeTariffVersion(db: Database, document: unknown): 'stored' | 
     if (existing === text) return 'duplicate';
     throw new Error(`tariff version ${v.versionId} already stored with different content`);
   }
-  const from = Date.parse(v.effectiveFrom);
+  const from = effectiveFromMs ?? Date.parse(v.effectiveFrom);
   db.prepare(
     'INSERT INTO tariff_versions (id, tariff_id, effective_from_ms, document) VALUES (?, ?, ?, ?)',
   ).run(v.versionId, v.tariffId, Number.isNaN(from) ? 0 : from, text);

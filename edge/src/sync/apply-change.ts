@@ -3,9 +3,24 @@ import type { Engine } from '../engine/engine.js';
 import { postBalanceChange } from '../engine/events.js';
 import { acceptRelayOrder } from '../engine/relay-orders.js';
 import { evaluateAccounts } from '../engine/relay-policy.js';
-import { type StoredCheckpoint, writeCheckpoint } from './inbox.js';
+import { applyTariffVersion } from './apply-tariff-version.js';
+import {
+  pendingSeeds,
+  setPendingSeeds,
+  type StoredCheckpoint,
+  upsertAssignment,
+  writeCheckpoint,
+} from './inbox.js';
+import { accountFromCentral } from './synced-accounts.js';
+import { storeKeyRotation } from './trusted-keys.js';
 
-export type ApplyOutcome = 'applied' | 'duplicate' | 'already-credited' | 'ignored';
+export type ApplyOutcome = 'applied' | 'duplicate' | 'already-credited' | 'ignored' | 'rejected';
+
+/** Called after the inbox transaction committed (the gateway reloads tariffs, seeds balances). */
+export interface ApplyHooks {
+  /** A tariff version was installed: rebuild the rater. */
+  tariffsChanged?(): void;
+}
 
 /**
  * Applies one downstream change with its inbox row and the new checkpoint in one engine
@@ -19,17 +34,18 @@ export function applyChange(
   engine: Engine,
   change: DownstreamChange,
   checkpoint: StoredCheckpoint,
+  hooks: ApplyHooks = {},
 ): ApplyOutcome {
   const db = engine.deps.db;
   const wallMs = engine.deps.clock.wallMs();
-  return engine.transact(() => {
+  const outcome = engine.transact(() => {
     const exists = db
       .prepare('SELECT 1 FROM sync_inbox WHERE change_id = ?')
       .pluck()
       .get(change.changeId);
     let outcome: ApplyOutcome = 'duplicate';
     if (exists === undefined) {
-      outcome = applyBody(engine, change, wallMs);
+      outcome = applyChangeBody(engine, change, wallMs);
       db.prepare('INSERT INTO sync_inbox VALUES (?, ?, ?, ?, ?)').run(
         change.changeId,
         change.cseq,
@@ -41,9 +57,16 @@ export function applyChange(
     writeCheckpoint(db, checkpoint);
     return outcome;
   });
+  if (outcome === 'applied' && change.kind === 'tariff-version') hooks.tariffsChanged?.();
+  return outcome;
 }
 
-function applyBody(engine: Engine, change: DownstreamChange, wallMs: number): ApplyOutcome {
+/** The body of one change, without inbox row or checkpoint (also used by snapshots). */
+export function applyChangeBody(
+  engine: Engine,
+  change: DownstreamChange,
+  wallMs: number,
+): ApplyOutcome {
   const db = engine.deps.db;
   switch (change.kind) {
     case 'credit': {
@@ -80,22 +103,52 @@ function applyBody(engine: Engine, change: DownstreamChange, wallMs: number): Ap
       acceptRelayOrder(engine, o, 'feed');
       return 'applied';
     }
+    case 'tariff-version': {
+      const outcome = applyTariffVersion(engine, change.body);
+      return outcome === 'duplicate' ? 'ignored' : outcome;
+    }
+    case 'account-assignment':
+      return applyAccountAssignment(engine, change);
+    case 'key-rotation':
+      storeKeyRotation(db, change.body);
+      return storeAssignment(engine, change);
     default:
       return storeAssignment(engine, change);
   }
 }
 
+/**
+ * Creates or updates the account in the engine (tariff, mode) when the version is newer than
+ * the one held; another currency than the gateway's is refused. Relays are re-evaluated.
+ */
+function applyAccountAssignment(
+  engine: Engine,
+  change: Extract<DownstreamChange, { kind: 'account-assignment' }>,
+): ApplyOutcome {
+  const a = change.body;
+  if (a.currency !== engine.deps.config.currency) {
+    engine.deps.logger.warn({ account: a }, 'account in another currency refused');
+    return 'rejected';
+  }
+  const outcome = storeAssignment(engine, change);
+  if (outcome !== 'applied') return outcome;
+  const db = engine.deps.db;
+  if (!engine.accounts.has(a.accountId)) setPendingSeeds(db, [...pendingSeeds(db), a.accountId]);
+  engine.accounts.set(a.accountId, accountFromCentral(engine.accounts.get(a.accountId), a));
+  evaluateAccounts(engine, [a.accountId]);
+  return 'applied';
+}
+
 function storeAssignment(engine: Engine, change: DownstreamChange): ApplyOutcome {
-  const key = assignmentKey(change);
   const version = 'version' in change.body ? change.body.version : 1;
-  const body = JSON.stringify(change.body, (_k, v) => (typeof v === 'bigint' ? `${v}` : v));
-  const r = engine.deps.db
-    .prepare(
-      'INSERT INTO sync_assignments VALUES (?, ?, ?, ?) ON CONFLICT (kind, key) DO UPDATE ' +
-        'SET version = excluded.version, body = excluded.body WHERE excluded.version > version',
-    )
-    .run(change.kind, key, version, body);
-  return r.changes > 0 ? 'applied' : 'ignored';
+  const fresh = upsertAssignment(
+    engine.deps.db,
+    change.kind,
+    assignmentKey(change),
+    version,
+    change.body,
+  );
+  return fresh ? 'applied' : 'ignored';
 }
 
 function assignmentKey(change: DownstreamChange): string {

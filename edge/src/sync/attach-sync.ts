@@ -4,6 +4,7 @@ import type { RandomSource } from '@gridbill/shared/ids';
 import { createUuidV7 } from '@gridbill/shared/ids';
 import { ed25519PrivateKeyFromSeed } from '@gridbill/shared/sync';
 import type { Engine } from '../engine/engine.js';
+import type { ApplyHooks } from './apply-change.js';
 import { createDownstreamPuller } from './downstream-puller.js';
 import { startGatewaySync } from './gateway-sync.js';
 import { OutboxStream } from './outbox-stream.js';
@@ -31,6 +32,8 @@ export interface AttachSyncOptions {
   /** Stamps signed requests; defaults to the engine's clock. */
   requestClock?: { wallMs(): number };
   onError?: (what: 'upstream' | 'downstream', err: unknown) => void;
+  /** After-commit hooks of downstream applies (tariff reload). */
+  hooks?: ApplyHooks;
 }
 
 /**
@@ -62,6 +65,7 @@ export function attachSync(o: AttachSyncOptions) {
     keyId: o.keyId,
     privateKey: o.privateKey,
     baseUrl,
+    ...(o.hooks === undefined ? {} : { hooks: o.hooks }),
   });
   const sync = startGatewaySync({
     clock: engine.deps.clock,

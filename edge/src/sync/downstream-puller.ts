@@ -1,8 +1,14 @@
 import type { KeyObject } from 'node:crypto';
-import { changeFeedPageSchema, signSyncRequest } from '@gridbill/shared/sync';
+import {
+  changeFeedPageSchema,
+  type Snapshot,
+  signSyncRequest,
+  snapshotSchema,
+} from '@gridbill/shared/sync';
 import type { Engine } from '../engine/engine.js';
-import { type ApplyOutcome, applyChange } from './apply-change.js';
-import { ensureInboxTables, readCheckpoint, writeCheckpoint } from './inbox.js';
+import { type ApplyHooks, type ApplyOutcome, applyChange } from './apply-change.js';
+import { applyFullSnapshot, seedLearnedAccounts, snapshotIsStale } from './apply-snapshot.js';
+import { ensureInboxTables, pendingSeeds, readCheckpoint } from './inbox.js';
 
 export interface PullerOptions {
   engine: Engine;
@@ -14,10 +20,14 @@ export interface PullerOptions {
   timeoutMs?: number;
   /** Stamps signed requests (host time); defaults to the engine's clock. */
   requestClock?: { wallMs(): number };
+  /** After-commit hooks (the daemon rebuilds its rater when a tariff version arrives). */
+  hooks?: ApplyHooks;
 }
 
 export interface PullResult {
   pages: number;
+  /** Snapshots applied: first start or a rebuilt feed ('full'), balance seeds ('seed'). */
+  snapshots: { full: number; seed: number };
   outcomes: Record<ApplyOutcome, number>;
   checkpoint: { feedEpoch: string; cseq: number } | null;
 }
@@ -36,7 +46,19 @@ export function createDownstreamPuller(o: PullerOptions) {
 
   async function fetchPage(epoch: string | null, after: number): Promise<unknown> {
     const query = `${epoch ? `epoch=${encodeURIComponent(epoch)}&` : ''}after=${after}`;
-    const path = `/sync/v1/gw/${o.gatewayId}/changes?${query}&limit=${pageSize}`;
+    return signedGet(`/sync/v1/gw/${o.gatewayId}/changes?${query}&limit=${pageSize}`);
+  }
+
+  /** The snapshot, fetched again (up to 3 times) if an ack pruned rows it does not count. */
+  async function fetchSnapshot(): Promise<Snapshot> {
+    for (let attempt = 1; ; attempt += 1) {
+      const snap = snapshotSchema.parse(await signedGet(`/sync/v1/gw/${o.gatewayId}/snapshot`));
+      if (snap.gatewayId !== o.gatewayId) throw new Error(`snapshot for ${snap.gatewayId}`);
+      if (!snapshotIsStale(o.engine, snap) || attempt >= 3) return snap;
+    }
+  }
+
+  async function signedGet(path: string): Promise<unknown> {
     const headers = signSyncRequest(
       { method: 'GET', pathAndQuery: path, body: '' },
       {
@@ -51,7 +73,7 @@ export function createDownstreamPuller(o: PullerOptions) {
       signal: AbortSignal.timeout(o.timeoutMs ?? 30_000),
     });
     const text = await res.text();
-    if (!res.ok) throw new Error(`change feed answered ${res.status}: ${text.slice(0, 300)}`);
+    if (!res.ok) throw new Error(`${path} answered ${res.status}: ${text.slice(0, 300)}`);
     return JSON.parse(text);
   }
 
@@ -61,7 +83,16 @@ export function createDownstreamPuller(o: PullerOptions) {
       duplicate: 0,
       'already-credited': 0,
       ignored: 0,
+      rejected: 0,
     };
+    const snapshots = { full: 0, seed: 0 };
+    const full = async (why: string) => {
+      const result = applyFullSnapshot(o.engine, await fetchSnapshot());
+      o.engine.deps.logger.info({ why, ...result }, 'snapshot applied');
+      snapshots.full += 1;
+      if (result.tariffVersions > 0) o.hooks?.tariffsChanged?.();
+    };
+    if (readCheckpoint(db) === null) await full('first start');
     let pages = 0;
     for (; pages < maxPages; ) {
       const local = readCheckpoint(db);
@@ -71,16 +102,22 @@ export function createDownstreamPuller(o: PullerOptions) {
       pages += 1;
       if (page.gatewayId !== o.gatewayId) throw new Error(`feed page for ${page.gatewayId}`);
       const epoch = page.checkpoint.feedEpoch;
-      for (const change of page.changes) {
-        const outcome = applyChange(o.engine, change, { feedEpoch: epoch, cseq: change.cseq });
-        outcomes[outcome] += 1;
+      if (local === null || local.feedEpoch !== epoch) {
+        await full(`feed epoch ${local?.feedEpoch ?? 'none'} → ${epoch}`);
+        continue;
       }
-      if (page.changes.length === 0 && local?.feedEpoch !== epoch) {
-        writeCheckpoint(db, page.checkpoint);
+      for (const change of page.changes) {
+        const checkpoint = { feedEpoch: epoch, cseq: change.cseq };
+        outcomes[applyChange(o.engine, change, checkpoint, o.hooks)] += 1;
       }
       if (!page.hasMore) break;
     }
-    return { pages, outcomes, checkpoint: readCheckpoint(db) };
+    const learned = pendingSeeds(db);
+    if (learned.length > 0) {
+      seedLearnedAccounts(o.engine, await fetchSnapshot(), new Set(learned));
+      snapshots.seed += 1;
+    }
+    return { pages, snapshots, outcomes, checkpoint: readCheckpoint(db) };
   }
 
   return { pull };

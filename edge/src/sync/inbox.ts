@@ -3,7 +3,8 @@ import type { Database } from 'better-sqlite3';
 /**
  * Tables of the downstream side (created if missing; kept out of the store's numbered
  * migrations while those are being edited): the inbox (one row per applied change id), the
- * relay orders and assignments received. The checkpoint lives in `meta.sync_checkpoint`.
+ * relay orders and assignments received, and the keys central announced (`sync_keys`).
+ * The checkpoint lives in `meta.sync_checkpoint`.
  */
 export function ensureInboxTables(db: Database): void {
   db.exec(`
@@ -16,7 +17,11 @@ export function ensureInboxTables(db: Database): void {
       expires_at_ms INTEGER NOT NULL, status TEXT NOT NULL) STRICT;
     CREATE TABLE IF NOT EXISTS sync_assignments (
       kind TEXT NOT NULL, key TEXT NOT NULL, version INTEGER NOT NULL, body TEXT NOT NULL,
-      PRIMARY KEY (kind, key)) STRICT;`);
+      PRIMARY KEY (kind, key)) STRICT;
+    CREATE TABLE IF NOT EXISTS sync_keys (
+      purpose TEXT NOT NULL, key_id TEXT NOT NULL, public_key TEXT NOT NULL,
+      valid_from_ms INTEGER NOT NULL, retire_at_ms INTEGER,
+      PRIMARY KEY (purpose, key_id)) STRICT;`);
 }
 
 export interface StoredCheckpoint {
@@ -34,4 +39,40 @@ export function writeCheckpoint(db: Database, c: StoredCheckpoint): void {
     "INSERT INTO meta (key, value) VALUES ('sync_checkpoint', ?) " +
       'ON CONFLICT (key) DO UPDATE SET value = excluded.value',
   ).run(JSON.stringify(c));
+}
+
+/**
+ * Keeps the newest version of an assignment (meter, account, key) by (kind, key).
+ * Example: ('account-assignment', 'A-1', 2, json) over version 1 → true; version 1 again → false.
+ */
+export function upsertAssignment(
+  db: Database,
+  kind: string,
+  key: string,
+  version: number,
+  body: unknown,
+): boolean {
+  const json = JSON.stringify(body, (_k, v) => (typeof v === 'bigint' ? `${v}` : v));
+  const r = db
+    .prepare(
+      'INSERT INTO sync_assignments VALUES (?, ?, ?, ?) ON CONFLICT (kind, key) DO UPDATE ' +
+        'SET version = excluded.version, body = excluded.body WHERE excluded.version > version',
+    )
+    .run(kind, key, version, json);
+  return r.changes > 0;
+}
+
+const PENDING_SEEDS = 'sync_seed_pending';
+
+/** Accounts learned from the feed whose balance still waits for a snapshot (crash-safe). */
+export function pendingSeeds(db: Database): string[] {
+  const v = db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get(PENDING_SEEDS);
+  return typeof v === 'string' ? (JSON.parse(v) as string[]) : [];
+}
+
+/** Sets the accounts waiting for a balance seed (inside the caller's transaction). */
+export function setPendingSeeds(db: Database, accountIds: readonly string[]): void {
+  db.prepare(
+    'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+  ).run(PENDING_SEEDS, JSON.stringify([...new Set(accountIds)].sort()));
 }

@@ -91,7 +91,14 @@ describe('downstream change feed with a real central process', () => {
       baseUrl: () => central.url,
     });
     const first = await puller.pull();
-    expect(first.outcomes.applied).toBe(1); // the meter assignment
+    // first start: a snapshot (keys, the meter assignment), then the feed from its head
+    expect(first.snapshots).toEqual({ full: 1, seed: 0 });
+    expect(first.outcomes.applied).toBe(0);
+    const assigned = fx.engine.deps.db
+      .prepare("SELECT key FROM sync_assignments WHERE kind = 'meter-assignment'")
+      .pluck()
+      .all();
+    expect(assigned).toEqual([meterId]);
     const before = fx.engine.balanceOf(accountId);
 
     const offline = await pay(50_000); // token redeemed offline, then the feed

@@ -11,6 +11,9 @@ import {
   uuidTextSchema,
 } from './primitives.js';
 
+/** Domain separation prefix of tariff version signatures (central signs, gateways verify). */
+export const TARIFF_SIGNING_CONTEXT = 'gridbill-tariff-version-v1\0';
+
 /**
  * A tariff version, sent ahead of its effective date; `document` is the tariff itself.
  * The signed text is `JSON.stringify(document)` (key order as sent); `signature` is Ed25519

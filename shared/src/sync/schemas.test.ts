@@ -142,7 +142,7 @@ describe('downstream schemas', () => {
           balanceMinor: '90071992547409930',
           includesEdgeSeqThrough: 43,
           incarnation: exampleBatch.incarnation,
-          creditEntryIds: [exampleBatch.events[2]!.eventId],
+          credits: [{ entryId: exampleBatch.events[2]!.eventId, amountMinor: '50000' }],
         },
       ],
       relayOrders: [],

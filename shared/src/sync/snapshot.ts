@@ -25,8 +25,8 @@ export const snapshotBalanceSchema = z.strictObject({
   /** Edge events of `incarnation` with seq ≤ this are counted in balanceMinor. */
   includesEdgeSeqThrough: z.number().int().min(0),
   incarnation: uuidTextSchema.nullable(),
-  /** Credit entry ids (payments, top-ups = token ids, adjustments) counted in balanceMinor. */
-  creditEntryIds: z.array(uuidTextSchema),
+  /** Credits (payments, top-ups: entry id = token id, adjustments) counted in balanceMinor. */
+  credits: z.array(z.strictObject({ entryId: uuidTextSchema, amountMinor: minorUnitsSchema })),
 });
 
 /**

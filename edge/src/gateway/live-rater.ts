@@ -1,0 +1,41 @@
+import type { Database } from 'better-sqlite3';
+import type { Logger } from 'pino';
+import type { IntervalRater } from '../engine/rater.js';
+import { createTariffRater } from '../engine/tariff-rater.js';
+import { loadTariffs } from './load-tariffs.js';
+import { storedTariffVersions } from './tariff-store.js';
+
+export interface LiveRater extends IntervalRater {
+  /** Recompiles the configured files plus the versions stored from central. */
+  reload(): void;
+}
+
+/**
+ * The gateway's rater over the tariff files and the versions central delivered; `reload()`
+ * after a tariff-version change makes rating use it from its effective date (the running
+ * rating state is persisted per meter, so a rebuilt rater continues it). A version that does
+ * not compile keeps the previous rater and is logged.
+ * Example: reload() after storing 'tv-2027' → versionFor('t', 2027-01-01) === 'tv-2027'.
+ */
+export function createLiveRater(
+  files: readonly string[],
+  timeZone: string,
+  db: Database,
+  logger: Pick<Logger, 'warn' | 'info'>,
+): LiveRater {
+  const build = () => createTariffRater(loadTariffs(files, timeZone, storedTariffVersions(db)));
+  let current = build();
+  return {
+    versionFor: (tariffId, startMs) => current.versionFor(tariffId, startMs),
+    initialState: (ctx, startMs) => current.initialState(ctx, startMs),
+    rate: (ctx, state, input) => current.rate(ctx, state, input),
+    reload() {
+      try {
+        current = build();
+        logger.info('tariffs reloaded');
+      } catch (err) {
+        logger.warn({ err: (err as Error).message }, 'tariff reload failed: previous tariffs kept');
+      }
+    },
+  };
+}
