@@ -25,6 +25,7 @@ import {
   moneyHashOf,
   paymentIdOf,
 } from './payment-rules.js';
+import { PENDING_STATUS, releaseClaims } from './claim-keys.js';
 import { replay } from './replay.js';
 import { gatewayOfPremise, signTopUp } from './topup.js';
 
@@ -55,6 +56,8 @@ interface Writes {
   audits: Database['audit_log'][];
   topups: Database['topups'][];
   idem: Database['idempotency_keys'][];
+  /** Keys of refused requests: their pending claims are dropped (a retry is judged anew). */
+  release: string[];
   head: { seq: bigint; hash: string };
   /** Provider transactions created in this batch, for in-batch duplicates. */
   created: Map<string, { hash: string; result: PaymentResult }>;
@@ -90,8 +93,9 @@ async function load(trx: Transaction<Database>, reqs: PaymentRequest[]): Promise
   const accounts = new Map<string, AccountRow>();
   for (const a of accRows) accounts.set(a.number, a).set(a.id, a);
   const debtors = unique(accRows.filter((a) => a.mode !== 'prepaid').map((a) => a.id));
+  const finished = idemRows.filter((r) => r.status_code !== PENDING_STATUS);
   return {
-    idem: new Map(idemRows.map((r) => [r.scope_key, r])),
+    idem: new Map(finished.map((r) => [r.scope_key, r])),
     payments: new Map(payRows.map((r) => [txnKey(r.provider, r.provider_txn_id), r])),
     accounts,
     moves: await receivableMoves(trx, debtors),
@@ -100,7 +104,8 @@ async function load(trx: Transaction<Database>, reqs: PaymentRequest[]): Promise
 
 /**
  * Posts a batch of payments in one transaction with a handful of statements: idempotency
- * keys, provider-transaction uniqueness, allocation, ledger entries (chained in order),
+ * keys (a pending claim from `claimKeys` becomes the stored result), provider-transaction
+ * uniqueness, allocation, ledger entries (chained in order),
  * balances, top-up tokens, audit rows. Each request gets its own outcome; a request refused
  * for its own reasons (unknown account, reused key, conflicting provider transaction) writes
  * nothing and does not affect the others.
@@ -117,6 +122,7 @@ export async function postPaymentBatch(
     audits: [],
     topups: [],
     idem: [],
+    release: [],
     head: await lockHead(trx),
     created: new Map(),
     gateways: new Map(),
@@ -129,6 +135,7 @@ export async function postPaymentBatch(
     } catch (err) {
       if (!(err instanceof Problem)) throw err;
       out.push({ ok: false, problem: err });
+      if (!seenKeys.has(r.scopeKey)) w.release.push(r.scopeKey);
     }
   }
   await flush(trx, w);
@@ -340,6 +347,21 @@ async function flush(trx: Transaction<Database>, w: Writes): Promise<void> {
   await insertChained(trx, w.entries);
   for (const rows of chunks(w.topups)) await trx.insertInto('topups').values(rows).execute();
   for (const rows of chunks(w.audits)) await trx.insertInto('audit_log').values(rows).execute();
-  for (const rows of chunks(w.idem))
-    await trx.insertInto('idempotency_keys').values(rows).execute();
+  for (const rows of chunks(w.idem)) {
+    await trx
+      .insertInto('idempotency_keys')
+      .values(rows)
+      .onConflict((oc) =>
+        oc
+          .column('scope_key')
+          .doUpdateSet((eb) => ({
+            request_hash: eb.ref('excluded.request_hash'),
+            status_code: eb.ref('excluded.status_code'),
+            response_body: eb.ref('excluded.response_body'),
+          }))
+          .where('idempotency_keys.status_code', '=', PENDING_STATUS),
+      )
+      .execute();
+  }
+  await releaseClaims(trx, w.release);
 }
