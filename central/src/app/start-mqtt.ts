@@ -1,11 +1,17 @@
-import { type MqttService, mqttConfigSchema, startMqttService } from '../mqtt/index.js';
+import {
+  type MqttService,
+  mqttConfigSchema,
+  startFeedHints,
+  startMqttService,
+} from '../mqtt/index.js';
 import { gatewayCredentialOk } from '../records/index.js';
 import type { AppContext } from './context.js';
 
 /**
  * The MQTT side of `serve`: `embedded` (aedes in this process; gateways log in with their
  * central secret), `off`, or an external broker URL (`mqtt://host:1883`; central's login from
- * GRIDBILL_MQTT_USERNAME / GRIDBILL_MQTT_PASSWORD). MQTT only carries hints, low-latency
+ * GRIDBILL_MQTT_USERNAME / GRIDBILL_MQTT_PASSWORD), with `startFeedHints` publishing pull hints
+ * and relay commands. MQTT only carries hints, low-latency
  * commands and telemetry, so a broker that cannot start is logged and serve goes on: gateways
  * then pull on their timers.
  */
@@ -39,7 +45,16 @@ export async function startMqtt(
       },
     });
     if (config.mode === 'embedded') ctx.logger.info({ port }, 'embedded MQTT broker listening');
-    return service;
+    if (service.link === null) return service;
+    // pull hints after feed appends and relay orders copied for low latency
+    const hints = startFeedHints({ ctx, link: service.link });
+    return {
+      ...service,
+      close: async () => {
+        hints.stop();
+        await service.close();
+      },
+    };
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     ctx.logger.warn({ err: message, mode }, 'MQTT unavailable: gateways fall back to timed pulls');

@@ -74,8 +74,8 @@ export function seedLearnedAccounts(
 
 /**
  * balance = configured opening balance (central never saw it) + central's balance (all credits
- * and the charges of edge seqs ≤ includesEdgeSeqThrough) − this gateway's charges still in
- * its outbox above that seq. Credit entry ids go to `redeemed_tokens`, so the same credit by
+ * and the charges of edge seqs ≤ includesEdgeSeqThrough) + the movements of this gateway's
+ * charges still in its outbox above that seq. Credit entry ids go to `redeemed_tokens`, so the same credit by
  * feed or by token later credits nothing.
  */
 function seedBalances(engine: Engine, snap: Snapshot, only: ReadonlySet<string> | null): number {
@@ -87,11 +87,11 @@ function seedBalances(engine: Engine, snap: Snapshot, only: ReadonlySet<string> 
   );
   const first = chosen[0];
   if (first === undefined) return 0;
-  const unacked = unackedCharges(engine, first.incarnation, first.includesEdgeSeqThrough);
+  const unacked = unackedDeltas(engine, first.incarnation, first.includesEdgeSeqThrough);
   for (const b of chosen) {
     const opening = engine.accounts.get(b.accountId)?.openingBalanceMinor ?? 0n;
     const own = unacked.get(b.accountId) ?? 0n;
-    engine.balances.set(b.accountId, opening + b.balanceMinor - own);
+    engine.balances.set(b.accountId, opening + b.balanceMinor + own);
     for (const c of b.credits)
       engine.stmts.insertRedeemed.run(c.entryId, b.accountId, `${c.amountMinor}`, snap.takenAtMs);
   }
@@ -101,8 +101,13 @@ function seedBalances(engine: Engine, snap: Snapshot, only: ReadonlySet<string> 
   return chosen.length;
 }
 
-/** Charge amounts per account of outbox rows central has not counted yet. */
-function unackedCharges(
+/**
+ * Balance movements per account by this gateway's charges central has not counted yet:
+ * outbox rows above `throughSeq` of kind `charge` (−amountMinor) and `interval-block` (the
+ * block's per-account net `balances.amountMinor`).
+ * Example: one pending block with balances { account: [0], amountMinor: ['-8'] } → { a1: -8n }.
+ */
+function unackedDeltas(
   engine: Engine,
   incarnation: string | null,
   throughSeq: number,
@@ -111,13 +116,17 @@ function unackedCharges(
   const own = db.prepare("SELECT value FROM meta WHERE key = 'incarnation_id'").pluck().get();
   const after = incarnation !== null && incarnation === own ? throughSeq : 0;
   const rows = db
-    .prepare("SELECT body FROM outbox WHERE kind = 'charge' AND seq > ?")
-    .pluck()
-    .all(after) as string[];
+    .prepare("SELECT kind, body FROM outbox WHERE kind IN ('charge', 'interval-block') AND seq > ?")
+    .all(after) as { kind: string; body: string }[];
   const sums = new Map<string, bigint>();
-  for (const text of rows) {
-    const body = JSON.parse(text) as { accountId: string; amountMinor: string };
-    sums.set(body.accountId, (sums.get(body.accountId) ?? 0n) + BigInt(body.amountMinor));
+  const add = (id: string, delta: bigint) => sums.set(id, (sums.get(id) ?? 0n) + delta);
+  for (const row of rows) {
+    const body = JSON.parse(row.body);
+    if (row.kind === 'charge') add(body.accountId, -BigInt(body.amountMinor));
+    else
+      (body.balances.account as number[]).forEach((index, k) => {
+        add(body.accountIds[index], BigInt(body.balances.amountMinor[k]));
+      });
   }
   return sums;
 }

@@ -47,8 +47,10 @@ function cli(args: string[], dataDir: string): string {
 function serve(
   dataDir: string,
   env: Record<string, string> = {},
+  args: string[] = [],
 ): Promise<{ proc: ChildProcess; url: string }> {
-  const proc = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data-dir', dataDir], {
+  const argv = [BIN, 'serve', '--port', '0', '--data-dir', dataDir, ...args];
+  const proc = spawn(process.execPath, argv, {
     env: { ...process.env, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -70,11 +72,15 @@ function serve(
   });
 }
 
-export async function startCentral(env: Record<string, string> = {}): Promise<CentralProcess> {
+/** `args` go to `serve` (e.g. ['--mqtt', 'off'] or ['--mqtt-port', '18830']). */
+export async function startCentral(
+  env: Record<string, string> = {},
+  args: string[] = [],
+): Promise<CentralProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), 'gridbill-sync-central-'));
   cli(['migrate'], dataDir);
   cli(['user', 'add', 'admin', '--role', 'admin'], dataDir);
-  let running = await serve(dataDir, env);
+  let running = await serve(dataDir, env, args);
   let token = '';
   const api: CentralProcess['api'] = async (method, path, body, headers = {}) => {
     const res = await fetch(running.url + path, {
@@ -115,7 +121,7 @@ export async function startCentral(env: Record<string, string> = {}): Promise<Ce
       return running.proc.signalCode;
     },
     async restart(restartEnv = {}) {
-      running = await serve(dataDir, restartEnv);
+      running = await serve(dataDir, restartEnv, args);
     },
     async close() {
       running.proc.kill('SIGTERM');
