@@ -179,7 +179,9 @@ export function paymentRoutes(
   addRoute(app, table, ctx, {
     method: 'post',
     path: '/api/cashier/close',
-    summary: "Close the signed-in cashier's day: count, total, declared cash and difference",
+    summary:
+      "Close the signed-in cashier's local day (the utility's time zone): count, total, " +
+      'declared cash and difference',
     permission: 'payments.close',
     body: closeBody,
     handler: async (_c, { body, user }) => ({

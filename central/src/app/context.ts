@@ -19,6 +19,8 @@ export interface AppContext {
   logger: Logger;
   /** Check every 2xx API body against its declared response schema (tests turn this on). */
   checkResponses?: boolean;
+  /** The utility's IANA time zone: local days for cashier closes (default UTC). */
+  timeZone: string;
   /** Validity of offline top-up tokens, default 30 days. */
   tokenLifetimeMs: number;
 }

@@ -1,5 +1,6 @@
 import type { Clock } from '@gridbill/shared/clock';
 import { createUuidV7, type RandomSource } from '@gridbill/shared/ids';
+import { assertTimeZone } from '@gridbill/shared/time';
 import type { TokenKeyPair } from '@gridbill/shared/token';
 import { type Logger, pino } from 'pino';
 import { createPaymentQueue } from '../payments/payment-queue.js';
@@ -15,10 +16,14 @@ export interface ContextOptions {
   logger?: Logger;
   tokenLifetimeMs?: number;
   maxBatch?: number;
+  /** The utility's IANA time zone (cashier closes by local day); default UTC. */
+  timeZone?: string;
 }
 
 /** Wires a context from injected parts (tests pass a ManualClock and a seeded random). */
 export function createContext(o: ContextOptions): AppContext {
+  const timeZone = o.timeZone ?? 'UTC';
+  assertTimeZone(timeZone);
   const ctx: AppContext = {
     store: o.store,
     committer: createCommitter(o.store.db, o.maxBatch),
@@ -28,6 +33,7 @@ export function createContext(o: ContextOptions): AppContext {
     tokenKey: o.tokenKey,
     logger: o.logger ?? pino({ level: 'silent' }),
     tokenLifetimeMs: o.tokenLifetimeMs ?? 30 * 86_400_000,
+    timeZone,
     payments: createPaymentQueue(() => ctx),
   };
   return ctx;

@@ -12,6 +12,8 @@ export interface RuntimeOptions {
   db?: string;
   dataDir: string;
   logger?: Logger;
+  /** The utility's IANA time zone; default `GRIDBILL_TIME_ZONE`, else UTC. */
+  timeZone?: string;
 }
 
 /**
@@ -25,6 +27,8 @@ export async function openRuntime(o: RuntimeOptions): Promise<{ ctx: AppContext;
   const random = createSystemRandom();
   const tokenKey = loadOrCreateTokenKey(join(o.dataDir, 'token-signing.key'), random);
   const logger = o.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' });
-  const ctx = createContext({ store, clock: createSystemClock(), random, tokenKey, logger });
+  const timeZone = o.timeZone ?? process.env.GRIDBILL_TIME_ZONE ?? 'UTC';
+  const clock = createSystemClock();
+  const ctx = createContext({ store, clock, random, tokenKey, logger, timeZone });
   return { ctx, store };
 }
