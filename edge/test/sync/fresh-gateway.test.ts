@@ -5,29 +5,17 @@
  * account assigned later is learned from the feed, its balance seeded, and it is rated; a
  * restart keeps all of it without another snapshot. Real central process (CLI, SQLite).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSystemClock, ManualClock } from '@gridbill/shared/clock';
-import { createSeededRandom } from '@gridbill/shared/ids';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gatewayConfigSchema } from '../../src/config/index.js';
-import { type RunningGateway, startGateway } from '../../src/gateway/start-gateway.js';
+import type { RunningGateway } from '../../src/gateway/start-gateway.js';
 import { type CentralProcess, startCentral } from './central-process.js';
 import { assignTariff, importKesTariff, pay, seedSite } from './seed-site.js';
+import { startTestGateway, until } from './test-gateway.js';
 
-const SEED_HEX = '09'.repeat(32); // GATEWAY_KEY of edge-node.ts
 const host = createSystemClock();
-
-async function until<T>(probe: () => T | undefined | false, what: string, limitMs = 20_000) {
-  for (let waited = 0; waited < limitMs; waited += 50) {
-    const value = probe();
-    if (value) return value;
-    await new Promise((ok) => setTimeout(ok, 50));
-  }
-  throw new Error(`timed out after ${limitMs} ms waiting for ${what}`);
-}
 
 describe('a fresh gateway starts from central’s snapshot', () => {
   let central: CentralProcess;
@@ -35,41 +23,8 @@ describe('a fresh gateway starts from central’s snapshot', () => {
   let sites: Awaited<ReturnType<typeof seedSite>>['sites'];
   let gw: RunningGateway | undefined;
   const clock = new ManualClock({ wallMs: host.wallMs(), monoMs: 1 });
-  const start = async () => {
-    const keyFile = join(dir, 'sync.key');
-    writeFileSync(keyFile, SEED_HEX, { mode: 0o600 });
-    const meters = sites.map((s) => ({
-      id: s.meterId,
-      protocol: 'modbus',
-      bus: 'tcp',
-      profile: 'gridbill-prepaid',
-      host: '127.0.0.1',
-      port: 1,
-      accountId: s.accountId,
-    }));
-    const config = gatewayConfigSchema.parse({
-      gatewayId: 'gw-1',
-      siteTimeZone: 'Africa/Nairobi',
-      currency: 'KES',
-      dataDir: join(dir, 'data'),
-      clockTrust: 'always',
-      buses: [{ id: 'tcp', kind: 'tcp' }],
-      meters,
-      central: { url: central.url, username: 'gw-1', signingKeyFile: keyFile, keyId: 'k1' },
-      http: { port: 0 },
-    });
-    let n = 0;
-    return startGateway({
-      config,
-      clock,
-      requestClock: host,
-      logger: pino({ level: 'silent' }),
-      newId: () => `00000000-0000-7000-8000-${String(++n).padStart(12, '0')}`,
-      random: createSeededRandom('fresh-gateway'),
-      listen: false,
-      schedules: false,
-    });
-  };
+  const start = () =>
+    startTestGateway({ dir, centralUrl: central.url, sites, clock, requestClock: host });
   const db = () => gw!.engine.deps.db;
   const count = (sql: string) => db().prepare(sql).pluck().get() as number;
   const checkpoint = () =>
