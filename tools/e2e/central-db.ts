@@ -26,3 +26,26 @@ export function centralEntryIds(file: string): Map<string, Set<string>> {
     db.close();
   }
 }
+
+/**
+ * Edge-rated charge ids central stored, per account (`edge_charges`; a block's charges are
+ * posted to the ledger as one entry per block and account, so ledger entry ids are not
+ * charge ids), e.g. `centralChargeIds(file).get('A-1')` → Set { '3f1c…', … }.
+ */
+export function centralChargeIds(file: string): Map<string, Set<string>> {
+  const db = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
+  try {
+    const rows = db
+      .prepare('SELECT charge_id AS id, account_id AS account FROM edge_charges')
+      .all() as {
+      id: string;
+      account: string;
+    }[];
+    const byAccount = new Map<string, Set<string>>();
+    for (const r of rows)
+      byAccount.set(r.account, (byAccount.get(r.account) ?? new Set()).add(r.id));
+    return byAccount;
+  } finally {
+    db.close();
+  }
+}

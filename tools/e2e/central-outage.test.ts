@@ -10,7 +10,7 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { centralEntryIds } from './central-db.js';
+import { centralChargeIds, centralEntryIds } from './central-db.js';
 import { readGatewayDb } from './gateway-db.js';
 import { simRelayClosed } from './sim-meter.js';
 import { type Stack, startStack } from './stack.js';
@@ -106,13 +106,17 @@ describe('central down for a simulated day', () => {
     await stack.edge.exited;
     const edgeDb = readGatewayDb(stack.edgeDbFile);
     const central = centralEntryIds(join(stack.centralDir, 'central.sqlite'));
+    const centralCharges = centralChargeIds(join(stack.centralDir, 'central.sqlite'));
     for (const s of stack.seeded) {
-      const edgeIds = [
-        ...edgeDb.redeemed.filter((t) => t.accountId === s.accountId).map((t) => t.tokenId),
-        ...(edgeDb.postedChargeIds.get(s.accountId) ?? []),
-      ];
-      expect(new Set(edgeIds).size, 'gateway ids unique').toBe(edgeIds.length);
-      expect(central.get(s.accountId), s.planMeterId).toEqual(new Set(edgeIds));
+      // every charge once on both sides (central posts a block's charges as one entry per
+      // block and account); every token credit under its own id; equal balances
+      const charges = edgeDb.chargeIds.get(s.accountId) ?? [];
+      expect(new Set(charges).size, 'gateway charge ids unique').toBe(charges.length);
+      expect(centralCharges.get(s.accountId) ?? new Set(), s.planMeterId).toEqual(new Set(charges));
+      const tokens = edgeDb.redeemed
+        .filter((t) => t.accountId === s.accountId)
+        .map((t) => t.tokenId);
+      for (const t of tokens) expect(central.get(s.accountId)?.has(t), t).toBe(true);
       const balance = await stack.admin.call('GET', `/api/accounts/${s.accountId}/balance`);
       const edgeBalance = edgeDb.balances.get(s.accountId);
       expect(String(balance.balanceMinor), s.planMeterId).toBe(String(edgeBalance));

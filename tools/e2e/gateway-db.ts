@@ -9,6 +9,8 @@ export interface GatewayDbView {
   chargesMinor: Map<string, bigint>;
   /** Ids of charges with a non-zero amount (central posts nothing for a zero charge). */
   postedChargeIds: Map<string, string[]>;
+  /** Ids of every charge (zero amounts too), per account. */
+  chargeIds: Map<string, string[]>;
   balances: Map<string, bigint>;
   redeemed: { tokenId: string; accountId: string; amountMinor: bigint }[];
   outbox: {
@@ -44,7 +46,9 @@ export function readGatewayDb(file: string): GatewayDbView {
     );
     const chargesMinor = new Map<string, bigint>();
     const postedChargeIds = new Map<string, string[]>();
+    const chargeIds = new Map<string, string[]>();
     for (const c of chargeRows) {
+      chargeIds.set(c.account, [...(chargeIds.get(c.account) ?? []), c.id]);
       chargesMinor.set(c.account, (chargesMinor.get(c.account) ?? 0n) + BigInt(c.amount));
       if (BigInt(c.amount) !== 0n)
         postedChargeIds.set(c.account, [...(postedChargeIds.get(c.account) ?? []), c.id]);
@@ -61,6 +65,7 @@ export function readGatewayDb(file: string): GatewayDbView {
       chargeKeys: chargeRows.map((c) => `${c.meter_id}@${c.start}`),
       chargesMinor,
       postedChargeIds,
+      chargeIds,
       balances: new Map(
         all<{ id: string; b: string }>(
           'SELECT account_id AS id, balance_minor AS b FROM balances',

@@ -2,9 +2,12 @@ import type { UpstreamEvent } from '@gridbill/shared/sync';
 import { eventContentHash } from '@gridbill/shared/sync';
 import type { Transaction } from 'kysely';
 import type { Database } from '../store/schema.js';
+import { contentId } from '@gridbill/shared/ids';
+import { applyBlocks, type BlockEvent, blockIntervals, insertChargesOnce } from './apply-blocks.js';
 import { chargeEntry } from './charge-postings.js';
 import { type IntervalFact, mergeIntervalRows } from './interval-rows.js';
 import { postEntriesOnce } from './post-entries.js';
+import { raiseAlarm } from './stream-repo.js';
 import { type SyncTrx, syncTrx } from './sync-schema.js';
 
 const CHUNK = 400;
@@ -18,8 +21,10 @@ export interface ApplyOutcome {
 
 /**
  * Applies parsed, owned, fresh events. Idempotent by eventId (`sync_applied_events`), so a
- * fact resent under a new incarnation is a domain no-op; charges post by their charge id,
- * intervals merge into packed day rows, token redemptions must match a credit central issued.
+ * fact resent under a new incarnation is a domain no-op; a block id seen before with other
+ * content is refused as divergent (alarm). Charges are stored once per charge id and posted
+ * only when stored now (per charge for `charge` events, per block × account for blocks);
+ * intervals merge into packed day rows; token redemptions must match a credit central issued.
  */
 export async function applyEvents(
   coreTrx: Transaction<Database>,
@@ -37,19 +42,26 @@ export async function applyEvents(
   const todo = await notYetApplied(
     trx,
     events.filter((e) => e.kind !== 'interval'),
+    hashOf,
+    outcome.refused,
   );
+  await alarmDivergent(trx, gatewayId, outcome.refused, nowMs);
   // intervals are idempotent in their packed day row (a replay merges as 'unchanged')
   const intervals: IntervalFact[] = events.flatMap((e) => (e.kind === 'interval' ? [e.body] : []));
   const charges: Extract<UpstreamEvent, { kind: 'charge' }>[] = [];
+  const blocks: BlockEvent[] = [];
   const facts: UpstreamEvent[] = [];
   for (const e of todo) {
     if (e.kind === 'charge') charges.push(e);
+    else if (e.kind === 'interval-block') blocks.push(e);
     else if (e.kind === 'reading') await insertReading(trx, e);
     else facts.push(e);
   }
+  for (const b of blocks) for (const f of blockIntervals(b)) intervals.push(f);
   const merged = await mergeIntervalRows(trx, intervals);
   outcome.intervalConflicts = merged.conflicts.length;
   outcome.ledgerEntriesPosted = await applyCharges(coreTrx, gatewayId, charges, nowMs);
+  outcome.ledgerEntriesPosted += await applyBlocks(coreTrx, gatewayId, blocks, nowMs);
   await checkTokens(trx, facts, outcome.refused);
   await insertFacts(
     trx,
@@ -61,22 +73,51 @@ export async function applyEvents(
   return outcome;
 }
 
-async function notYetApplied(trx: SyncTrx, events: readonly UpstreamEvent[]) {
-  const seen = new Set<string>();
+/**
+ * Events whose id was not applied before (nor earlier in this batch). A block whose id was
+ * applied with another content hash is refused (`refused`: seq → reason) as divergent.
+ */
+async function notYetApplied(
+  trx: SyncTrx,
+  events: readonly UpstreamEvent[],
+  hashOf: (event: UpstreamEvent) => string,
+  refused: Map<number, string>,
+) {
+  const seen = new Map<string, string>();
   const ids = events.map((e) => e.eventId);
   for (let i = 0; i < ids.length; i += CHUNK) {
     const rows = await trx
       .selectFrom('sync_applied_events')
-      .select('event_id')
+      .select(['event_id', 'hash'])
       .where('event_id', 'in', ids.slice(i, i + CHUNK))
       .execute();
-    for (const r of rows) seen.add(r.event_id);
+    for (const r of rows) seen.set(r.event_id, r.hash);
   }
   return events.filter((e) => {
-    if (seen.has(e.eventId)) return false;
-    seen.add(e.eventId);
-    return true;
+    const prior = seen.get(e.eventId);
+    if (prior === undefined) {
+      seen.set(e.eventId, hashOf(e));
+      return true;
+    }
+    if (e.kind === 'interval-block' && prior !== hashOf(e)) {
+      const why = `block ${e.eventId} was applied before with other content`;
+      refused.set(e.seq, `seq ${e.seq} (interval-block): ${why} (divergent)`);
+    }
+    return false;
   });
+}
+
+/** One sync alarm per divergent block (deterministic id: a resend raises nothing new). */
+async function alarmDivergent(
+  trx: SyncTrx,
+  gatewayId: string,
+  refused: Map<number, string>,
+  nowMs: number,
+): Promise<void> {
+  for (const detail of refused.values()) {
+    const id = contentId('sync-alarm', gatewayId, 'divergent-block', detail);
+    await raiseAlarm(trx, { id, gatewayId, kind: 'divergent-block', detail, atMs: nowMs });
+  }
 }
 
 async function markApplied(
@@ -133,14 +174,12 @@ async function applyCharges(
     tariff_version_id: c.tariffVersionId,
     price_source: c.priceSource,
   }));
-  for (let i = 0; i < rows.length; i += CHUNK) {
-    await trx
-      .insertInto('edge_charges')
-      .values(rows.slice(i, i + CHUNK))
-      .onConflict((oc) => oc.column('charge_id').doNothing())
-      .execute();
-  }
-  const drafts = charges.flatMap((c) => chargeEntry(c.body, gatewayId) ?? []);
+  // post only the charges stored now: one central already had (e.g. from a block) is not
+  // debited twice
+  const fresh = new Set((await insertChargesOnce(trx, rows)).map((r) => r.charge_id));
+  const drafts = charges.flatMap((c) =>
+    fresh.has(c.body.chargeId) ? (chargeEntry(c.body, gatewayId) ?? []) : [],
+  );
   return (await postEntriesOnce(coreTrx, drafts, nowMs)).length;
 }
 

@@ -177,12 +177,17 @@ async function storeQuarantine(
         gateway_id: batch.gatewayId,
         incarnation: batch.incarnation,
         seq: BigInt(item.seq),
-        event_json: JSON.stringify(event ?? null),
+        event_json: JSON.stringify(event ?? null, bigintAsText),
         reason: item.reason,
         at_ms: BigInt(nowMs),
       })
       .execute();
   }
+}
+
+/** Parsed events hold money as bigint: stored as the wire's decimal text. */
+function bigintAsText(_key: string, value: unknown): unknown {
+  return typeof value === 'bigint' ? value.toString() : value;
 }
 
 async function refuseBatch(

@@ -1,4 +1,5 @@
 import { upstreamBodySchemas } from '@gridbill/shared/sync';
+import { chargeId } from '@gridbill/shared/tariff';
 import { signToken, tokenKeyPairFromSeed, tokenPublicKeyRaw } from '@gridbill/shared/token';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -41,10 +42,23 @@ describe('ingestReadings', () => {
     expect(e.balanceOf('ACC-1001')).toBe(1000n - 500n); // 250 Wh × 2000/kWh
     ingestReadings(e, [snapshot('m1', T0 + Q, 10_250)]); // replay: nothing
     expect(e.balanceOf('ACC-1001')).toBe(500n);
-    // the opening balance is configuration, not an event; 500 is at the warn threshold
-    const kinds = ['reading', 'reading', 'interval', 'charge', 'balance-change', 'alarm'];
-    expect(outboxKinds()).toEqual(kinds);
+    // the opening balance is configuration, not an event; 500 is at the warn threshold.
+    // The cycle is one block (2 reads, 1 rated interval, the account's movement).
+    expect(outboxKinds()).toEqual(['interval-block', 'alarm']);
     checkOutbox();
+    const block = JSON.parse(e.outbox.read(0, 1)[0]?.body ?? '{}');
+    expect(block.reads.valueWh).toEqual([10_000, 10_250]);
+    expect(block.intervals).toMatchObject({ energyWh: [250], amountMinor: ['500'], account: [0] });
+    expect(block.balances).toEqual({
+      account: [0],
+      amountMinor: ['-500'],
+      balanceAfterMinor: ['500'],
+    });
+    const charge = e.deps.db.prepare('SELECT id, amount_minor FROM charges').get();
+    expect(charge).toEqual({
+      id: chargeId('m1', T0, block.tariffVersionIds[0]),
+      amount_minor: '500',
+    });
     // persisted: a reopened engine has the same balance and VEE state
     expect(fx.reopen().balanceOf('ACC-1001')).toBe(500n);
     expect(fx.engine.vee.get('m1')?.lastValueWh).toBe(10_250);
@@ -102,11 +116,43 @@ describe('ingestReadings', () => {
     ingestReadings(e, [snapshot('m1', T0, 0)]);
     const seq = e.outbox.lastSeq();
     const bad = { ...snapshot('m1', T0 + Q, 100), meterId: 'm1' };
-    e.deps.db.exec('DROP TABLE charges'); // force a failure inside the transaction
+    // force a failure inside the transaction, after rating (when the cycle's rows are written)
+    e.deps.db.exec(
+      "CREATE TRIGGER fail BEFORE INSERT ON intervals BEGIN SELECT RAISE(ABORT, 'forced'); END",
+    );
     expect(() => ingestReadings(e, [bad])).toThrow();
     expect(e.outbox.lastSeq()).toBe(seq);
     expect(e.vee.get('m1')?.lastValueWh).toBe(0);
     expect(e.balanceOf('ACC-1001')).toBe(1000n);
+    e.deps.db.exec('DROP TRIGGER fail');
+    ingestReadings(e, [bad]); // the same cycle again: rated once, one more block
+    expect(e.balanceOf('ACC-1001')).toBe(800n);
+    expect(outboxKinds()).toEqual(['interval-block', 'interval-block']);
+  });
+
+  it('writes one outbox block per cycle for all meters, balances netted per account', () => {
+    fx = engineFixture();
+    const e = fx.engine;
+    const meters = [...e.meters.keys()];
+    ingestReadings(
+      e,
+      meters.map((m) => snapshot(m, T0, 1_000)),
+    );
+    const before = e.outbox.lastSeq();
+    ingestReadings(
+      e,
+      meters.flatMap((m) => [snapshot(m, T0 + Q, 1_010), snapshot(m, T0 + 2 * Q, 1_030)]),
+    );
+    const rows = e.outbox.read(before, 100).filter((r) => r.kind === 'interval-block');
+    expect(rows).toHaveLength(1);
+    const body = JSON.parse(rows[0]?.body ?? '{}');
+    expect(body.intervals.meter).toHaveLength(2 * meters.length);
+    expect(body.reads.meter).toHaveLength(2 * meters.length);
+    const charged = e.deps.db.prepare('SELECT count(*) FROM charges').pluck().get();
+    expect(body.intervals.account.filter((a: number) => a >= 0)).toHaveLength(charged as number);
+    for (const [i, a] of body.balances.account.entries())
+      expect(BigInt(body.balances.balanceAfterMinor[i])).toBe(e.balanceOf(body.accountIds[a]));
+    checkOutbox();
   });
 });
 

@@ -6,7 +6,7 @@ import type { VeeLimits, VeeState } from '@gridbill/shared/vee';
 import type { AccountConfig, GatewayConfig, MeterConfig } from '../config/index.js';
 import { JsonStateMap } from './json-state-map.js';
 import { Outbox } from '../store/outbox.js';
-import { Statements } from '../store/statements.js';
+import { discardCycle, flushCycle, Statements } from '../store/statements.js';
 import type { ContentId } from './content-id.js';
 import { MassCap } from './mass-cap.js';
 import type { IntervalRater } from './rater.js';
@@ -127,6 +127,7 @@ export class Engine {
       return result;
     } catch (err) {
       this.outbox.abortBatch();
+      discardCycle(this.stmts);
       this.rollbackMaps();
       throw err;
     }
@@ -135,14 +136,16 @@ export class Engine {
   private flush(): void {
     const wallMs = this.deps.clock.wallMs();
     for (const [k, v] of this.balances.dirty())
-      this.stmts.upsertBalance.run(k, v.toString(), wallMs);
+      this.stmts.upsertBalance.push(k, v.toString(), wallMs);
     // VEE and relay states hold no bigint: plain JSON.stringify (the replacer costs ~2x)
-    for (const [k, v] of this.vee.dirty()) this.stmts.upsertMeterState.run(k, JSON.stringify(v));
-    for (const [k, v] of this.relays.dirty()) this.stmts.upsertRelayState.run(k, JSON.stringify(v));
+    for (const [k, v] of this.vee.dirty()) this.stmts.upsertMeterState.push(k, JSON.stringify(v));
+    for (const [k, v] of this.relays.dirty())
+      this.stmts.upsertRelayState.push(k, JSON.stringify(v));
     this.rating.flush((k, json) => {
       const [meterId, tariffId] = k.split('\n') as [string, string];
-      this.stmts.upsertRatingState.run(meterId, tariffId, json);
+      this.stmts.upsertRatingState.push(meterId, tariffId, json);
     });
+    flushCycle(this.stmts);
   }
 
   private commitMaps(): void {

@@ -1,3 +1,4 @@
+import { type IntervalBlockBuilder, intervalBlockId } from '@gridbill/shared/sync';
 import type { Engine } from './engine.js';
 
 export type AlarmSeverity = 'info' | 'warning' | 'critical';
@@ -62,4 +63,19 @@ export function postBalanceChange(
   };
   engine.outbox.append({ kind: 'balance-change', eventId: change.entryId, body }, engine.time());
   return after;
+}
+
+/**
+ * Appends the block built so far as one `interval-block` event (inside the caller's
+ * transaction) and starts a new block; an empty block appends nothing. The event id is the
+ * block's deterministic id, so a cycle replayed after a crash sends the same id.
+ *
+ * @example
+ * appendBlock(engine, cycle.block) // → outbox row { kind: 'interval-block', eventId: '…' }
+ */
+export function appendBlock(engine: Engine, block: IntervalBlockBuilder): void {
+  if (block.empty) return;
+  const body = block.take();
+  const eventId = intervalBlockId(engine.deps.config.gatewayId, body);
+  engine.outbox.append({ kind: 'interval-block', eventId, body }, engine.time());
 }

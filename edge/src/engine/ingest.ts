@@ -1,4 +1,5 @@
 import { flagsToBits } from '@gridbill/shared/interval-pack';
+import { IntervalBlockBuilder } from '@gridbill/shared/sync';
 import {
   alignToInterval,
   type IntervalDelta,
@@ -7,7 +8,7 @@ import {
 } from '@gridbill/shared/vee';
 import { crashPoint } from './crash-point.js';
 import type { Engine, MeterInfo } from './engine.js';
-import { raiseAlarm } from './events.js';
+import { appendBlock, raiseAlarm } from './events.js';
 import { rateInterval } from './rate-interval.js';
 import { evaluateAccounts } from './relay-policy.js';
 import { emptySummary, type IngestSummary, type PolledReading } from './readings.js';
@@ -15,10 +16,17 @@ import { emptySummary, type IngestSummary, type PolledReading } from './readings
 /** Up to this many missing intervals are estimated evenly; beyond, they are also flagged gap. */
 const MAX_ESTIMATED_INTERVALS = 8;
 
+/** What one cycle collects: counts for the caller and the outbox block being built. */
+interface Cycle {
+  summary: IngestSummary;
+  block: IntervalBlockBuilder;
+}
+
 /**
- * Stores, validates and rates one poll cycle's readings in ONE transaction, with an outbox
- * event for every reading, interval, charge, balance change and alarm. Readings of unknown
- * meters are logged and skipped; the rest of the cycle goes on.
+ * Stores, validates and rates one poll cycle's readings in ONE transaction. The cycle's
+ * register reads, intervals (with their charges) and per-account balance movements go to the
+ * outbox as one `interval-block` event (more when it passes 5,000 rows); alarms stay events
+ * of their own. Readings of unknown meters are logged and skipped; the rest goes on.
  *
  * @example
  * ingestReadings(engine, [{ meterId: 'm1', register: 'importWh', captureMs: 900_000,
@@ -26,22 +34,27 @@ const MAX_ESTIMATED_INTERVALS = 8;
  * // → { stored: 1, intervals: 1, charges: 1, quarantined: 0, duplicates: 0, accounts: {'a1'} }
  */
 export function ingestReadings(engine: Engine, readings: readonly PolledReading[]): IngestSummary {
-  const summary = emptySummary();
+  const cycle: Cycle = {
+    summary: emptySummary(),
+    block: new IntervalBlockBuilder(engine.deps.config.currency),
+  };
   engine.transact(() => {
-    for (const reading of readings) ingestOne(engine, reading, summary);
-    evaluateAccounts(engine, summary.accounts);
+    for (const reading of readings) ingestOne(engine, reading, cycle);
+    appendBlock(engine, cycle.block);
+    evaluateAccounts(engine, cycle.summary.accounts);
     crashPoint('after_rating_before_commit');
   });
-  return summary;
+  return cycle.summary;
 }
 
-function ingestOne(engine: Engine, reading: PolledReading, summary: IngestSummary): void {
+function ingestOne(engine: Engine, reading: PolledReading, cycle: Cycle): void {
+  const { summary } = cycle;
   const meter = engine.meters.get(reading.meterId);
   if (!meter) {
     engine.deps.logger.error({ reading }, `reading for unknown meter "${reading.meterId}" skipped`);
     return;
   }
-  if (!storeReading(engine, reading)) {
+  if (!storeReading(engine, reading, cycle.block)) {
     summary.duplicates += 1;
     return;
   }
@@ -61,10 +74,10 @@ function ingestOne(engine: Engine, reading: PolledReading, summary: IngestSummar
     return;
   }
   engine.provisional.delete(meter.config.id);
-  validateAligned(engine, meter, { ...reading, captureMs: aligned }, summary);
+  validateAligned(engine, meter, { ...reading, captureMs: aligned }, cycle);
 }
 
-function storeReading(engine: Engine, r: PolledReading): boolean {
+function storeReading(engine: Engine, r: PolledReading, block: IntervalBlockBuilder): boolean {
   const quality = r.source === 'snapshot' ? 'snapshot' : 'profile';
   const run = engine.stmts.insertReading.run(
     r.captureMs,
@@ -75,24 +88,26 @@ function storeReading(engine: Engine, r: PolledReading): boolean {
     quality,
   );
   if (run.changes === 0) return false;
-  const eventId = engine.deps.contentId('reading', r.meterId, r.register, r.captureMs);
-  const body = {
+  if (block.full) appendBlock(engine, block);
+  block.addRead({
     meterId: r.meterId,
     register: r.register,
     capturedAtMs: r.captureMs,
     valueWh: r.valueWh,
-    qualityFlags: r.source === 'snapshot' ? flagsToBits(['snapshot']) : 0,
-  };
-  engine.outbox.append({ kind: 'reading', eventId, body }, engine.time());
+    quality: r.source === 'snapshot' ? SNAPSHOT_BIT : 0,
+  });
   return true;
 }
+
+const SNAPSHOT_BIT = flagsToBits(['snapshot']);
 
 function validateAligned(
   engine: Engine,
   meter: MeterInfo,
   reading: PolledReading,
-  summary: IngestSummary,
+  cycle: Cycle,
 ): void {
+  const { summary } = cycle;
   const ctx = {
     limits: meter.limits,
     gatewayWallMs: engine.deps.clock.wallMs(),
@@ -120,36 +135,43 @@ function validateAligned(
   );
   for (const piece of pieces) {
     const interval = { ...piece, flags: [...piece.flags, ...outcome.flags, ...flags] };
-    if (!storeInterval(engine, meter, interval)) continue;
-    summary.intervals += 1;
-    if (rateInterval(engine, meter, interval)) summary.charges += 1;
+    if (storeInterval(engine, meter, interval, cycle)) summary.charges += 1;
   }
   summary.accounts.add(meter.config.accountId);
 }
 
-function storeInterval(engine: Engine, meter: MeterInfo, iv: IntervalDelta): boolean {
-  const flags = iv.flags.join(',');
+/**
+ * Rates a new interval and buffers its row (with the charge columns) and its block row;
+ * an interval already stored is skipped (never rated twice). Returns true when charged.
+ */
+function storeInterval(engine: Engine, meter: MeterInfo, iv: IntervalDelta, cycle: Cycle): boolean {
+  const meterId = meter.config.id;
+  if (engine.stmts.intervalExists.get(iv.startMs, meterId) !== undefined) return false;
+  cycle.summary.intervals += 1;
+  if (cycle.block.full) appendBlock(engine, cycle.block);
+  const charge = rateInterval(engine, meter, iv, cycle.block);
   const source = iv.flags.includes('snapshot') ? 'snapshot' : 'profile';
-  const run = engine.stmts.insertInterval.run(
+  engine.stmts.intervalRows.push(
     iv.startMs,
-    meter.config.id,
+    meterId,
     iv.endMs,
     iv.energyWh,
-    flags,
+    iv.flags.join(','),
     source,
+    charge?.chargeId ?? null,
+    charge?.accountId ?? null,
+    charge?.tariffVersionId ?? null,
+    charge ? charge.amountMinor.toString() : null,
   );
-  if (run.changes === 0) return false;
-  const eventId = engine.deps.contentId('interval', meter.config.id, 0, iv.startMs);
-  const body = {
-    meterId: meter.config.id,
-    channel: 0,
-    intervalStartMs: iv.startMs,
-    intervalSeconds: meter.config.intervalSeconds,
+  cycle.block.addInterval({
+    meterId,
+    startMs: iv.startMs,
+    seconds: meter.config.intervalSeconds,
     energyWh: iv.energyWh,
-    qualityFlags: flagsToBits(iv.flags),
-  };
-  engine.outbox.append({ kind: 'interval', eventId, body }, engine.time());
-  return true;
+    quality: flagsToBits(iv.flags),
+    ...(charge ? { charge } : {}),
+  });
+  return charge !== null;
 }
 
 function quarantine(engine: Engine, r: PolledReading, reason: string, detail: string): void {

@@ -1,32 +1,41 @@
 import { flagsToBits } from '@gridbill/shared/interval-pack';
+import type { BlockCharge, IntervalBlockBuilder } from '@gridbill/shared/sync';
 import { chargeId as tariffChargeId } from '@gridbill/shared/tariff';
 import type { IntervalDelta } from '@gridbill/shared/vee';
 import { type Engine, type MeterInfo, ratingKey } from './engine.js';
-import { postBalanceChange, raiseAlarm } from './events.js';
-import type { RateResult } from './rater.js';
+import { raiseAlarm } from './events.js';
+
+export interface IntervalCharge extends BlockCharge {
+  chargeId: string;
+}
 
 /**
- * Rates one accepted interval exactly once: the charge id is the kernel's deterministic
- * `chargeId(meter, interval start, tariff version)` (the same on central) and the charge row is
- * inserted with INSERT OR IGNORE, so a replayed interval posts nothing. The version is chosen
- * by the interval's start time.
+ * Rates one new interval (the caller checked it is not stored yet): the charge id is the
+ * kernel's deterministic `chargeId(meter, interval start, tariff version)` (the same on
+ * central, which derives it from the block row), the version is chosen by the interval's
+ * start, the balance moves in memory (written once per cycle) and the movement is noted in
+ * the cycle's block. The caller stores the charge in the interval's row, whose key
+ * (start, meter) makes "rated exactly once" a unique-key guarantee.
  *
  * @example
- * rateInterval(engine, meter, { startMs: 0, endMs: 900_000, energyWh: 250, flags: [] })
- * // → true (charged), false when already rated or no tariff version is in force
+ * rateInterval(engine, meter, { startMs: 0, endMs: 900_000, energyWh: 250, flags: [] }, block)
+ * // → { chargeId: '…', accountId: 'a1', tariffVersionId: 'flat@v1', amountMinor: 500n,
+ * //      priceSource: 'tariff' }, or null when no tariff version is in force
  */
-export function rateInterval(engine: Engine, meter: MeterInfo, interval: IntervalDelta): boolean {
+export function rateInterval(
+  engine: Engine,
+  meter: MeterInfo,
+  interval: IntervalDelta,
+  block: IntervalBlockBuilder,
+): IntervalCharge | null {
   const account = engine.accounts.get(meter.config.accountId);
-  if (!account) return false;
+  if (!account) return null;
   const { rater } = engine.deps;
   const versionId = rater.versionFor(account.tariffId, interval.startMs);
   if (!versionId) {
     noVersion(engine, meter, account.tariffId, interval.startMs);
-    return false;
+    return null;
   }
-  const chargeId = tariffChargeId(meter.config.id, interval.startMs, versionId);
-  const exists = engine.stmts.chargeExists.get(interval.startMs, meter.config.id, versionId);
-  if (exists) return false;
   const ctx = {
     meterId: meter.config.id,
     tariffId: account.tariffId,
@@ -37,28 +46,20 @@ export function rateInterval(engine: Engine, meter: MeterInfo, interval: Interva
   );
   const input = { ...interval, qualityBits: flagsToBits(interval.flags) };
   const result = rater.rate(ctx, state, input);
-  engine.stmts.insertCharge.run(
-    chargeId,
-    meter.config.id,
-    account.id,
-    interval.startMs,
-    result.versionId,
-    interval.energyWh,
-    result.amountMinor.toString(),
-  );
   engine.lastPrice.set(account.id, {
     amountMinor: result.amountMinor,
     energyWh: interval.energyWh,
   });
-  appendCharge(engine, meter, interval, chargeId, result);
-  postBalanceChange(engine, {
+  const after = engine.balanceOf(account.id) - result.amountMinor;
+  engine.balances.set(account.id, after);
+  block.noteBalance(account.id, -result.amountMinor, after);
+  return {
+    chargeId: tariffChargeId(meter.config.id, interval.startMs, result.versionId),
     accountId: account.id,
-    entryId: chargeId,
-    entryKind: 'charge',
-    deltaMinor: -result.amountMinor,
-    reference: `charge:${meter.config.id}:${interval.startMs}:${result.versionId}`,
-  });
-  return true;
+    tariffVersionId: result.versionId,
+    amountMinor: result.amountMinor,
+    priceSource: result.priceSource,
+  };
 }
 
 function noVersion(engine: Engine, meter: MeterInfo, tariffId: string, startMs: number): void {
@@ -69,26 +70,4 @@ function noVersion(engine: Engine, meter: MeterInfo, tariffId: string, startMs: 
     message: `no version of tariff ${tariffId} in force at ${startMs}; interval not rated`,
     key: [meter.config.id, startMs],
   });
-}
-
-function appendCharge(
-  engine: Engine,
-  meter: MeterInfo,
-  iv: IntervalDelta,
-  chargeId: string,
-  r: RateResult,
-): void {
-  const body = {
-    chargeId,
-    accountId: meter.config.accountId,
-    meterId: meter.config.id,
-    intervalStartMs: iv.startMs,
-    intervalSeconds: (iv.endMs - iv.startMs) / 1000,
-    energyWh: iv.energyWh,
-    amountMinor: r.amountMinor.toString(),
-    currency: engine.deps.config.currency,
-    tariffVersionId: r.versionId,
-    priceSource: r.priceSource,
-  };
-  engine.outbox.append({ kind: 'charge', eventId: chargeId, body }, engine.time());
 }

@@ -11,7 +11,8 @@ export type OutboxKind =
   | 'balance-change'
   | 'relay-event'
   | 'alarm'
-  | 'token-redemption';
+  | 'token-redemption'
+  | 'interval-block';
 
 export interface OutboxEvent {
   kind: OutboxKind;

@@ -7,7 +7,7 @@ export interface RetentionResult {
 }
 
 /**
- * Deletes raw readings and intervals older than `cutoffWallMs`, and outbox rows that are both
+ * Deletes raw readings and unrated intervals older than `cutoffWallMs`, and outbox rows that are both
  * older and acknowledged by central (nothing unacknowledged is ever deleted). Charges,
  * redeemed tokens and relay commands are kept: they guard exactly-once.
  *
@@ -19,7 +19,10 @@ export function applyRetention(db: Database, cutoffWallMs: number): RetentionRes
   const ackedSeq = typeof acked === 'string' ? Number.parseInt(acked, 10) : 0;
   return db.transaction(() => ({
     readings: db.prepare('DELETE FROM readings WHERE capture_ms < ?').run(cutoffWallMs).changes,
-    intervals: db.prepare('DELETE FROM intervals WHERE end_ms < ?').run(cutoffWallMs).changes,
+    // a rated interval row is the charge: kept, like charges always were
+    intervals: db
+      .prepare('DELETE FROM intervals WHERE end_ms < ? AND charge_id IS NULL')
+      .run(cutoffWallMs).changes,
     outbox: db
       .prepare('DELETE FROM outbox WHERE seq <= ? AND occurred_at_ms < ?')
       .run(ackedSeq, cutoffWallMs).changes,

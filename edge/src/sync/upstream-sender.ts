@@ -19,6 +19,8 @@ export interface UpstreamSenderOptions {
   /** A fresh UUID for a new incarnation (injected randomness). */
   newIncarnationId: () => string;
   batchSize?: number;
+  /** Event bodies per request stop here (at least one row is sent); default 4 MiB. */
+  maxBodyBytes?: number;
   timeoutMs?: number;
 }
 
@@ -31,6 +33,21 @@ export type SendOutcome =
   | { kind: 'failed'; reason: string };
 
 export const DEFAULT_BATCH_SIZE = 2000;
+/** Central accepts 8 MiB sync bodies; interval blocks are up to ~0.5 MB each. */
+export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+/**
+ * The leading rows whose bodies fit in `maxBytes` (always the first row).
+ * Example: bodies of 3, 3 and 3 MB with a 4 MB cap → the first row only.
+ */
+export function capBodyBytes<R extends { body: string }>(rows: R[], maxBytes: number): R[] {
+  let bytes = 0;
+  for (let i = 0; i < rows.length; i += 1) {
+    bytes += rows[i]?.body.length ?? 0;
+    if (bytes > maxBytes && i > 0) return rows.slice(0, i);
+  }
+  return rows;
+}
 
 /**
  * Sends the oldest outbox rows as one signed batch and applies central's ack: rows are deleted
@@ -41,6 +58,7 @@ export const DEFAULT_BATCH_SIZE = 2000;
 export function createUpstreamSender(o: UpstreamSenderOptions) {
   const batchSize = o.batchSize ?? DEFAULT_BATCH_SIZE;
   const timeoutMs = o.timeoutMs ?? 30_000;
+  const maxBodyBytes = o.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
 
   async function post(body: string): Promise<unknown> {
     const path = `/sync/v1/gw/${o.gatewayId}/events`;
@@ -65,7 +83,7 @@ export function createUpstreamSender(o: UpstreamSenderOptions) {
   }
 
   async function sendOnce(): Promise<SendOutcome> {
-    const rows = o.stream.oldest(batchSize);
+    const rows = capBodyBytes(o.stream.oldest(batchSize), maxBodyBytes);
     const first = rows[0];
     const last = rows[rows.length - 1];
     if (!first || !last) return { kind: 'idle' };

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSystemClock } from '@gridbill/shared/clock';
+import { chargeId } from '@gridbill/shared/tariff';
 import { signToken, tokenKeyPairFromSeed, tokenPublicKeyRaw } from '@gridbill/shared/token';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -164,6 +165,29 @@ async function restartAndSettle(file: string, dir: string, cycles: number): Prom
   await within(child.exit, 10_000, 'clean stop');
 }
 
+interface BlockBody {
+  meterIds: string[];
+  tariffVersionIds: string[];
+  intervals: { meter: number[]; startMs: number[]; tariffVersion: number[]; account: number[] };
+  balances: { amountMinor: string[] };
+}
+
+/** Charge ids of a block's rated rows: `chargeId(meter, start, version)`, as central does. */
+function chargeIdsOf(b: BlockBody): string[] {
+  const c = b.intervals;
+  return c.account.flatMap((a, i) =>
+    a < 0
+      ? []
+      : [
+          chargeId(
+            b.meterIds[c.meter[i] ?? -1] ?? '',
+            c.startMs[i] ?? 0,
+            b.tariffVersionIds[c.tariffVersion[i] ?? -1] ?? '',
+          ),
+        ],
+  );
+}
+
 function checkStore(dir: string) {
   const db = new BetterSqlite3(join(dir, 'data', 'gateway.db'), { readonly: true });
   try {
@@ -182,10 +206,25 @@ function checkStore(dir: string) {
     expect(q("SELECT CAST(balance_minor AS INTEGER) FROM balances WHERE account_id = 'A1'")).toBe(
       OPENING - charges + tokens,
     );
-    // gapless outbox, one balance-change per charge and per token
+    // gapless outbox; every charge in exactly one block row (ids derived as on central),
+    // the blocks' balance movements sum to the charges; one balance-change per token
     expect(q('SELECT count(*) FROM outbox')).toBe(q('SELECT max(seq) FROM outbox'));
+    const blocks = db
+      .prepare("SELECT body FROM outbox WHERE kind = 'interval-block'")
+      .pluck()
+      .all()
+      .map((b) => JSON.parse(b as string) as BlockBody);
+    const blockCharges = blocks.flatMap(chargeIdsOf);
+    const chargeIds = db.prepare('SELECT id FROM charges').pluck().all() as string[];
+    expect(blockCharges.length).toBe(chargeIds.length);
+    expect(new Set(blockCharges)).toEqual(new Set(chargeIds));
+    const moved = blocks.reduce(
+      (sum, b) => sum + b.balances.amountMinor.reduce((s, a) => s + BigInt(a), 0n),
+      0n,
+    );
+    expect(moved).toBe(-BigInt(charges));
     expect(q("SELECT count(*) FROM outbox WHERE kind = 'balance-change'")).toBe(
-      q('SELECT count(*) FROM charges') + q('SELECT count(*) FROM redeemed_tokens'),
+      q('SELECT count(*) FROM redeemed_tokens'),
     );
     // the relay journal completed
     expect(q("SELECT count(*) FROM relay_commands WHERE status NOT IN ('done', 'failed')")).toBe(0);

@@ -36,9 +36,10 @@ export function createEdgeNode(
     batchSize: opts.batchSize ?? 500,
     timeoutMs: 10_000,
   });
+  // a rated interval row (the gateway store keeps the charge in the interval's row)
   const insertCharge = db.prepare(
-    'INSERT INTO charges (id, meter_id, account_id, interval_start_ms, tariff_version, ' +
-      'energy_wh, amount_minor) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    'INSERT INTO intervals (charge_id, meter_id, account_id, start_ms, tariff_version, ' +
+      "energy_wh, amount_minor, end_ms, flags, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, '', 'profile')",
   );
   /** One rated interval per meter: the charge row and both outbox events in one transaction. */
   const produceInterval = (meters: { accountId: string; meterId: string }[], startMs: number) => {
@@ -55,6 +56,7 @@ export function createEdgeNode(
           'tv-1',
           energyWh,
           `${amountMinor}`,
+          startMs + INTERVAL_MS,
         );
         const time = { wallMs: startMs + INTERVAL_MS, trusted: true };
         const interval = {

@@ -1,0 +1,213 @@
+import { contentId } from '@gridbill/shared/ids';
+import { type EntryDraft, receivableAccount, revenueAccount } from '@gridbill/shared/ledger';
+import { PRICE_SOURCE_CODES, type UpstreamEvent } from '@gridbill/shared/sync';
+import { chargeId } from '@gridbill/shared/tariff';
+import type { Transaction } from 'kysely';
+import type { Database } from '../store/schema.js';
+import type { IntervalFact } from './interval-rows.js';
+import { postEntriesOnce } from './post-entries.js';
+import { type SyncTrx, syncTrx } from './sync-schema.js';
+
+export type BlockEvent = Extract<UpstreamEvent, { kind: 'interval-block' }>;
+
+/** Rows per multi-row statement (11 columns × 500 stays under both backends' limits). */
+const CHUNK = 500;
+
+/**
+ * The block's interval rows as interval facts (channel 0), for the packed day-row merge.
+ * Example: a block with meterIds ['m1'] and one row (meter 0, start T, 900 s, 412 Wh) →
+ *   [{ meterId: 'm1', channel: 0, intervalStartMs: T, intervalSeconds: 900, energyWh: 412,
+ *      qualityFlags: 0 }].
+ */
+export function blockIntervals(e: BlockEvent): IntervalFact[] {
+  const { meterIds, intervals: c } = e.body;
+  const out: IntervalFact[] = new Array(c.meter.length);
+  for (let i = 0; i < c.meter.length; i += 1) {
+    out[i] = {
+      meterId: meterIds[c.meter[i]!]!,
+      channel: 0,
+      intervalStartMs: c.startMs[i]!,
+      intervalSeconds: c.seconds[i]!,
+      energyWh: c.energyWh[i]!,
+      qualityFlags: c.quality[i]!,
+    };
+  }
+  return out;
+}
+
+type ChargeRow = {
+  charge_id: string;
+  gateway_id: string;
+  account_id: string;
+  meter_id: string;
+  interval_start_ms: bigint;
+  interval_seconds: bigint;
+  energy_wh: bigint;
+  amount_minor: bigint;
+  currency: string;
+  tariff_version_id: string;
+  price_source: string;
+};
+
+/** A charge row and the end of its interval (the ledger entry's effective time). */
+type BlockCharge = ChargeRow & { endMs: number };
+
+/**
+ * The block's rated rows as `edge_charges` rows; the charge id is derived as on the edge,
+ * `chargeId(meter, interval start, tariff version)`, never sent.
+ */
+export function blockChargeRows(e: BlockEvent, gatewayId: string): BlockCharge[] {
+  const b = e.body;
+  const c = b.intervals;
+  const rows: BlockCharge[] = [];
+  for (let i = 0; i < c.meter.length; i += 1) {
+    const account = c.account[i]!;
+    if (account < 0) continue;
+    const meterId = b.meterIds[c.meter[i]!]!;
+    const version = b.tariffVersionIds[c.tariffVersion[i]!]!;
+    const startMs = c.startMs[i]!;
+    rows.push({
+      charge_id: chargeId(meterId, startMs, version),
+      gateway_id: gatewayId,
+      account_id: b.accountIds[account]!,
+      meter_id: meterId,
+      interval_start_ms: BigInt(startMs),
+      interval_seconds: BigInt(c.seconds[i]!),
+      energy_wh: BigInt(c.energyWh[i]!),
+      amount_minor: BigInt(c.amountMinor[i]!),
+      currency: b.currency,
+      tariff_version_id: version,
+      price_source: PRICE_SOURCE_CODES[c.priceSource[i]!] ?? 'tariff',
+      endMs: startMs + c.seconds[i]! * 1000,
+    });
+  }
+  return rows;
+}
+
+/**
+ * Applies fresh, owned blocks (their intervals are merged by the caller with the other
+ * interval facts): register reads and charges with multi-row statements, then ONE ledger
+ * entry per (block, account) for the charges stored now — a charge central already had
+ * (from an older per-fact event or another block) is not posted again — and one `edge_facts`
+ * row per block with the edge's balances. Returns the number of ledger entries posted.
+ */
+export async function applyBlocks(
+  coreTrx: Transaction<Database>,
+  gatewayId: string,
+  blocks: readonly BlockEvent[],
+  nowMs: number,
+): Promise<number> {
+  if (blocks.length === 0) return 0;
+  const trx = syncTrx(coreTrx);
+  const drafts: EntryDraft[] = [];
+  for (const block of blocks) {
+    await insertReads(trx, block);
+    const rows = blockChargeRows(block, gatewayId);
+    const fresh = await insertChargesOnce(trx, rows);
+    drafts.push(...blockEntries(block, fresh, gatewayId));
+  }
+  await insertBlockFacts(trx, gatewayId, blocks);
+  return (await postEntriesOnce(coreTrx, drafts, nowMs)).length;
+}
+
+/** Inserts charges (a known charge id is skipped) and returns the rows stored now. */
+export async function insertChargesOnce<R extends ChargeRow>(
+  trx: SyncTrx,
+  rows: R[],
+): Promise<R[]> {
+  const fresh = new Set<string>();
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    const stored = await trx
+      .insertInto('edge_charges')
+      .values(rows.slice(i, i + CHUNK).map(chargeValues))
+      .onConflict((oc) => oc.column('charge_id').doNothing())
+      .returning('charge_id')
+      .execute();
+    for (const r of stored) fresh.add(r.charge_id);
+  }
+  return rows.filter((r) => fresh.delete(r.charge_id));
+}
+
+function chargeValues(r: ChargeRow & { endMs?: number }): ChargeRow {
+  const { endMs: _end, ...values } = r;
+  return values;
+}
+
+/**
+ * One entry per account: Σ of its fresh charges (zero sums post nothing), effective at the
+ * end of its latest interval, id `contentId('gridbill.edge-block-charge', block id, account)`.
+ */
+function blockEntries(block: BlockEvent, fresh: BlockCharge[], gatewayId: string): EntryDraft[] {
+  const byAccount = new Map<string, { sum: bigint; endMs: number; n: number }>();
+  for (const r of fresh) {
+    const a = byAccount.get(r.account_id) ?? { sum: 0n, endMs: 0, n: 0 };
+    byAccount.set(r.account_id, {
+      sum: a.sum + r.amount_minor,
+      endMs: Math.max(a.endMs, r.endMs),
+      n: a.n + 1,
+    });
+  }
+  const drafts: EntryDraft[] = [];
+  for (const [accountId, a] of byAccount) {
+    if (a.sum === 0n) continue;
+    drafts.push({
+      id: contentId('gridbill.edge-block-charge', block.eventId, accountId),
+      kind: 'charge',
+      currency: block.body.currency,
+      effectiveAtMs: a.endMs,
+      postings: [
+        { account: receivableAccount(accountId, 'energy'), amountMinor: a.sum },
+        { account: revenueAccount('energy'), amountMinor: -a.sum },
+      ],
+      memo: `edge charges: block ${block.eventId}, ${a.n} intervals`,
+      actorId: `gateway:${gatewayId}`,
+    });
+  }
+  return drafts;
+}
+
+async function insertReads(trx: SyncTrx, block: BlockEvent): Promise<void> {
+  const { meterIds, registers, reads: r } = block.body;
+  const rows = [];
+  for (let i = 0; i < r.meter.length; i += 1) {
+    rows.push({
+      meter_id: meterIds[r.meter[i]!]!,
+      register: registers[r.register[i]!]!,
+      captured_at_ms: BigInt(r.capturedAtMs[i]!),
+      value_wh: BigInt(r.valueWh[i]!),
+      quality: BigInt(r.quality[i]!),
+    });
+  }
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    await trx
+      .insertInto('register_reads')
+      .values(rows.slice(i, i + CHUNK))
+      .onConflict((oc) => oc.columns(['meter_id', 'register', 'captured_at_ms']).doNothing())
+      .execute();
+  }
+}
+
+/** The edge's balances after each block (for reconciliation), one row per block. */
+async function insertBlockFacts(trx: SyncTrx, gatewayId: string, blocks: readonly BlockEvent[]) {
+  const rows = blocks.map((b) => ({
+    event_id: b.eventId,
+    gateway_id: gatewayId,
+    kind: b.kind,
+    body: JSON.stringify({
+      intervals: b.body.intervals.meter.length,
+      reads: b.body.reads.meter.length,
+      accountIds: b.body.accountIds,
+      balances: {
+        account: b.body.balances.account,
+        amountMinor: b.body.balances.amountMinor.map(String),
+        balanceAfterMinor: b.body.balances.balanceAfterMinor.map(String),
+      },
+    }),
+    occurred_at_ms: BigInt(b.occurredAtMs),
+  }));
+  await trx
+    .insertInto('edge_facts')
+    .values(rows)
+    .onConflict((oc) => oc.column('event_id').doNothing())
+    .execute();
+}

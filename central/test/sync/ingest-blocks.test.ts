@@ -1,0 +1,223 @@
+import { IntervalBlockBuilder, intervalBlockId } from '@gridbill/shared/sync';
+import { chargeId } from '@gridbill/shared/tariff';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Harness, seedAccount } from '../helpers/api-harness.js';
+import { BACKENDS, backendTitle } from '../helpers/backends.js';
+import { readIntervalDay, syncDb } from '../../src/sync/index.js';
+import {
+  batchText,
+  INC_A,
+  INC_B,
+  intervalEvent,
+  postSigned,
+  startSyncHarness,
+  type WireEvent,
+} from './sync-harness.js';
+
+const DAY = Date.UTC(2026, 10, 20);
+const Q = 900_000;
+
+interface Row {
+  meterId: string;
+  accountId: string;
+  startMs: number;
+  wh: number;
+  minor: bigint;
+}
+
+function blockEvent(seq: number, rows: Row[], tweak?: (b: Record<string, unknown>) => void) {
+  const b = new IntervalBlockBuilder('KES');
+  for (const r of rows) {
+    b.addInterval({
+      meterId: r.meterId,
+      startMs: r.startMs,
+      seconds: 900,
+      energyWh: r.wh,
+      quality: 0,
+      charge: {
+        accountId: r.accountId,
+        tariffVersionId: 'tv-1',
+        amountMinor: r.minor,
+        priceSource: 'tariff',
+      },
+    });
+    b.addRead({
+      meterId: r.meterId,
+      register: 'importWh',
+      capturedAtMs: r.startMs + Q,
+      valueWh: 10_000 + r.startMs / Q,
+      quality: 0,
+    });
+    b.noteBalance(r.accountId, -r.minor, 0n);
+  }
+  const body = b.take();
+  const eventId = intervalBlockId('gw-1', body);
+  tweak?.(body as unknown as Record<string, unknown>);
+  return {
+    seq,
+    eventId,
+    occurredAtMs: DAY + Q,
+    clockTrusted: true,
+    kind: 'interval-block',
+    body: body as unknown as Record<string, unknown>,
+  } satisfies WireEvent;
+}
+
+/** A per-fact charge event with the kernel's charge id (what a block row derives). */
+function chargeFact(seq: number, r: Row): WireEvent {
+  const id = chargeId(r.meterId, r.startMs, 'tv-1');
+  return {
+    seq,
+    eventId: id,
+    occurredAtMs: r.startMs + Q,
+    clockTrusted: true,
+    kind: 'charge',
+    body: {
+      chargeId: id,
+      accountId: r.accountId,
+      meterId: r.meterId,
+      intervalStartMs: r.startMs,
+      intervalSeconds: 900,
+      energyWh: r.wh,
+      amountMinor: r.minor.toString(),
+      currency: 'KES',
+      tariffVersionId: 'tv-1',
+      priceSource: 'tariff',
+    },
+  };
+}
+
+async function receivable(h: Harness, accountId: string): Promise<bigint> {
+  const row = await h.store.db
+    .selectFrom('ledger_balances')
+    .select('balance_minor')
+    .where('ledger_account', '=', `receivable:${accountId}:energy`)
+    .executeTakeFirst();
+  return BigInt(row?.balance_minor ?? 0n);
+}
+
+async function count(h: Harness, table: string): Promise<number> {
+  const db = syncDb(h.store.db);
+  const row = await db
+    .selectFrom(table as 'sync_alarms')
+    .select((eb) => eb.fn.countAll<bigint>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+async function snapshot(h: Harness) {
+  const tables = ['ledger_entries', 'edge_charges', 'interval_days', 'register_reads'];
+  return Object.fromEntries(await Promise.all(tables.map(async (t) => [t, await count(h, t)])));
+}
+
+async function dayValues(h: Harness, meterId: string) {
+  const day = await readIntervalDay(syncDb(h.store.db), meterId, 0, DAY);
+  return { wh: Array.from(day?.valuesWh ?? []), flags: Array.from(day?.flags ?? []) };
+}
+
+describe.each(BACKENDS)('central ingest of interval blocks on $name', (b) => {
+  let h: Harness;
+  let a: { meterId: string; accountId: string };
+  let c: { meterId: string; accountId: string };
+  const rowsOf = (x: { meterId: string; accountId: string }, n: number, from = 0): Row[] =>
+    Array.from({ length: n }, (_, i) => ({
+      ...x,
+      startMs: DAY + (from + i) * Q,
+      wh: 100 + ((from + i) % 7),
+      minor: BigInt(2 + ((from + i) % 3)),
+    }));
+  beforeAll(async () => {
+    if (b.skip) return;
+    h = await startSyncHarness(b);
+    a = await seedAccount(h, 'A-200', 'prepaid');
+    c = await seedAccount(h, 'A-201', 'prepaid');
+  });
+  afterAll(async () => {
+    if (!b.skip) await h.close();
+  });
+
+  it.skipIf(b.skip)(`${backendTitle(b)}: a block applied twice changes nothing`, async () => {
+    const rows = rowsOf(a, 4);
+    const first = await postSigned(h, batchText(INC_A, [blockEvent(1, rows)]));
+    expect(first.body).toMatchObject({ action: 'continue', ackedThroughSeq: 1, quarantined: [] });
+    const total = rows.reduce((s, r) => s + r.minor, 0n);
+    expect(await receivable(h, a.accountId)).toBe(total);
+    expect((await dayValues(h, a.meterId)).wh.slice(0, 5)).toEqual([100, 101, 102, 103, 0]);
+    const before = await snapshot(h);
+    expect(before.edge_charges).toBe(4);
+    const again = await postSigned(h, batchText(INC_A, [blockEvent(1, rows)]));
+    expect(again.body).toMatchObject({ ackedThroughSeq: 1, duplicateSeqs: [1] });
+    // the same block id under a new incarnation (a re-imaged gateway resending): a no-op
+    const moved = await postSigned(h, batchText(INC_B, [blockEvent(1, rows)]));
+    expect(moved.body).toMatchObject({ ackedThroughSeq: 1, quarantined: [] });
+    expect(await snapshot(h)).toEqual(before);
+    expect(await receivable(h, a.accountId)).toBe(total);
+  });
+
+  it.skipIf(b.skip)('a block id seen before with other content is divergent', async () => {
+    const rows = rowsOf(a, 4);
+    const before = await snapshot(h);
+    const alarms = await count(h, 'sync_alarms');
+    const other = blockEvent(2, rows, (body) => {
+      (body.intervals as { amountMinor: string[] }).amountMinor[0] = '99';
+    });
+    const res = await postSigned(h, batchText(INC_B, [other]));
+    expect(res.body, JSON.stringify(res.body)).toMatchObject({ ackedThroughSeq: 2 });
+    expect(res.body.quarantined).toEqual([
+      {
+        seq: 2,
+        reason: `seq 2 (interval-block): block ${other.eventId} was applied before with other content (divergent)`,
+      },
+    ]);
+    expect(await count(h, 'sync_alarms')).toBe(alarms + 1);
+    expect(await snapshot(h)).toEqual(before);
+  });
+
+  it.skipIf(b.skip)('per-fact events and blocks ingest identically; no charge twice', async () => {
+    // account A-200 gets rows 8..11 as old per-fact events, A-201 the same values as a block;
+    // then one batch mixes a block that repeats a per-fact charge with new rows
+    const oldRows = rowsOf(a, 4, 8);
+    const newRows = rowsOf(c, 4, 8);
+    const facts: WireEvent[] = [];
+    for (const r of oldRows) {
+      const iv = intervalEvent(facts.length + 3, r.meterId, r.startMs, r.wh);
+      facts.push(iv, chargeFact(facts.length + 4, r));
+    }
+    const before = { a: await receivable(h, a.accountId), c: await receivable(h, c.accountId) };
+    const mixed = [...facts, blockEvent(3 + facts.length, newRows)];
+    const res = await postSigned(h, batchText(INC_B, mixed));
+    expect(res.body).toMatchObject({ ackedThroughSeq: 2 + mixed.length, quarantined: [] });
+    const da = await dayValues(h, a.meterId);
+    const dc = await dayValues(h, c.meterId);
+    expect(da.wh.slice(8, 12)).toEqual(dc.wh.slice(8, 12));
+    expect(da.flags.slice(8, 12)).toEqual(dc.flags.slice(8, 12));
+    const sum = oldRows.reduce((s, r) => s + r.minor, 0n);
+    expect(await receivable(h, a.accountId)).toBe(before.a + sum);
+    expect(await receivable(h, c.accountId)).toBe(before.c + sum);
+    // a block repeating A-200's per-fact charge (row 8) plus a new row 12: only row 12 posts
+    const repeat = blockEvent(3 + mixed.length, [oldRows[0]!, ...rowsOf(a, 1, 12)]);
+    const next = await postSigned(h, batchText(INC_B, [repeat]));
+    expect(next.body.quarantined).toEqual([]);
+    const row12 = rowsOf(a, 1, 12)[0]!.minor;
+    expect(await receivable(h, a.accountId)).toBe(before.a + sum + row12);
+  });
+
+  it.skipIf(b.skip)('refuses a block with a foreign meter or a bad column, and acks', async () => {
+    const before = await snapshot(h);
+    const foreign = blockEvent(13, [{ ...a, meterId: 'm-other', startMs: DAY, wh: 1, minor: 1n }]);
+    const bad = blockEvent(14, rowsOf(a, 2, 30), (body) => {
+      (body.intervals as { energyWh: number[] }).energyWh[1] = 1.5;
+    });
+    const res = await postSigned(h, batchText(INC_B, [foreign, bad], 14));
+    expect(res.body.quarantined).toEqual([
+      { seq: 13, reason: 'seq 13 (interval-block): meter m-other is not assigned to gateway gw-1' },
+      {
+        seq: 14,
+        reason:
+          'seq 14 (interval-block): body.intervals.energyWh.1: row 1: energyWh must be a safe ' +
+          'integer, got 1.5',
+      },
+    ]);
+    expect(await snapshot(h)).toEqual(before);
+  });
+});
