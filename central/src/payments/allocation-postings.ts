@@ -40,6 +40,34 @@ export async function receivableMoves(
 }
 
 /**
+ * Receivable movements of the accounts that owe something. Open debt per category is the
+ * FIFO of its debits less its credits, so a category owes only while its balance is positive:
+ * accounts whose stored receivable balances are all ≤ 0 owe nothing and their history is not
+ * read (one small SELECT on `ledger_balances` instead of every past posting).
+ *
+ * @example debtorMoves(db, ['a-1', 'a-2'])  // a-1 owes 50 energy, a-2 is in credit
+ *   // Map { 'a-1' => [{ category: 'energy', amountMinor: 50n, atMs: … }, …] }
+ */
+export async function debtorMoves(
+  db: Kysely<Database>,
+  accountIds: readonly string[],
+): Promise<Map<string, ReceivableMove[]>> {
+  if (accountIds.length === 0) return new Map();
+  const owing = new Set<string>();
+  const all = accountIds.flatMap(receivableAccounts);
+  for (let i = 0; i < all.length; i += 400) {
+    const rows = await db
+      .selectFrom('ledger_balances')
+      .select('ledger_account')
+      .where('ledger_account', 'in', all.slice(i, i + 400))
+      .where('balance_minor', '>', 0n)
+      .execute();
+    for (const r of rows) owing.add(r.ledger_account.split(':')[1] ?? '');
+  }
+  return receivableMoves(db, [...owing]);
+}
+
+/**
  * Credit postings for a payment on an account, given its receivable movements: postpaid pays
  * debts by the account's rule and keeps any overpayment as receivable credit; prepaid credits
  * the wallet; hybrid pays debts first and tops up the wallet with the rest.
@@ -82,6 +110,6 @@ export async function creditPostings(
   account: AccountRow,
   amountMinor: bigint,
 ) {
-  const moves = account.mode === 'prepaid' ? new Map() : await receivableMoves(db, [account.id]);
+  const moves = account.mode === 'prepaid' ? new Map() : await debtorMoves(db, [account.id]);
   return creditPostingsFrom(account, amountMinor, moves.get(account.id) ?? []);
 }

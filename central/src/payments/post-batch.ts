@@ -16,7 +16,7 @@ import type { AccountRow } from '../records/accounts.js';
 import type { Actor } from '../staff/audit.js';
 import type { Database } from '../store/schema.js';
 import { smallInt } from '../store/int.js';
-import { creditPostingsFrom, receivableMoves } from './allocation-postings.js';
+import { creditPostingsFrom, debtorMoves } from './allocation-postings.js';
 import type { PaymentInput, PaymentResult, TopUpResult } from './payment-types.js';
 import {
   checkAccount,
@@ -98,7 +98,7 @@ async function load(trx: Transaction<Database>, reqs: PaymentRequest[]): Promise
     idem: new Map(finished.map((r) => [r.scope_key, r])),
     payments: new Map(payRows.map((r) => [txnKey(r.provider, r.provider_txn_id), r])),
     accounts,
-    moves: await receivableMoves(trx, debtors),
+    moves: await debtorMoves(trx, debtors),
   };
 }
 
