@@ -10,12 +10,17 @@ export function openApiDocument(routes: RouteTable): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   const problem = { 'application/problem+json': { schema: schemaOf(problemResponse, 'output') } };
   for (const r of routes) {
-    const params = [...r.path.matchAll(/\{(\w+)\}/g)].map((m) => ({
+    const params: Record<string, unknown>[] = [...r.path.matchAll(/\{(\w+)\}/g)].map((m) => ({
       name: m[1],
       in: 'path',
       required: true,
       schema: { type: 'string' },
     }));
+    const shape = (r.query?.shape ?? {}) as Record<string, z.ZodType>;
+    for (const [name, s] of Object.entries(shape)) {
+      const schema = schemaOf(s, 'input');
+      params.push({ name, in: 'query', required: !s.safeParse(undefined).success, schema });
+    }
     const op: Record<string, unknown> = {
       summary: r.summary,
       security: r.permission ? [{ bearer: [] }] : [],

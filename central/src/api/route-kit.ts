@@ -17,10 +17,12 @@ export interface RouteSpec<B extends z.ZodType = z.ZodType> {
   /** null = public route. */
   permission: Permission | null;
   body?: B;
+  /** Query parameters (strings); listed in the OpenAPI document. */
+  query?: z.ZodObject;
   response?: z.ZodType;
   handler: (
     c: Context,
-    input: { body: z.output<B>; user: StaffUser; ctx: AppContext },
+    input: { body: z.output<B>; user: StaffUser; ctx: AppContext; query: Record<string, unknown> },
   ) => Promise<{ status: number; body: unknown; headers?: Record<string, string> }>;
 }
 
@@ -56,6 +58,16 @@ export async function readBody<B extends z.ZodType>(c: Context, schema: B): Prom
     throw new Problem(400, 'invalid-request', `${field}: ${issue.message}`, field);
   }
   return parsed.data;
+}
+
+/** Validates the query string; errors name the parameter (`/query/<name>`). */
+export function readQuery(c: Context, schema: z.ZodObject): Record<string, unknown> {
+  const parsed = schema.safeParse(c.req.query());
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
+  const field = `/query${fieldOf([...issue.path, ...keys.slice(0, 1)])}`;
+  throw new Problem(400, 'invalid-query', `${field}: ${issue.message}`, field);
 }
 
 /** The signed-in user from `Authorization: Bearer …` or the session cookie. */
@@ -125,7 +137,8 @@ export function addRoute<B extends z.ZodType>(
       throw new Problem(403, 'forbidden', `role ${user.role} lacks permission ${spec.permission}`);
     }
     const body = (spec.body ? await readBody(c, spec.body) : undefined) as z.output<B>;
-    const out = await spec.handler(c, { body, user, ctx });
+    const query = spec.query ? readQuery(c, spec.query) : {};
+    const out = await spec.handler(c, { body, user, ctx, query });
     if (ctx.checkResponses && spec.response && out.status < 300) checkResponse(spec, out.body);
     return sendJson(c, out.status, out.body, out.headers);
   });

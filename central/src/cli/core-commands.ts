@@ -10,16 +10,17 @@ import { addUser } from '../staff/users.js';
 import { migrate, openStore } from '../store/store.js';
 import { importTariffVersions } from '../tariffs/tariff-records.js';
 import { migrateSync, syncMount } from '../sync/index.js';
+import { reconcileSecondsOf, startReconcileJob } from '../sync/rerate/reconcile-job.js';
 import { uiMount } from '../ui/index.js';
 
-interface StoreFlags {
+export interface StoreFlags {
   db?: string;
   dataDir: string;
 }
 
 const DEFAULT_DATA_DIR = process.env.GRIDBILL_DATA_DIR ?? 'gridbill-data';
 
-function storeOptions(cmd: Command): Command {
+export function storeOptions(cmd: Command): Command {
   return cmd
     .option(
       '--db <url-or-file>',
@@ -37,6 +38,7 @@ interface ServeFlags extends StoreFlags {
   host: string;
   mqtt: string;
   mqttPort: string;
+  reconcileSeconds: string;
 }
 
 function tcpPort(name: string, text: string): number {
@@ -45,12 +47,12 @@ function tcpPort(name: string, text: string): number {
   return port;
 }
 
-function badInput(message: string): Error {
+export function badInput(message: string): Error {
   return Object.assign(new Error(message), { exitCode: 2 });
 }
 
 /** Runs a CLI write; a Problem (4xx) becomes exit code 2 with its detail and field. */
-async function withRuntime<T>(
+export async function withRuntime<T>(
   flags: StoreFlags,
   run: (rt: Awaited<ReturnType<typeof openRuntime>>) => Promise<T>,
 ) {
@@ -101,13 +103,18 @@ export function registerCoreCommands(program: Command, tariff: Command): void {
     .option('--host <addr>', 'listen address', '127.0.0.1')
     .option('--mqtt <mode>', 'MQTT: embedded (this process), off, or mqtt://host:port', 'embedded')
     .option('--mqtt-port <n>', 'embedded broker port on 127.0.0.1', '1883')
+    .option('--reconcile-seconds <n>', 're-rate edge charges every n seconds (0 = off)', '60')
     .action(async (flags: ServeFlags) => {
       const port = tcpPort('--port', flags.port);
       const mqttPort = tcpPort('--mqtt-port', flags.mqttPort);
+      const reconcileSeconds = reconcileSecondsOf(flags.reconcileSeconds);
       const { ctx, store } = await openRuntime(flags);
       const mounts = [uiMount, syncMount];
       const server = await startServer(ctx, { port, host: flags.host, mounts });
       const mqtt = await startMqtt(ctx, flags.mqtt, mqttPort, process.env);
+      const reconcile = reconcileSeconds
+        ? startReconcileJob(ctx, { intervalSeconds: reconcileSeconds })
+        : null;
       ctx.logger.info(
         { url: server.url, store: store.describe, tokenKeyId: ctx.tokenKey.keyId },
         'gridbill-central listening',
@@ -117,6 +124,7 @@ export function registerCoreCommands(program: Command, tariff: Command): void {
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
       });
+      await reconcile?.stop();
       await mqtt?.close();
       await server.close();
       await store.close();

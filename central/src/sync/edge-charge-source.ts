@@ -81,3 +81,19 @@ export async function edgeChargeAccounts(
     .execute();
   return rows.map((r) => r.account_id);
 }
+
+/**
+ * Gateways with edge charges whose interval starts in [fromMs, toMs), sorted.
+ * Example: charges of gw-1 and gw-2 in the range → ['gw-1', 'gw-2'].
+ */
+export async function edgeChargeGateways(db: SyncDb, fromMs: number, toMs: number) {
+  const rows = await db
+    .selectFrom('edge_charges')
+    .select('gateway_id')
+    .distinct()
+    .where('interval_start_ms', '>=', BigInt(fromMs))
+    .where('interval_start_ms', '<', BigInt(toMs))
+    .orderBy('gateway_id')
+    .execute();
+  return rows.map((r) => r.gateway_id);
+}

@@ -23,6 +23,7 @@ export function syncLagScreen(app: Hono, ctx: AppContext): void {
               <th>Last contact (UTC)</th>
               <th>Quarantined</th>
               <th>Alarms</th>
+              <th>Re-rating</th>
             </tr>
           </thead>
           <tbody>
@@ -35,6 +36,11 @@ export function syncLagScreen(app: Hono, ctx: AppContext): void {
                 <td>{iso(r.lastContactMs)}</td>
                 <td>{r.quarantined}</td>
                 <td>{r.alarms}</td>
+                <td>
+                  <a href={`/ui/sync/${encodeURIComponent(r.gatewayId)}/reconciliation`}>
+                    reconciliation
+                  </a>
+                </td>
               </tr>
             ))}
           </tbody>

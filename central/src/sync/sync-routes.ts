@@ -12,6 +12,7 @@ import { activeKeys, registerGatewayKey } from './gateway-keys.js';
 import { IngestRefusedError, ingestBatch } from './ingest.js';
 import { gatewayLag } from './lag.js';
 import { syncLagScreen } from './lag-screen.js';
+import { reconcileMount } from './rerate/reconcile-mount.js';
 import { createSyncMetrics } from './sync-metrics.js';
 import { syncDb } from './sync-schema.js';
 
@@ -73,6 +74,7 @@ export function syncMount(app: Hono, table: RouteTable, ctx: AppContext): void {
   app.post('/sync/v1/gw/:gw/events', (c) => handleEvents(c, ctx));
   feedMount(app, table, ctx);
   syncLagScreen(app, ctx);
+  reconcileMount(app, table, ctx, metrics.registry);
   app.get('/sync/v1/metrics', async (c) => {
     await metrics.refresh();
     const text = await metrics.registry.metrics();
