@@ -75,8 +75,8 @@ export function seedLearnedAccounts(
 /**
  * balance = configured opening balance (central never saw it) + central's balance (all credits
  * and the charges of edge seqs ≤ includesEdgeSeqThrough) + the movements of this gateway's
- * charges still in its outbox above that seq. Credit entry ids go to `redeemed_tokens`, so the same credit by
- * feed or by token later credits nothing.
+ * charges still in its outbox above that seq. Credit entry ids go to `redeemed_tokens`, so
+ * the same credit by feed or by token later credits nothing.
  */
 function seedBalances(engine: Engine, snap: Snapshot, only: ReadonlySet<string> | null): number {
   const chosen = snap.balances.filter(

@@ -43,7 +43,8 @@ export function writeCheckpoint(db: Database, c: StoredCheckpoint): void {
 
 /**
  * Keeps the newest version of an assignment (meter, account, key) by (kind, key).
- * Example: ('account-assignment', 'A-1', 2, json) over version 1 → true; version 1 again → false.
+ * Example: ('account-assignment', 'A-1', 2, json) over version 1 → true; version 1 again
+ * → false.
  */
 export function upsertAssignment(
   db: Database,
@@ -73,6 +74,7 @@ export function pendingSeeds(db: Database): string[] {
 /** Sets the accounts waiting for a balance seed (inside the caller's transaction). */
 export function setPendingSeeds(db: Database, accountIds: readonly string[]): void {
   db.prepare(
-    'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+    'INSERT INTO meta (key, value) VALUES (?, ?) ' +
+      'ON CONFLICT (key) DO UPDATE SET value = excluded.value',
   ).run(PENDING_SEEDS, JSON.stringify([...new Set(accountIds)].sort()));
 }

@@ -49,7 +49,7 @@ describe('a fresh gateway starts from central’s snapshot', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('snapshot, then the feed from its checkpoint; later accounts are learned and rated', async () => {
+  it('snapshot, then the feed from its checkpoint; accounts learned later are rated', async () => {
     const [a, b] = sites as [(typeof sites)[0], (typeof sites)[0]];
     gw = await start();
     const first = await until(checkpoint, 'the first snapshot');
