@@ -1,8 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createSystemClock } from '@gridbill/shared/clock';
 import type { Command } from 'commander';
-import pino from 'pino';
 import { loadConfigFile } from '../config/index.js';
+import { createGatewayLogger } from '../gateway/gateway-logger.js';
 import { createScaledClock } from '../gateway/scaled-clock.js';
 import { startGateway } from '../gateway/start-gateway.js';
 import { badInput } from './local-api.js';
@@ -33,7 +33,8 @@ export function registerRunCommand(program: Command): void {
       if (o.port !== undefined) config.http.port = wholeNumber('--port', o.port, 0, 65_535);
       const pollEverySeconds =
         o.pollEvery === undefined ? undefined : wholeNumber('--poll-every', o.pollEvery, 1, 86_400);
-      const logger = pino({ name: 'gridbill-edge' });
+      // a full log disk (ENOSPC) drops log lines instead of ending the process
+      const { logger } = createGatewayLogger({ name: 'gridbill-edge' });
       const gw = await startGateway({
         config,
         clock: clockFor(o),

@@ -97,6 +97,8 @@ const relayPolicySchema = z.object({
   reconnectMinor: minorAmount.default(200n),
   emergencyCreditMinor: minorAmount.default(0n),
   graceSeconds: z.number().int().min(0).default(3_600),
+  /** Safe mode once the gateway clock has been untrusted this long (0 = never). */
+  clockUntrustedSafeModeSeconds: z.number().int().min(0).default(21_600),
   protectedWindows: windowSchema.default({
     nightStartMinute: 1_080,
     nightEndMinute: 480,

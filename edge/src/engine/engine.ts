@@ -9,6 +9,7 @@ import { Outbox } from '../store/outbox.js';
 import { discardCycle, flushCycle, Statements } from '../store/statements.js';
 import type { ContentId } from './content-id.js';
 import { MassCap } from './mass-cap.js';
+import { SafeMode } from './safe-mode.js';
 import type { IntervalRater } from './rater.js';
 import { TxMap } from './tx-map.js';
 
@@ -51,6 +52,8 @@ export class Engine {
   private readonly metersByAccount = new Map<string, MeterInfo[]>();
   readonly accounts = new Map<string, AccountConfig>();
   readonly massCap: MassCap;
+  /** Safe mode with its causes; keeps `safeMode` / `safeModeReason` up to date. */
+  readonly safe: SafeMode;
   /** Last charge per account: the unit price used to estimate not yet rated usage. */
   readonly lastPrice = new Map<string, { amountMinor: bigint; energyWh: number }>();
   /** Latest snapshot between interval boundaries per meter (fast polling near threshold). */
@@ -66,6 +69,7 @@ export class Engine {
   constructor(readonly deps: EngineDeps) {
     this.outbox = new Outbox(deps.db);
     this.stmts = new Statements(deps.db);
+    this.safe = new SafeMode(this);
     const mc = deps.config.relayPolicy.massDisconnect;
     this.massCap = new MassCap(mc.maxDisconnects, mc.windowSeconds * 1000);
     for (const a of deps.config.accounts) this.accounts.set(a.id, a);
@@ -78,6 +82,7 @@ export class Engine {
       ]);
     }
     this.load();
+    this.safe.restore();
   }
 
   time(): { wallMs: number; trusted: boolean } {
@@ -129,6 +134,7 @@ export class Engine {
       this.outbox.abortBatch();
       discardCycle(this.stmts);
       this.rollbackMaps();
+      this.safe.noteFailure(err);
       throw err;
     }
   }

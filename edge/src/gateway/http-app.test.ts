@@ -104,6 +104,10 @@ describe('local HTTP API', () => {
       '/api/safe-mode',
       post({ on: true, reason: 'restored from backup' }),
     );
-    expect(await on.json()).toEqual({ safeMode: true, reason: 'restored from backup' });
+    expect(await on.json()).toMatchObject({
+      safeMode: true,
+      reason: 'manual: operator: restored from backup',
+      causes: [{ cause: 'manual', reason: 'operator: restored from backup' }],
+    });
   });
 });

@@ -86,10 +86,15 @@ export function createHttpApp(deps: HttpDeps): Hono {
   app.post('/api/safe-mode', async (c) => {
     const parsed = safeModeBody.safeParse(await c.req.json().catch(() => undefined));
     if (!parsed.success) return c.json({ error: z.prettifyError(parsed.error) }, 400);
-    engine.safeMode = parsed.data.on;
-    engine.safeModeReason = parsed.data.on ? parsed.data.reason : null;
-    engine.deps.logger.warn(parsed.data, `safe mode ${parsed.data.on ? 'on' : 'off'}`);
-    return c.json({ safeMode: engine.safeMode, reason: engine.safeModeReason });
+    const { on, reason } = parsed.data;
+    if (on) engine.safe.enter('manual', `operator: ${reason}`);
+    else engine.safe.leave('all', `operator: ${reason}`);
+    if (!on) runner.kick(); // disconnects held in safe mode may go now
+    return c.json({
+      safeMode: engine.safeMode,
+      reason: engine.safeModeReason,
+      causes: engine.safe.causes(),
+    });
   });
   app.get('/', (c) => c.html(statusPage(buildStatus(engine, deps.incarnationId))));
   return app;
@@ -112,7 +117,7 @@ function statusPage(s: GatewayStatus) {
 <meta http-equiv="refresh" content="10"></head><body>
 <h1>Gateway ${s.gatewayId}</h1>
 <p>incarnation ${s.incarnationId} · clock ${s.clockTrusted ? 'synchronised' : 'NOT trusted'} ·
-${s.safeMode ? html`<strong>SAFE MODE: ${s.safeModeReason}</strong>` : 'normal'} ·
+${s.safeMode ? html`<strong>SAFE MODE (no disconnections): ${s.safeModeReason}</strong>` : 'normal'} ·
 outbox ${s.outbox.lastSeq} (lag ${s.outbox.lag})</p>
 <h2>Meters</h2><table border="1"><tr><th>meter</th><th>account</th><th>register Wh</th>
 <th>last read</th><th>relay</th><th>alert</th></tr>${meters}</table>

@@ -48,6 +48,32 @@ export function createMetrics(
     },
   });
   new Gauge({
+    name: `${p}safe_mode_cause`,
+    help: '1 for each cause currently holding the gateway in safe mode',
+    labelNames: ['cause'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const e of engine.safe.causes()) this.set({ cause: e.cause }, 1);
+    },
+  });
+  new Gauge({
+    name: `${p}safe_mode_episodes`,
+    help: 'times the gateway entered safe mode since start',
+    registers: [registry],
+    collect() {
+      this.set(engine.safe.episodes);
+    },
+  });
+  new Gauge({
+    name: `${p}store_writes_rejected`,
+    help: 'transactions the store refused (disk full) since start',
+    registers: [registry],
+    collect() {
+      this.set(engine.safe.rejectedTransactions);
+    },
+  });
+  new Gauge({
     name: `${p}poll_failures`,
     help: 'meter polls that failed since start',
     registers: [registry],

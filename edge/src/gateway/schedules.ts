@@ -78,10 +78,7 @@ export function startSchedules(d: ScheduleDeps): { stop(): void } {
       cycle('nearThreshold', () => d.poller.nearThresholdMeters()),
     );
   }
-  every(30_000, () => {
-    evaluateAll(d.engine);
-    d.runner.kick();
-  });
+  every(30_000, () => policyTick(d));
   return {
     stop: () => {
       for (const s of stops) s();
@@ -89,8 +86,26 @@ export function startSchedules(d: ScheduleDeps): { stop(): void } {
   };
 }
 
+/**
+ * Safe-mode checks (clock trust, balances, disk space), then the relay policy; a failure (e.g.
+ * a full disk) is logged and the tick runs again 30 s later.
+ */
+function policyTick(d: ScheduleDeps): void {
+  try {
+    d.engine.safe.tick();
+    evaluateAll(d.engine);
+    d.runner.kick();
+  } catch (err) {
+    d.logger.error({ err: (err as Error).message }, 'policy tick failed');
+  }
+}
+
 function retention(d: ScheduleDeps): void {
   const cutoff = d.clock.wallMs() - d.engine.deps.config.retentionDays * 86_400_000;
-  const removed = applyRetention(d.engine.deps.db, cutoff);
-  d.logger.info({ removed }, 'retention applied');
+  try {
+    const removed = applyRetention(d.engine.deps.db, cutoff);
+    d.logger.info({ removed }, 'retention applied');
+  } catch (err) {
+    d.logger.error({ err: (err as Error).message }, 'retention failed');
+  }
 }

@@ -60,6 +60,7 @@ export async function startGateway(o: StartGatewayOptions): Promise<RunningGatew
   const opened = openDatabase(join(config.dataDir, 'gateway.db'), {
     newIncarnationId: o.newId,
     wallMs: clock.wallMs(),
+    onIntegrityFailure: 'safe-mode', // a damaged store: keep reading meters, never disconnect
   });
   ensureInboxTables(opened.db);
   const live = o.rater

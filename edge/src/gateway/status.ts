@@ -6,6 +6,8 @@ export interface GatewayStatus {
   incarnationId: string;
   safeMode: boolean;
   safeModeReason: string | null;
+  /** Each cause with its reason and since when (wall ms). */
+  safeModeCauses: { cause: string; reason: string; sinceWallMs: number }[];
   clockTrusted: boolean;
   outbox: { lastSeq: number; ackedSeq: number; lag: number };
   meters: {
@@ -40,6 +42,7 @@ export function buildStatus(engine: Engine, incarnationId: string): GatewayStatu
     incarnationId,
     safeMode: engine.safeMode,
     safeModeReason: engine.safeModeReason,
+    safeModeCauses: engine.safe.causes(),
     clockTrusted: engine.deps.clockTrusted(),
     outbox: { lastSeq, ackedSeq, lag: lastSeq - ackedSeq },
     meters: [...engine.meters.values()].map(({ config }) => {

@@ -2,6 +2,7 @@ export { toJson } from './json.js';
 export { MIGRATIONS, migrate } from './migrations.js';
 export {
   configureConnection,
+  integrityProblemOf,
   type OpenedDatabase,
   type OpenStoreOptions,
   openDatabase,

@@ -17,6 +17,24 @@ export interface OpenStoreOptions {
   /** Wall time stamped as the creation time of a new database. */
   wallMs: number;
   readonly?: boolean;
+  /**
+   * `refuse` (default): a failed integrity check throws `StoreIntegrityError`. `safe-mode`:
+   * the store opens and the problem is kept for the engine (`integrityProblemOf`), which then
+   * starts in safe mode.
+   */
+  onIntegrityFailure?: 'refuse' | 'safe-mode';
+}
+
+const integrityProblems = new WeakMap<Database, string>();
+
+/**
+ * The integrity problem found when `db` was opened with `onIntegrityFailure: 'safe-mode'`.
+ *
+ * @example
+ * integrityProblemOf(db) // → 'CHECK constraint failed in t' (or undefined when sound)
+ */
+export function integrityProblemOf(db: Database): string | undefined {
+  return integrityProblems.get(db);
 }
 
 export interface OpenedDatabase {
@@ -36,7 +54,13 @@ export interface OpenedDatabase {
 export function openDatabase(path: string, options: OpenStoreOptions): OpenedDatabase {
   const db = new BetterSqlite3(path, { readonly: options.readonly ?? false });
   try {
-    configureConnection(db, path, options.readonly ?? false);
+    try {
+      configureConnection(db, path, options.readonly ?? false);
+    } catch (err) {
+      if (!(err instanceof StoreIntegrityError) || options.onIntegrityFailure !== 'safe-mode')
+        throw err;
+      integrityProblems.set(db, err.detail);
+    }
     if (options.readonly) return { db, ...readIncarnation(db) };
     migrate(db);
     return { db, ...ensureIncarnation(db, options) };

@@ -87,7 +87,12 @@ export interface EngineFixture {
 export const T0 = Date.UTC(2026, 2, 2, 6, 0);
 
 export function engineFixture(
-  opts: { config?: (dir: string) => GatewayConfig; rater?: IntervalRater; wallMs?: number } = {},
+  opts: {
+    config?: (dir: string) => GatewayConfig;
+    rater?: IntervalRater;
+    wallMs?: number;
+    clockTrusted?: () => boolean;
+  } = {},
 ): EngineFixture {
   const dir = mkdtempSync(join(tmpdir(), 'gw-engine-'));
   const dbPath = join(dir, 'gateway.db');
@@ -103,7 +108,7 @@ export function engineFixture(
       db,
       config,
       clock,
-      clockTrusted: () => true,
+      clockTrusted: opts.clockTrusted ?? (() => true),
       contentId,
       newId: () => `id-${++n}`,
       rater: opts.rater ?? flatRater(2_000n),
