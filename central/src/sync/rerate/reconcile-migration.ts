@@ -15,7 +15,8 @@ async function create(
 
 /**
  * Re-rating tables (sync migration `0004_reconcile`): the stored report per gateway × account
- * × local day, one row per adjustment entry posted by re-rating, and the trigger cursor.
+ * × local day, one row per adjustment entry posted by re-rating, the trigger cursor, and an
+ * index for the edge charge reader (gateway, account, interval start).
  */
 export function reconcileTables(): Migration {
   return {
@@ -59,6 +60,12 @@ export function reconcileTables(): Migration {
         .on('reconcile_adjustments')
         .columns(['account_id', 'day', 'revision'])
         .unique()
+        .execute();
+      // the edge charge reader's queries: one gateway (and account) over a time range
+      await db.schema
+        .createIndex('edge_charges_gw_account_start')
+        .on('edge_charges')
+        .columns(['gateway_id', 'account_id', 'interval_start_ms'])
         .execute();
       const cursor = { name: T, ledger_seq: B, tariff_created_ms: B };
       await create(db, 'reconcile_cursor', cursor, ['name']);

@@ -8,11 +8,17 @@ export interface Touch {
 }
 
 /**
- * Ranges to reconcile for touched instants: per gateway, the UTC days touched widened by one
- * day each side (any site zone's local day of the instant is inside), split into ranges of at
- * most `MAX_RANGE_DAYS`.
+ * Days before a touched instant also reconciled: a charge entry is effective at the end of its
+ * latest interval, and one interval-block entry can carry a catch-up of earlier days.
+ */
+export const LOOKBACK_DAYS = 7;
+
+/**
+ * Ranges to reconcile for touched instants: per gateway, the UTC days touched widened by
+ * `LOOKBACK_DAYS` before and one day after (any site zone's local day of the instant is
+ * inside), split into ranges of at most `MAX_RANGE_DAYS`.
  * Example: [{ gw-1, 2026-11-27T10:00Z }, { gw-1, 2026-11-27T23:00Z }] →
- *   [{ gatewayId: 'gw-1', fromDay: '2026-11-26', toDay: '2026-11-28' }].
+ *   [{ gatewayId: 'gw-1', fromDay: '2026-11-20', toDay: '2026-11-28' }].
  */
 export function touchedRanges(touches: readonly Touch[]): ReconcileRange[] {
   const span = new Map<string, { from: string; to: string }>();
@@ -27,7 +33,7 @@ export function touchedRanges(touches: readonly Touch[]): ReconcileRange[] {
   }
   const out: ReconcileRange[] = [];
   for (const [gatewayId, s] of [...span].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    out.push(...splitRange(gatewayId, addDays(s.from, -1), addDays(s.to, 1)));
+    out.push(...splitRange(gatewayId, addDays(s.from, -LOOKBACK_DAYS), addDays(s.to, 1)));
   }
   return out;
 }
