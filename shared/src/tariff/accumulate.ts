@@ -99,6 +99,13 @@ export function locate(
   return seg;
 }
 
+/** `zeros(3)` → [0, 0, 0] (a packed array; `Array.from` with a callback is slower). */
+function zeros(length: number): number[] {
+  const out: number[] = [];
+  for (let k = 0; k < length; k++) out.push(0);
+  return out;
+}
+
 /** The bucket of the scope containing `day` (opens one, carrying the accumulator, if new). */
 export function bucketFor(
   state: PeriodState,
@@ -121,7 +128,7 @@ export function bucketFor(
     key: scope.key,
     accBeforeWh: acc?.wh ?? 0,
     limitsWh: limitsFor(t, scope, state),
-    cells: Array.from({ length: e.prices.length }, () => 0),
+    cells: zeros(e.prices.length),
   };
   buckets.push(bucket);
   return bucket;

@@ -2,7 +2,7 @@ import { bucketFor } from './accumulate.js';
 import type { CompiledEnergy, CompiledVersion } from './compile.js';
 import type { RatingDay } from './local-day.js';
 import { nextDay } from './local-day.js';
-import { minuteIndex, PER_MINUTE } from './minute-index.js';
+import { minuteIndex } from './minute-index.js';
 import type { PeriodRuns } from './period-runs.js';
 import { periodRuns } from './period-runs.js';
 import type { PeriodState, ScopeBucket, SegmentState } from './period-state.js';
@@ -11,6 +11,8 @@ import type { PeriodState, ScopeBucket, SegmentState } from './period-state.js';
 interface Pass {
   day: RatingDay;
   table: Uint8Array;
+  /** the runs of `table` (looked up again only when the table changes) */
+  runs: PeriodRuns;
   bucket: ScopeBucket;
   acc: { key: string; wh: number };
   scopeMonth: number;
@@ -50,7 +52,11 @@ function advance(
   let day = pass.day;
   while (t >= day.endMs) day = nextDay(v, day);
   pass.day = day;
-  pass.table = day.tables[e.schedule]!;
+  const table = day.tables[e.schedule]!;
+  if (table !== pass.table) {
+    pass.table = table;
+    pass.runs = periodRuns(table);
+  }
   const yearly = e.tiers?.scope === 'year' && day.month === e.tiers.yearStartMonth;
   // only month and year scopes change inside a segment, and only on these days
   if (day.month === pass.scopeMonth && day.year === pass.scopeYear && !yearly) return false;
@@ -63,122 +69,33 @@ function advance(
   return true;
 }
 
-/**
- * Σ Wh per period of the intervals of one local day, from `j` up to `end` or the day's end;
- * returns the index after the day. `dayWh` must be zero on entry. Periods of the table
- * [0, 1, 1] and Wh [5, 7, 9] at minutes 0, 1, 2 → dayWh [5, 16].
- */
-function sumDay(
-  dayWh: Float64Array,
-  table: Uint8Array,
-  starts: ArrayLike<number>,
-  whs: ArrayLike<number>,
-  j: number,
-  end: number,
-  dayStart: number,
-  dayEnd: number,
-): number {
-  const perMinute = PER_MINUTE; // a local, not a module binding checked on every read
-  for (; j < end; j++) {
-    const t = starts[j]!;
-    if (t >= dayEnd) break;
-    // minuteIndex inlined by hand (see minute-index.ts for why it is exact)
-    const p = table[((t - dayStart) * perMinute + 1e-9) | 0]!;
-    dayWh[p] = dayWh[p]! + whs[j]!;
-  }
-  return j;
+/** What one day's pass needs besides the columns: cells, ladder and charged periods. */
+interface DayTarget {
+  cells: Float64Array;
+  limits: readonly number[];
+  mask: Uint8Array;
+  T: number;
+  chrono: boolean;
 }
 
 /**
- * `sumDay` for whole-ms starts, by runs of one period: the intervals before a run's end are
- * summed in a register, no table read per interval. Exact because for whole ms δ,
- * `minuteIndex(δ) < m` ⇔ δ < m × 60 000.
+ * The intervals [from, to) of one run of period cell `base`, chronological tiers, in time order,
+ * splitting an interval at a limit (limits [200, 400], a 190, 15 Wh → 10 Wh in tier 1, 5 in 2).
  */
-function sumDayByRuns(
-  dayWh: Float64Array,
-  runs: PeriodRuns,
-  starts: ArrayLike<number>,
-  whs: ArrayLike<number>,
-  j: number,
-  end: number,
-  dayStart: number,
-): number {
-  const ends = runs.endMs;
-  const periods = runs.period;
-  for (let r = 0; r < ends.length && j < end; r++) {
-    const bound = dayStart + ends[r]!;
-    let sumWh = 0;
-    for (; j < end; j++) {
-      if (starts[j]! >= bound) break;
-      sumWh += whs[j]!;
-    }
-    const p = periods[r]!;
-    dayWh[p] = dayWh[p]! + sumWh;
-  }
-  return j;
-}
-
-/**
- * Adds one day's Wh per period into tier `tier` of each charged period's cells, clears `dayWh`
- * and returns the charged Wh; `fill.total` gains all the day's Wh (charged or not).
- */
-function addDay(
+function splitRun(
   fill: Fill,
-  dayWh: Float64Array,
-  cells: Float64Array,
-  mask: Uint8Array,
-  T: number,
-  tier: number,
-): number {
-  let charged = 0;
-  let total = 0;
-  for (let p = 0; p < dayWh.length; p++) {
-    const w = dayWh[p]!;
-    dayWh[p] = 0;
-    total += w;
-    if (mask[p] === 0 || w === 0) continue;
-    const k = p * T + tier;
-    cells[k] = cells[k]! + w;
-    charged += w;
-  }
-  fill.total += total;
-  return charged;
-}
-
-/** Σ Wh of the charged periods of one day (`dayWh` unchanged). */
-function chargedOf(dayWh: Float64Array, mask: Uint8Array): number {
-  let charged = 0;
-  for (let p = 0; p < dayWh.length; p++) if (mask[p] !== 0) charged += dayWh[p]!;
-  return charged;
-}
-
-/**
- * The intervals [j, end) of one day, chronological tiers: fills tiers in time order, splitting an
- * interval at a limit (limits [200, 400], a 190, 15 Wh → 10 Wh in tier 1, 5 Wh in tier 2).
- */
-function chronoDay(
-  fill: Fill,
-  limits: readonly number[],
-  cells: Float64Array,
-  table: Uint8Array,
-  mask: Uint8Array,
-  T: number,
-  starts: ArrayLike<number>,
+  d: DayTarget,
+  base: number,
   whs: ArrayLike<number>,
-  j: number,
-  end: number,
-  dayStart: number,
-): void {
+  from: number,
+  to: number,
+) {
+  const { cells, limits } = d;
   let a = fill.a;
   let tier = fill.tier;
   let next = fill.next;
-  let total = fill.total;
-  for (; j < end; j++) {
+  for (let j = from; j < to; j++) {
     let w = whs[j]!;
-    total += w;
-    const p = table[minuteIndex(starts[j]! - dayStart)]!;
-    if (mask[p] === 0) continue;
-    const base = p * T;
     while (a + w > next) {
       const take = next - a;
       cells[base + tier] = cells[base + tier]! + take;
@@ -193,17 +110,59 @@ function chronoDay(
   fill.a = a;
   fill.tier = tier;
   fill.next = next;
-  fill.total = total;
 }
 
 /**
- * The batch hot loop: one energy component over the intervals [i, end) of one segment. Each
- * local day is first summed per period (`sumDay`); a day whose charged Wh stays inside the
- * current chronological tier (every day of untiered and proportional components) is added
- * per period at once, which gives the same integer cells as adding interval by interval. A
- * day that crosses a tier limit is re-rated interval by interval (`chronoDay`). `wholeMs`:
- * every start is a whole ms (days are then summed by period runs). Returns Σ Wh of all the
- * intervals.
+ * Rates the intervals of one local day from `j` (up to `end` or the day's end) by runs of one
+ * period: Σ Wh of a run in a register (no table read per interval), then added to the run's
+ * cell at once; a run that crosses a chronological tier limit is split interval by interval.
+ * Returns the index after the day. The same cells as `minuteIndex` + table per interval: for
+ * δ ≥ m × 60 000 ms, `minuteIndex(δ)` ≥ m; a start a fraction of a ms below a run's end that
+ * `minuteIndex` puts in the next minute is handed to the next run.
+ */
+function rateDay(
+  fill: Fill,
+  d: DayTarget,
+  runs: PeriodRuns,
+  starts: ArrayLike<number>,
+  whs: ArrayLike<number>,
+  j: number,
+  end: number,
+  day: RatingDay,
+): number {
+  const ends = runs.endMs;
+  const last = ends.length - 1;
+  const dayStart = day.startMs;
+  for (let r = 0; r <= last && j < end; r++) {
+    const bound = r === last ? day.endMs : dayStart + ends[r]!;
+    const from = j;
+    let sumWh = 0;
+    for (; j < end; j++) {
+      if (starts[j]! >= bound) break;
+      sumWh += whs[j]!;
+    }
+    while (r < last && j > from && minuteIndex(starts[j - 1]! - dayStart) * 60_000 >= ends[r]!) {
+      j--;
+      sumWh -= whs[j]!;
+    }
+    fill.total += sumWh;
+    const p = runs.period[r]!;
+    if (d.mask[p] === 0 || sumWh === 0) continue;
+    if (d.chrono && fill.a + sumWh > fill.next) {
+      splitRun(fill, d, p * d.T, whs, from, j);
+      continue;
+    }
+    const k = p * d.T + (d.chrono ? fill.tier : 0);
+    d.cells[k] = d.cells[k]! + sumWh;
+    fill.a += sumWh;
+  }
+  return j;
+}
+
+/**
+ * The batch hot loop: one energy component over the intervals [i, end) of one segment, a day at
+ * a time (`rateDay`). Adds the same integer cells as the incremental kernel interval by
+ * interval. Returns Σ Wh of all the intervals.
  */
 export function energyPass(
   state: PeriodState,
@@ -216,23 +175,26 @@ export function energyPass(
   i: number,
   end: number,
   first: RatingDay,
-  wholeMs: boolean,
 ): number {
-  const T = e.tierCount;
-  const mask = e.chargedMask;
-  const chrono = e.tiers?.allocation === 'chronological';
   const bucket = bucketFor(state, seg, e, k, first);
+  const table = first.tables[e.schedule]!;
   const pass: Pass = {
     day: first,
-    table: first.tables[e.schedule]!,
+    table,
+    runs: periodRuns(table),
     bucket,
     acc: e.tiers ? state.accumulators[e.id]! : { key: '', wh: 0 },
     scopeMonth: first.month,
     scopeYear: first.year,
   };
   // a typed working copy of the bucket cells (kept unboxed), written back when the bucket changes
-  let cells = Float64Array.from(bucket.cells);
-  const dayWh = new Float64Array(mask.length);
+  const d: DayTarget = {
+    cells: typedCopy(bucket.cells),
+    limits: bucket.limitsWh,
+    mask: e.chargedMask,
+    T: e.tierCount,
+    chrono: e.tiers?.allocation === 'chronological',
+  };
   // 0.5 makes a, next and total double fields from the start: no map change (and deopt) later
   const fill: Fill = { a: 0.5, tier: 0, next: 0.5, total: 0.5 };
   fillAt(fill, bucket.limitsWh, pass.acc.wh);
@@ -244,27 +206,24 @@ export function energyPass(
       pass.acc.wh = fill.a;
       const before = pass.bucket;
       if (advance(pass, state, seg, v, e, k, t)) {
-        writeBack(before.cells, cells);
-        cells = Float64Array.from(pass.bucket.cells);
+        writeBack(before.cells, d.cells);
+        d.cells = typedCopy(pass.bucket.cells);
+        d.limits = pass.bucket.limitsWh;
         fillAt(fill, pass.bucket.limitsWh, pass.acc.wh);
       }
     }
-    const day = pass.day;
-    const from = j;
-    j = wholeMs
-      ? sumDayByRuns(dayWh, periodRuns(pass.table), starts, whs, j, end, day.startMs)
-      : sumDay(dayWh, pass.table, starts, whs, j, end, day.startMs, day.endMs);
-    if (chrono && fill.a + chargedOf(dayWh, mask) > fill.next) {
-      dayWh.fill(0);
-      const limits = pass.bucket.limitsWh;
-      chronoDay(fill, limits, cells, pass.table, mask, T, starts, whs, from, j, day.startMs);
-      continue;
-    }
-    fill.a += addDay(fill, dayWh, cells, mask, T, chrono ? fill.tier : 0);
+    j = rateDay(fill, d, pass.runs, starts, whs, j, end, pass.day);
   }
   if (e.tiers) pass.acc.wh = fill.a;
-  writeBack(pass.bucket.cells, cells);
+  writeBack(pass.bucket.cells, d.cells);
   return fill.total;
+}
+
+/** `typedCopy([1, 2])` → Float64Array [1, 2] (a plain loop: `Float64Array.from` is slower). */
+function typedCopy(cells: readonly number[]): Float64Array {
+  const out = new Float64Array(cells.length);
+  for (let c = 0; c < cells.length; c++) out[c] = cells[c]!;
+  return out;
 }
 
 function writeBack(target: number[], cells: Float64Array): void {

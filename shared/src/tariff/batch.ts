@@ -110,29 +110,38 @@ function rejectAt(u: UsageSeries, j: number, integral: boolean): void {
   }
 }
 
-/**
- * One pass over the whole series: whole non-negative Wh, strictly increasing starts. The loop
- * only finds the first failing interval (columns in locals); `rejectAt` words the error.
- * Returns whether every start is a whole number of ms (the batch pass then sums by runs).
- */
-function checkSeries(u: UsageSeries): boolean {
-  const starts = u.startMs;
-  const whs = u.wh;
-  const n = starts.length;
-  const integral = whs instanceof Int32Array || whs instanceof Uint32Array;
-  if (n === 0) return true;
+/** The first interval in [1, n) whose start is not after the previous one or whose Wh < 0. */
+function firstUnordered(starts: ArrayLike<number>, whs: ArrayLike<number>, n: number): number {
   let prev = starts[0]!;
-  let whole = Math.floor(prev) === prev;
-  let bad = whs[0]! < 0 || (!integral && !Number.isSafeInteger(whs[0]!)) ? 0 : -1;
-  for (let j = 1; bad < 0 && j < n; j++) {
-    const w = whs[j]!;
+  for (let j = 1; j < n; j++) {
     const t = starts[j]!;
-    if (w < 0 || (!integral && !Number.isSafeInteger(w)) || !(t > prev)) bad = j;
-    if (Math.floor(t) !== t) whole = false;
+    if (!(t > prev) || whs[j]! < 0) return j;
     prev = t;
   }
+  return -1;
+}
+
+/** The first interval in [0, n) whose Wh is not a safe integer (plain arrays only). */
+function firstNotWhole(whs: ArrayLike<number>, n: number): number {
+  for (let j = 0; j < n; j++) if (!Number.isSafeInteger(whs[j]!)) return j;
+  return -1;
+}
+
+/**
+ * One pass over the whole series (two for plain arrays): whole non-negative Wh, strictly
+ * increasing starts; `rejectAt` words the error for the first failing interval.
+ */
+function checkSeries(u: UsageSeries): void {
+  const whs = u.wh;
+  const n = u.startMs.length;
+  if (n === 0) return;
+  const integral = whs instanceof Int32Array || whs instanceof Uint32Array;
+  let bad = whs[0]! < 0 ? 0 : firstUnordered(u.startMs, whs, n);
+  if (!integral) {
+    const notWhole = firstNotWhole(whs, bad < 0 ? n : bad);
+    if (notWhole >= 0) bad = notWhole;
+  }
   if (bad >= 0) rejectAt(u, bad, integral);
-  return whole;
 }
 
 /** The first index in [lo, n) whose start is ≥ `stop` (starts are increasing). */
@@ -205,7 +214,6 @@ function ratePeriodRuns(
   u: UsageSeries,
   i: number,
   n: number,
-  wholeMs: boolean,
 ) {
   const cursor = newCursor();
   while (i < n && u.startMs[i]! < state.toMs) {
@@ -216,7 +224,7 @@ function ratePeriodRuns(
     locate(state, versions, cursor, u.startMs[i]!);
     const v = cursor.version!;
     if (v.dynamic.length === 0 && v.demand.length === 0) {
-      i = rateSegment(state, v, cursor, u, i, n, wholeMs);
+      i = rateSegment(state, v, cursor, u, i, n);
       continue;
     }
     const stop = Math.min(cursor.day!.endMs, cursor.seg!.toMs, state.toMs);
@@ -235,14 +243,13 @@ function rateSegment(
   u: UsageSeries,
   i: number,
   n: number,
-  wholeMs: boolean,
 ) {
   const seg = cursor.seg!;
   const end = firstAtOrAfter(u.startMs, i + 1, n, Math.min(seg.toMs, state.toMs));
   let passTotal = -1;
   for (let k = 0; k < v.energy.length; k++) {
     const e = v.energy[k]!;
-    passTotal = energyPass(state, seg, v, e, k, u.startMs, u.wh, i, end, cursor.day!, wholeMs);
+    passTotal = energyPass(state, seg, v, e, k, u.startMs, u.wh, i, end, cursor.day!);
   }
   if (passTotal >= 0 && !u.quality) seg.wh += passTotal;
   else {
@@ -264,14 +271,14 @@ export function rateBatch(req: BatchRequest): { periods: PeriodResult[]; carry: 
   const u = req.usage;
   const n = u.startMs.length;
   if (u.wh.length !== n) throw new TariffError('usage', 'startMs and wh differ in length');
-  const wholeMs = checkSeries(u);
+  checkSeries(u);
   let carry = req.carry ?? {};
   let i = 0;
   const out: PeriodResult[] = [];
   for (const p of req.periods) {
     const state = openPeriod(req.versions, p.fromMs, p.toMs, u.intervalSeconds, carry, req.service);
     while (i < n && u.startMs[i]! < p.fromMs) i++;
-    i = ratePeriodRuns(state, req.versions, u, i, n, wholeMs);
+    i = ratePeriodRuns(state, req.versions, u, i, n);
     const closed = closePeriod(state, req.versions, req.attributes ?? []);
     out.push(closed.result);
     carry = closed.carry;

@@ -34,17 +34,21 @@ export function countDays(
   if (include) return count(v, fromMs, toMs, include);
   let memo = counts.get(v);
   if (!memo) counts.set(v, (memo = new Map()));
-  const key = `${fromMs}:${toMs}`;
-  let hit = memo.get(key);
-  if (!hit) {
+  let byTo = memo.get(fromMs);
+  if (!byTo) {
     if (memo.size > 10_000) memo.clear();
+    memo.set(fromMs, (byTo = new Map()));
+  }
+  let hit = byTo.get(toMs);
+  if (!hit) {
     hit = count(v, fromMs, toMs, () => true);
-    memo.set(key, hit);
+    byTo.set(toMs, hit);
   }
   return hit;
 }
 
-const counts = new WeakMap<CompiledVersion, Map<string, DayCount>>();
+/** Memo by version, then start, then end (numbers as keys: no key text built per call). */
+const counts = new WeakMap<CompiledVersion, Map<number, Map<number, DayCount>>>();
 
 function count(
   v: CompiledVersion,

@@ -3,13 +3,11 @@ import type { BillLine } from './bill-line.js';
 import type { ScopeBucket, SegmentState } from './period-state.js';
 import type { Rational } from './rational.js';
 import { add, mul, rat, ZERO } from './rational.js';
-import { kwhText } from './quantity-format.js';
+import { kwhText, wholeWhKwhText } from './quantity-format.js';
 
 /** Wh per [period * tierCount + tier] for one bucket, proportional bands shared by periods. */
 function bucketWh(e: CompiledEnergy, b: ScopeBucket): Rational[] {
   const T = e.tierCount;
-  const t = e.tiers;
-  if (!t || t.allocation === 'chronological') return b.cells.map((c) => rat(BigInt(c)));
   const out: Rational[] = b.cells.map(() => ZERO);
   const periods = b.cells.length / T;
   let total = 0;
@@ -27,15 +25,8 @@ function bucketWh(e: CompiledEnergy, b: ScopeBucket): Rational[] {
   return out;
 }
 
-/** Wh per cell over all buckets: integer sums unless tiers are shared proportionally. */
+/** Wh per cell over all buckets of a component with proportionally shared tiers. */
 function cellEnergy(e: CompiledEnergy, buckets: readonly ScopeBucket[]): Rational[] {
-  if (e.tiers?.allocation !== 'proportional') {
-    const sums = e.prices.map(() => 0);
-    for (const b of buckets) {
-      for (let k = 0; k < sums.length; k++) sums[k]! += b.cells[k]!;
-    }
-    return sums.map((x) => rat(BigInt(x)));
-  }
   const whs: Rational[] = e.prices.map(() => ZERO);
   for (const b of buckets) {
     bucketWh(e, b).forEach((w, k) => {
@@ -70,8 +61,59 @@ function cellTextOf(v: CompiledVersion, e: CompiledEnergy): CellText {
   return hit;
 }
 
+/** Σ Wh per cell over all buckets as safe integers (chronological tiers and untiered). */
+function cellSums(e: CompiledEnergy, buckets: readonly ScopeBucket[]): number[] {
+  const sums = e.prices.map(() => 0);
+  for (const b of buckets) {
+    for (let k = 0; k < sums.length; k++) sums[k]! += b.cells[k]!;
+  }
+  return sums;
+}
+
+/** `wh × price` in 1e-9 currency, exact: in a number while the product is a safe integer. */
+function whTimesPrice(wh: number, price: number): Rational {
+  const product = wh * price;
+  return Number.isSafeInteger(product) ? rat(BigInt(product)) : rat(BigInt(wh) * BigInt(price));
+}
+
 /** Lines of one energy component in one segment: one per period × tier with energy. */
 export function energyLines(v: CompiledVersion, e: CompiledEnergy, seg: SegmentState, i: number) {
+  if (e.tiers?.allocation === 'proportional') return rationalLines(v, e, seg, i);
+  // whole Wh per cell: numbers (exact below 2^53), bigint only for the amount
+  const sums = cellSums(e, seg.energy[i]!.buckets);
+  const T = e.tierCount;
+  const text = cellTextOf(v, e);
+  const lines: BillLine[] = [];
+  for (let k = 0; k < sums.length; k++) {
+    const wh = sums[k]!;
+    const p = Math.floor(k / T);
+    if (wh === 0 || !e.charged[p]) continue;
+    const line: BillLine = {
+      kind: 'energy',
+      componentId: e.id,
+      description: text.description[k]!,
+      quantity: wholeWhKwhText(wh),
+      unit: 'kWh',
+      rate: e.priceText[k]!,
+      amountMinor: 0n,
+      precise: whTimesPrice(wh, e.prices[k]!),
+      determinants: {
+        versionId: v.versionId,
+        fromMs: seg.fromMs,
+        toMs: seg.toMs,
+        period: v.periods[p]!,
+        tier: (k % T) + 1,
+        wh: String(wh),
+      },
+    };
+    if (seg.estimatedWh > 0) line.determinants.estimatedWh = seg.estimatedWh;
+    lines.push(line);
+  }
+  return lines;
+}
+
+/** Lines of a component with proportionally shared tiers (cell Wh may be fractions). */
+function rationalLines(v: CompiledVersion, e: CompiledEnergy, seg: SegmentState, i: number) {
   const T = e.tierCount;
   const whs = cellEnergy(e, seg.energy[i]!.buckets);
   const text = cellTextOf(v, e);

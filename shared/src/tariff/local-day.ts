@@ -90,16 +90,20 @@ export function ratingDayAt(v: CompiledVersion, ms: number): RatingDay {
   return ratingDay(v, localDateKey(v.timeZone, ms));
 }
 
-const dateKeys = new Map<string, string>();
+const dateKeys = new Map<string, Map<number, string>>();
 
-/** The local date of an instant, memoised (bounded) because bill bounds repeat across meters. */
+/**
+ * The local date of an instant, memoised (bounded, keyed by zone then by the number itself: no
+ * key text built per call) because bill bounds repeat across meters.
+ */
 export function localDateKey(timeZone: string, ms: number): string {
-  const key = `${timeZone}|${ms}`;
-  let hit = dateKeys.get(key);
+  let byMs = dateKeys.get(timeZone);
+  if (!byMs) dateKeys.set(timeZone, (byMs = new Map()));
+  let hit = byMs.get(ms);
   if (hit === undefined) {
-    if (dateKeys.size > 50_000) dateKeys.clear();
+    if (byMs.size > 50_000) byMs.clear();
     hit = localParts(ms, timeZone).dateKey;
-    dateKeys.set(key, hit);
+    byMs.set(ms, hit);
   }
   return hit;
 }

@@ -11,6 +11,18 @@ export function formatQuantity(value: Rational, scale: number): string {
   return text.includes('.') ? text.replace(/0+$/, '').replace(/\.$/, '') : text;
 }
 
+/**
+ * Whole non-negative Wh (a safe integer) as kWh text, the same text as `kwhText` without a
+ * bigint or a regular expression: `wholeWhKwhText(1500)` → "1.5", `wholeWhKwhText(7)` → "0.007".
+ */
+export function wholeWhKwhText(wh: number): string {
+  const digits = String(wh).padStart(4, '0');
+  let end = digits.length;
+  while (end > digits.length - 3 && digits.charCodeAt(end - 1) === 48) end--;
+  const whole = digits.slice(0, -3);
+  return end === digits.length - 3 ? whole : `${whole}.${digits.slice(-3, end)}`;
+}
+
 /** Wh (exact) as kWh text: `kwhText({ n: 1500n, d: 1n })` → "1.5". */
 export function kwhText(wh: Rational): string {
   if (wh.d === 1n) {
