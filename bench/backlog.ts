@@ -1,8 +1,11 @@
 /**
- * Backlog drain: a gateway with 1,000 meters returning from an outage drains its outbox to
- * central over loopback HTTP (signed batches of 5,000) while live polling keeps appending
- * (1,000 intervals every 5 s, far faster than 15-minute intervals need). The raw limit
- * measured in the same run: inserting the same number of rows into a plain SQLite table.
+ * Backlog drain: a gateway with 1,000 meters returning from a 30-day outage (2.88 M readings)
+ * drains its outbox to central over loopback HTTP — the real sender (signed requests of up to
+ * 4 MiB of events), the real central server and ingest on SQLite — while live polling keeps
+ * appending (one 1,000-meter cycle every 5 s, far faster than 15-minute intervals need). The
+ * outbox holds what the gateway writes: `interval-block` events (5,000 rated intervals and
+ * their register reads each) from the gateway's block builder. Raw limit measured in the same
+ * run: inserting the same number of rows into a plain SQLite table (5,000 per transaction).
  *
  *   npx tsx bench/backlog.ts [--readings 2880000]
  */
@@ -11,7 +14,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createSystemClock } from '@gridbill/shared/clock';
-import { contentId, createSeededRandom, createUuidV7 } from '@gridbill/shared/ids';
+import { createSeededRandom, createUuidV7 } from '@gridbill/shared/ids';
 import { ed25519PrivateKeyFromSeed, ed25519PublicKeyBase64url } from '@gridbill/shared/sync';
 import { tokenKeyPairFromSeed } from '@gridbill/shared/token';
 import BetterSqlite3 from 'better-sqlite3';
@@ -22,6 +25,8 @@ import { migrateSync, registerGatewayKey, syncDb, syncMount } from '../central/s
 import { openDatabase } from '../edge/src/store/open-store.js';
 import { Outbox } from '../edge/src/store/outbox.js';
 import { createUpstreamSender, OutboxStream } from '../edge/src/sync/index.js';
+import { seedGateway } from './central-seed.js';
+import { buildBlocks } from './edge-blocks.js';
 
 const { values } = parseArgs({ options: { readings: { type: 'string', default: '2880000' } } });
 const READINGS = Number(values.readings);
@@ -31,21 +36,13 @@ const clock = createSystemClock();
 const key = ed25519PrivateKeyFromSeed(new Uint8Array(32).fill(5));
 const dir = mkdtempSync(join(tmpdir(), 'gridbill-bench-backlog-'));
 
-function appendIntervals(db: BetterSqlite3.Database, outbox: Outbox, from: number, n: number) {
+/** Appends readings from .. from + n − 1 as blocks, in one transaction (one poll burst). */
+function appendBlocks(db: BetterSqlite3.Database, outbox: Outbox, from: number, n: number) {
+  const blocks = buildBlocks('gw-bench', METERS, DAY0, from, n);
   db.transaction(() => {
-    for (let k = from; k < from + n; k += 1) {
-      const meterId = `m-${String(k % METERS).padStart(6, '0')}`;
-      const startMs = DAY0 + Math.floor(k / METERS) * 900_000;
-      const body = {
-        meterId,
-        channel: 0,
-        intervalStartMs: startMs,
-        intervalSeconds: 900,
-        energyWh: 100 + (k % 50),
-        qualityFlags: 0,
-      };
-      const eventId = contentId('interval', meterId, 0, startMs);
-      outbox.append({ kind: 'interval', eventId, body }, { wallMs: startMs, trusted: true });
+    for (const b of blocks) {
+      const event = { kind: 'interval-block' as const, eventId: b.eventId, body: b.body };
+      outbox.append(event, { wallMs: b.occurredAtMs, trusted: true });
     }
   })();
 }
@@ -74,20 +71,7 @@ const store = await openStore({ dataDir: join(dir, 'central') });
 await migrate(store);
 await migrateSync(store);
 const db = syncDb(store.db);
-await db
-  .insertInto('gateways')
-  .values({ id: 'gw-bench', name: 'bench', secret_hash: '-', created_at_ms: 0n })
-  .execute();
-const meters = Array.from({ length: METERS }, (_, i) => ({
-  gateway_id: 'gw-bench',
-  meter_id: `m-${String(i).padStart(6, '0')}`,
-  assigned_at_ms: 0n,
-}));
-for (let i = 0; i < METERS; i += 400)
-  await db
-    .insertInto('gateway_meters')
-    .values(meters.slice(i, i + 400))
-    .execute();
+await seedGateway(store, 'gw-bench', METERS);
 await registerGatewayKey(db, 'gw-bench', 'k1', ed25519PublicKeyBase64url(key), 0);
 const ctx = createContext({
   store,
@@ -104,8 +88,8 @@ const { db: edgeDb } = openDatabase(join(dir, 'gateway.db'), {
 });
 const outbox = new Outbox(edgeDb);
 const fillStart = clock.monoMs();
-for (let from = 0; from < READINGS; from += 10_000)
-  appendIntervals(edgeDb, outbox, from, Math.min(10_000, READINGS - from));
+for (let from = 0; from < READINGS; from += 100_000)
+  appendBlocks(edgeDb, outbox, from, Math.min(100_000, READINGS - from));
 const fillSeconds = (clock.monoMs() - fillStart) / 1000;
 const stream = new OutboxStream(edgeDb, outbox);
 const sender = createUpstreamSender({
@@ -116,12 +100,12 @@ const sender = createUpstreamSender({
   baseUrl: () => server.url,
   clock,
   newIncarnationId: newId,
-  batchSize: 5000,
-  timeoutMs: 120_000,
+  batchSize: 100,
+  timeoutMs: 300_000,
 });
 let live = READINGS;
 const poller = setInterval(() => {
-  appendIntervals(edgeDb, outbox, live, METERS);
+  appendBlocks(edgeDb, outbox, live, METERS);
   live += METERS;
 }, 5000);
 const start = clock.monoMs();
@@ -134,6 +118,12 @@ while (stream.pending() > 0) {
 const seconds = (clock.monoMs() - start) / 1000;
 clearInterval(poller);
 const drained = live;
+const stored = await db
+  .selectFrom('edge_charges')
+  .select((eb) => eb.fn.countAll().as('n'))
+  .executeTakeFirstOrThrow();
+if (String(stored.n) !== String(drained))
+  throw new Error(`central holds ${stored.n} charges, the gateway sent ${drained}`);
 await server.close();
 edgeDb.close();
 await store.close();

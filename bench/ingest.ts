@@ -1,8 +1,11 @@
 /**
  * Central upstream ingest throughput (interval readings/s) on SQLite and PostgreSQL, with the
  * raw insert rate of the same rows into a plain table measured in the same run as the limit.
- * The ingest path is everything after HTTP: JSON.parse, schema parse, classification, content
- * hashes, ownership, packed meter-channel-day merge, applied-event and hash rows, watermark.
+ * The ingest path is everything after HTTP: JSON.parse, schema parse (zod envelope + the
+ * block's linear column check), classification, one content hash per block, ownership, packed
+ * meter-channel-day merge, register reads and charges (multi-row), one ledger entry per block
+ * and account, applied-event and hash rows, watermark. Input: what the gateway sends —
+ * interval blocks of 5,000 rated intervals + 5,000 register reads, two blocks per request.
  *
  *   npx tsx bench/ingest.ts [--pg postgres://…] [--readings 200000]
  */
@@ -11,12 +14,14 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createSystemClock } from '@gridbill/shared/clock';
-import { contentId, createSeededRandom } from '@gridbill/shared/ids';
+import { createSeededRandom } from '@gridbill/shared/ids';
 import { tokenKeyPairFromSeed } from '@gridbill/shared/token';
 import { sql } from 'kysely';
 import { createContext } from '../central/src/app/create-context.js';
 import { migrate, openStore, type Store } from '../central/src/store/index.js';
 import { ingestBatch, migrateSync, syncDb } from '../central/src/sync/index.js';
+import { seedGateway } from './central-seed.js';
+import { buildBlocks } from './edge-blocks.js';
 
 const { values } = parseArgs({
   options: {
@@ -27,64 +32,41 @@ const { values } = parseArgs({
 const READINGS = Number(values.readings);
 const METERS = 1000;
 const BATCH = 5000;
+/** Blocks (of 5,000 intervals) per request: 10,000 readings, ~1 MB of JSON. */
+const BATCH_BLOCKS = 2;
 const DAY0 = Date.UTC(2026, 9, 1);
 const INC = '0193a2c4-5e6f-7a80-9b1c-2d3e4f506172';
 const clock = createSystemClock();
 
+/**
+ * Signed-batch bodies as the gateway sends them: interval blocks (5,000 rated intervals and
+ * 5,000 register reads each, built by the gateway's block builder), BATCH_BLOCKS per request.
+ */
 function batchTexts(): string[] {
+  const blocks = buildBlocks('gw-bench', METERS, DAY0, 0, READINGS);
   const texts: string[] = [];
-  for (let from = 1; from <= READINGS; from += BATCH) {
-    const events = [];
-    for (let seq = from; seq < from + BATCH && seq <= READINGS; seq += 1) {
-      const meterId = `m-${String((seq - 1) % METERS).padStart(6, '0')}`;
-      const startMs = DAY0 + Math.floor((seq - 1) / METERS) * 900_000;
-      events.push({
-        seq,
-        eventId: contentId('interval', meterId, 0, startMs),
-        occurredAtMs: startMs + 900_000,
-        clockTrusted: true,
-        kind: 'interval',
-        body: {
-          meterId,
-          channel: 0,
-          intervalStartMs: startMs,
-          intervalSeconds: 900,
-          energyWh: 100 + (seq % 50),
-          qualityFlags: 0,
-        },
-      });
-    }
+  for (let b = 0; b < blocks.length; b += BATCH_BLOCKS) {
+    const events = blocks.slice(b, b + BATCH_BLOCKS).map((block, i) => ({
+      seq: b + i + 1,
+      eventId: block.eventId,
+      occurredAtMs: block.occurredAtMs,
+      clockTrusted: true,
+      kind: 'interval-block',
+      body: block.body,
+    }));
     texts.push(
       JSON.stringify({
         v: 1,
         gatewayId: 'gw-bench',
         incarnation: INC,
-        fromSeq: from,
-        headSeq: READINGS,
+        fromSeq: b + 1,
+        headSeq: blocks.length,
         sentAtMs: DAY0,
         events,
       }),
     );
   }
   return texts;
-}
-
-async function seed(store: Store) {
-  const db = syncDb(store.db);
-  await db
-    .insertInto('gateways')
-    .values({ id: 'gw-bench', name: 'bench', secret_hash: '-', created_at_ms: 0n })
-    .execute();
-  const rows = Array.from({ length: METERS }, (_, i) => ({
-    gateway_id: 'gw-bench',
-    meter_id: `m-${String(i).padStart(6, '0')}`,
-    assigned_at_ms: 0n,
-  }));
-  for (let i = 0; i < rows.length; i += 400)
-    await db
-      .insertInto('gateway_meters')
-      .values(rows.slice(i, i + 400))
-      .execute();
 }
 
 async function rawRate(store: Store): Promise<number> {
@@ -112,10 +94,27 @@ async function rawRate(store: Store): Promise<number> {
   return READINGS / ((clock.monoMs() - start) / 1000);
 }
 
+/** Every reading stored once: one charge each, and the expected packed day rows. */
+async function checkStored(store: Store) {
+  const db = syncDb(store.db);
+  const count = async (table: 'edge_charges' | 'interval_days') => {
+    const row = await db
+      .selectFrom(table)
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
+    return String(row.n);
+  };
+  const charges = await count('edge_charges');
+  if (charges !== String(READINGS)) throw new Error(`${charges} charges, expected ${READINGS}`);
+  const days = await count('interval_days');
+  const expectDays = METERS * Math.ceil(READINGS / METERS / 96);
+  if (days !== String(expectDays)) throw new Error(`${days} day rows, expected ${expectDays}`);
+}
+
 async function run(name: string, store: Store) {
   await migrate(store);
   await migrateSync(store);
-  await seed(store);
+  await seedGateway(store, 'gw-bench', METERS);
   const ctx = createContext({
     store,
     clock,
@@ -127,10 +126,13 @@ async function run(name: string, store: Store) {
   let acked = 0;
   for (const text of texts) {
     const result = await ingestBatch(ctx.committer, 'gw-bench', JSON.parse(text), clock.wallMs());
+    if (result.quarantined > 0) throw new Error(`quarantined: ${JSON.stringify(result.ack)}`);
     acked = result.ack.ackedThroughSeq;
   }
   const seconds = (clock.monoMs() - start) / 1000;
-  if (acked !== READINGS) throw new Error(`acked ${acked}, expected ${READINGS}`);
+  const blocks = Math.ceil(READINGS / 5000);
+  if (acked !== blocks) throw new Error(`acked ${acked}, expected ${blocks}`);
+  await checkStored(store);
   const rate = READINGS / seconds;
   const raw = await rawRate(store);
   const ratio = (rate / raw).toFixed(2);

@@ -5,6 +5,7 @@ import { chargeId } from '@gridbill/shared/tariff';
 import type { Transaction } from 'kysely';
 import type { Database } from '../store/schema.js';
 import type { IntervalFact } from './interval-rows.js';
+import { bulkInsert } from './bulk-insert.js';
 import { postEntriesOnce } from './post-entries.js';
 import { type SyncTrx, syncTrx } from './sync-schema.js';
 
@@ -86,10 +87,11 @@ export function blockChargeRows(e: BlockEvent, gatewayId: string): BlockCharge[]
 
 /**
  * Applies fresh, owned blocks (their intervals are merged by the caller with the other
- * interval facts): register reads and charges with multi-row statements, then ONE ledger
- * entry per (block, account) for the charges stored now — a charge central already had
- * (from an older per-fact event or another block) is not posted again — and one `edge_facts`
- * row per block with the edge's balances. Returns the number of ledger entries posted.
+ * interval facts): charges with multi-row statements, then ONE ledger entry per
+ * (block, account) for the charges stored now — a charge central already had (from an older
+ * per-fact event or another block) is not posted again — and one `edge_facts` row per block
+ * holding its register reads (columnar, as sent) and the edge's balances. Returns the number
+ * of ledger entries posted.
  */
 export async function applyBlocks(
   coreTrx: Transaction<Database>,
@@ -101,7 +103,6 @@ export async function applyBlocks(
   const trx = syncTrx(coreTrx);
   const drafts: EntryDraft[] = [];
   for (const block of blocks) {
-    await insertReads(trx, block);
     const rows = blockChargeRows(block, gatewayId);
     const fresh = await insertChargesOnce(trx, rows);
     drafts.push(...blockEntries(block, fresh, gatewayId));
@@ -166,28 +167,10 @@ function blockEntries(block: BlockEvent, fresh: BlockCharge[], gatewayId: string
   return drafts;
 }
 
-async function insertReads(trx: SyncTrx, block: BlockEvent): Promise<void> {
-  const { meterIds, registers, reads: r } = block.body;
-  const rows = [];
-  for (let i = 0; i < r.meter.length; i += 1) {
-    rows.push({
-      meter_id: meterIds[r.meter[i]!]!,
-      register: registers[r.register[i]!]!,
-      captured_at_ms: BigInt(r.capturedAtMs[i]!),
-      value_wh: BigInt(r.valueWh[i]!),
-      quality: BigInt(r.quality[i]!),
-    });
-  }
-  for (let i = 0; i < rows.length; i += CHUNK) {
-    await trx
-      .insertInto('register_reads')
-      .values(rows.slice(i, i + CHUNK))
-      .onConflict((oc) => oc.columns(['meter_id', 'register', 'captured_at_ms']).doNothing())
-      .execute();
-  }
-}
-
-/** The edge's balances after each block (for reconciliation), one row per block. */
+/**
+ * One row per block: its register reads (columnar, as sent: one row per block instead of one
+ * per read) and the edge's balances after it (for reconciliation).
+ */
 async function insertBlockFacts(trx: SyncTrx, gatewayId: string, blocks: readonly BlockEvent[]) {
   const rows = blocks.map((b) => ({
     event_id: b.eventId,
@@ -195,7 +178,9 @@ async function insertBlockFacts(trx: SyncTrx, gatewayId: string, blocks: readonl
     kind: b.kind,
     body: JSON.stringify({
       intervals: b.body.intervals.meter.length,
-      reads: b.body.reads.meter.length,
+      meterIds: b.body.meterIds,
+      registers: b.body.registers,
+      reads: b.body.reads,
       accountIds: b.body.accountIds,
       balances: {
         account: b.body.balances.account,

@@ -106,7 +106,7 @@ async function count(h: Harness, table: string): Promise<number> {
 }
 
 async function snapshot(h: Harness) {
-  const tables = ['ledger_entries', 'edge_charges', 'interval_days', 'register_reads'];
+  const tables = ['ledger_entries', 'edge_charges', 'interval_days', 'edge_facts'];
   return Object.fromEntries(await Promise.all(tables.map(async (t) => [t, await count(h, t)])));
 }
 
@@ -145,6 +145,15 @@ describe.each(BACKENDS)('central ingest of interval blocks on $name', (b) => {
     expect((await dayValues(h, a.meterId)).wh.slice(0, 5)).toEqual([100, 101, 102, 103, 0]);
     const before = await snapshot(h);
     expect(before.edge_charges).toBe(4);
+    // the register reads are kept with the block, columnar, in one row
+    const fact = await syncDb(h.store.db)
+      .selectFrom('edge_facts')
+      .select('body')
+      .where('kind', '=', 'interval-block')
+      .executeTakeFirstOrThrow();
+    const kept = JSON.parse(fact.body);
+    expect(kept.reads.capturedAtMs).toEqual(rows.map((r) => r.startMs + Q));
+    expect(kept.balances.amountMinor).toEqual([(-total).toString()]);
     const again = await postSigned(h, batchText(INC_A, [blockEvent(1, rows)]));
     expect(again.body).toMatchObject({ ackedThroughSeq: 1, duplicateSeqs: [1] });
     // the same block id under a new incarnation (a re-imaged gateway resending): a no-op

@@ -1,0 +1,85 @@
+/**
+ * Bench helper: interval blocks as the gateway builds them (the same `IntervalBlockBuilder`
+ * and block id as `edge/src/engine`): per 15-minute cycle one rated interval and one register
+ * read per meter, each account's balance movement, at most 5,000 rows per block.
+ */
+import {
+  IntervalBlockBuilder,
+  type IntervalBlockWire,
+  intervalBlockId,
+} from '@gridbill/shared/sync';
+import { chargeId } from '@gridbill/shared/tariff';
+import { accountIdOf, meterIdOf } from './central-seed.js';
+
+export const Q_MS = 900_000;
+
+export interface WireBlock {
+  eventId: string;
+  occurredAtMs: number;
+  body: IntervalBlockWire;
+  intervals: number;
+}
+
+/** Energy and amount of reading k (meter k % meters, cycle ⌊k / meters⌋): small integers. */
+const whOf = (k: number) => 100 + (k % 50);
+const minorOf = (k: number) => BigInt(2 + (k % 5));
+
+/**
+ * Blocks for readings `from .. from + n − 1` (reading k = meter k % meters in cycle
+ * ⌊k / meters⌋ after `day0Ms`), in arrival order.
+ */
+export function buildBlocks(
+  gatewayId: string,
+  meters: number,
+  day0Ms: number,
+  from: number,
+  n: number,
+): WireBlock[] {
+  const out: WireBlock[] = [];
+  const b = new IntervalBlockBuilder('KES');
+  const flush = () => {
+    if (b.empty) return;
+    const body = b.take();
+    const last = body.intervals.startMs[body.intervals.startMs.length - 1] ?? day0Ms;
+    out.push({
+      eventId: intervalBlockId(gatewayId, body),
+      occurredAtMs: last + Q_MS,
+      body,
+      intervals: body.intervals.meter.length,
+    });
+  };
+  for (let k = from; k < from + n; k += 1) {
+    if (b.full) flush();
+    const i = k % meters;
+    const startMs = day0Ms + Math.floor(k / meters) * Q_MS;
+    const amountMinor = minorOf(k);
+    b.addInterval({
+      meterId: meterIdOf(i),
+      startMs,
+      seconds: 900,
+      energyWh: whOf(k),
+      quality: 0,
+      charge: {
+        accountId: accountIdOf(i),
+        tariffVersionId: 'tv-1',
+        amountMinor,
+        priceSource: 'tariff',
+      },
+    });
+    b.addRead({
+      meterId: meterIdOf(i),
+      register: 'importWh',
+      capturedAtMs: startMs + Q_MS,
+      valueWh: 1000 + k,
+      quality: 0,
+    });
+    b.noteBalance(accountIdOf(i), -amountMinor, -amountMinor);
+  }
+  flush();
+  return out;
+}
+
+/** The charge id central derives for reading k (for checks). */
+export function chargeIdOf(meters: number, day0Ms: number, k: number): string {
+  return chargeId(meterIdOf(k % meters), day0Ms + Math.floor(k / meters) * Q_MS, 'tv-1');
+}

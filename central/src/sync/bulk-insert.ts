@@ -1,0 +1,60 @@
+import { CompiledQuery, type Transaction } from 'kysely';
+
+/** Values a driver binds as is (bigint and bytes included, on both backends). */
+export type BulkValue = string | number | bigint | Uint8Array | null;
+
+/**
+ * Multi-row INSERT for the sync hot paths, written as one SQL text with placeholders instead of
+ * a Kysely builder tree: building the tree costs ~8 µs per bound value, more than SQLite's
+ * own work for the row. Identifiers are fixed strings from the callers (never input).
+ * Placeholders follow the backend (`?` for SQLite, `$n` for PostgreSQL).
+ *
+ * @example
+ * await bulkInsert(trx, 'edge_charges', ['charge_id', 'amount_minor'], [['c1', 8n]],
+ *   'ON CONFLICT (charge_id) DO NOTHING RETURNING charge_id')
+ * // → [{ charge_id: 'c1' }] (the rows stored now)
+ */
+export async function bulkInsert<T = Record<string, unknown>>(
+  trx: Transaction<unknown>,
+  table: string,
+  columns: readonly string[],
+  rows: readonly BulkValue[][],
+  suffix = '',
+): Promise<T[]> {
+  if (rows.length === 0) return [];
+  const dollar = usesDollarPlaceholders(trx);
+  const params: BulkValue[] = [];
+  const tuples: string[] = [];
+  for (const row of rows) {
+    if (row.length !== columns.length)
+      throw new Error(`bulkInsert ${table}: ${row.length} values for ${columns.length} columns`);
+    const marks: string[] = [];
+    for (const v of row) {
+      params.push(v);
+      marks.push(dollar ? `$${params.length}` : '?');
+    }
+    tuples.push(`(${marks.join(', ')})`);
+  }
+  const names = columns.map((c) => `"${c}"`).join(', ');
+  const text = `insert into "${table}" (${names}) values ${tuples.join(', ')} ${suffix}`;
+  const result = await trx.executeQuery<T>(CompiledQuery.raw(text, params));
+  return result.rows;
+}
+
+const dialects = new WeakMap<object, boolean>();
+
+/** True on PostgreSQL: compiles a one-parameter query once per executor and looks. */
+function usesDollarPlaceholders(trx: Transaction<unknown>): boolean {
+  const key = trx.getExecutor().adapter;
+  let dollar = dialects.get(key);
+  if (dollar === undefined) {
+    const probe = (trx as Transaction<Record<string, { a: number }>>)
+      .selectFrom('probe')
+      .select('a')
+      .where('a', '=', 1)
+      .compile().sql;
+    dollar = probe.includes('$1');
+    dialects.set(key, dollar);
+  }
+  return dollar;
+}
