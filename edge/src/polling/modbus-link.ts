@@ -1,6 +1,7 @@
 import type { RelayReadBack } from '@gridbill/shared/relay';
 import {
-  decodeRegisters,
+  decodeWords,
+  fromWire,
   type MeterQuantity,
   type RegisterField,
   type RegisterMap,
@@ -15,25 +16,44 @@ import { readModbusRelayStatus } from './relay-status.js';
  * client (the bus queue serialises them; the unit id is set per request).
  */
 export class ModbusLink implements MeterLink {
+  /** The energy register, the meter clock when it fits in the same read, and that read. */
+  private readonly energy: RegisterField;
+  private readonly clock: RegisterField | undefined;
+  private readonly block: { start: number; count: number };
+
   constructor(
     private readonly client: ModbusClient,
     private readonly unitId: number,
     private readonly map: RegisterMap,
     private readonly serial: string,
-  ) {}
-
-  async readEnergy(): Promise<MeterRead> {
-    const energy = field(this.map, 'importWh');
-    const clockField = this.map.fields.find((f) => f.quantity === 'meterClockS');
-    const block = blockFor(energy, clockField);
-    const words = await this.readBlock(energy.table, block.start, block.count);
-    const values = decodeRegisters(this.map, energy.table, block.start, words);
-    const valueWh = values.importWh;
-    if (valueWh === undefined) throw new Error(`${this.map.id}: importWh not decoded`);
-    const read: MeterRead = { valueWh, serial: this.serial };
-    if (values.meterClockS !== undefined) read.meterClockMs = values.meterClockS * 1000;
-    return read;
+  ) {
+    this.energy = field(map, 'importWh');
+    const clock = map.fields.find((f) => f.quantity === 'meterClockS');
+    this.block = blockFor(this.energy, clock);
+    const sameRead = clock?.table === this.energy.table && inBlock(clock, this.block);
+    this.clock = sameRead ? clock : undefined;
   }
+
+  readEnergy(): Promise<MeterRead> {
+    const { start, count } = this.block;
+    this.client.setID(this.unitId);
+    const res =
+      this.energy.table === 'input'
+        ? this.client.readInputRegisters(start, count)
+        : this.client.readHoldingRegisters(start, count);
+    return res.then(this.toRead);
+  }
+
+  /** Decodes the block into a read (bound once: no closure per read). */
+  private readonly toRead = (res: { data: number[] }): MeterRead => {
+    const { start, count } = this.block;
+    const words = res.data;
+    if (words.length !== count)
+      throw new Error(`${this.map.id}: expected ${count} registers, got ${words.length}`);
+    const read: MeterRead = { valueWh: fieldValue(this.energy, start, words), serial: this.serial };
+    if (this.clock) read.meterClockMs = fieldValue(this.clock, start, words) * 1000;
+    return read;
+  };
 
   async switchRelay(action: 'open' | 'close'): Promise<void> {
     const coil = this.map.bits.find((b) => b.table === 'coil' && b.writable);
@@ -61,17 +81,24 @@ export class ModbusLink implements MeterLink {
   }
 
   async close(): Promise<void> {}
+}
 
-  private async readBlock(table: RegisterField['table'], start: number, count: number) {
-    this.client.setID(this.unitId);
-    const res =
-      table === 'input'
-        ? await this.client.readInputRegisters(start, count)
-        : await this.client.readHoldingRegisters(start, count);
-    if (res.data.length !== count)
-      throw new Error(`${this.map.id}: expected ${count} registers, got ${res.data.length}`);
-    return res.data;
-  }
+function inBlock(f: RegisterField, block: { start: number; count: number }): boolean {
+  return f.address >= block.start && f.address + wordCount(f.type) <= block.start + block.count;
+}
+
+/**
+ * One field's quantity from a block of registers read from `start`.
+ *
+ * @example fieldValue(importWh@0 uint32, 0, [0x0001, 0x86a0, …]) // → 100000
+ */
+function fieldValue(f: RegisterField, start: number, words: readonly number[]): number {
+  const at = f.address - start;
+  const high = words[at] ?? 0;
+  // unsigned integers inline (the common energy register); other types through the shared codec
+  if (f.type === 'uint32') return fromWire(f, high * 0x1_0000 + (words[at + 1] ?? 0));
+  if (f.type === 'uint16') return fromWire(f, high);
+  return fromWire(f, decodeWords(f.type, words.slice(at, at + wordCount(f.type))));
 }
 
 function field(map: RegisterMap, quantity: MeterQuantity): RegisterField {
