@@ -111,6 +111,20 @@ export async function applyBlocks(
   return (await postEntriesOnce(coreTrx, drafts, nowMs)).length;
 }
 
+const CHARGE_COLUMNS = [
+  'charge_id',
+  'gateway_id',
+  'account_id',
+  'meter_id',
+  'interval_start_ms',
+  'interval_seconds',
+  'energy_wh',
+  'amount_minor',
+  'currency',
+  'tariff_version_id',
+  'price_source',
+] as const;
+
 /** Inserts charges (a known charge id is skipped) and returns the rows stored now. */
 export async function insertChargesOnce<R extends ChargeRow>(
   trx: SyncTrx,
@@ -118,20 +132,17 @@ export async function insertChargesOnce<R extends ChargeRow>(
 ): Promise<R[]> {
   const fresh = new Set<string>();
   for (let i = 0; i < rows.length; i += CHUNK) {
-    const stored = await trx
-      .insertInto('edge_charges')
-      .values(rows.slice(i, i + CHUNK).map(chargeValues))
-      .onConflict((oc) => oc.column('charge_id').doNothing())
-      .returning('charge_id')
-      .execute();
+    const values = rows.slice(i, i + CHUNK).map((r) => CHARGE_COLUMNS.map((c) => r[c]));
+    const stored = await bulkInsert<{ charge_id: string }>(
+      trx as unknown as Transaction<unknown>,
+      'edge_charges',
+      CHARGE_COLUMNS,
+      values,
+      'ON CONFLICT (charge_id) DO NOTHING RETURNING charge_id',
+    );
     for (const r of stored) fresh.add(r.charge_id);
   }
   return rows.filter((r) => fresh.delete(r.charge_id));
-}
-
-function chargeValues(r: ChargeRow & { endMs?: number }): ChargeRow {
-  const { endMs: _end, ...values } = r;
-  return values;
 }
 
 /**
