@@ -120,7 +120,7 @@ interface Server {
 function procCpuMs(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
+  return (Number.parseInt(fields[11] ?? '0', 10) + Number.parseInt(fields[12] ?? '0', 10)) * 10;
 }
 
 /** Rate and CPU per operation of the server (from /proc) and of this client process. */
@@ -283,7 +283,8 @@ async function measure(store: Store, label: string, raw: number): Promise<Row> {
   const entries = Number.parseInt(String(n.n), 10);
   if (entries !== 2 * (PAYMENTS + WARMUP)) throw new Error(`ledger holds ${entries} entries`);
   const singleCommits = sStats.commits;
-  return { backend: label, raw, healthz, single, batch, singleCommits, batchCommits: bStats.commits };
+  const batchCommits = bStats.commits;
+  return { backend: label, raw, healthz, single, batch, singleCommits, batchCommits };
 }
 
 async function runSqlite(): Promise<Row> {
