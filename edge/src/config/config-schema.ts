@@ -169,6 +169,8 @@ export const gatewayConfigSchema = z
             passwordFile: z.string().min(1).optional(),
             /** PEM CA file for an mqtts:// broker with a private CA. */
             caFile: z.string().min(1).optional(),
+            /** Live telemetry: newest reading per meter at most this often (0 = off). */
+            telemetryEverySeconds: z.number().int().min(0).default(60),
           })
           .optional(),
       })

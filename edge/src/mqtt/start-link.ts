@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Engine } from '../engine/engine.js';
 import { acceptRelayOrder } from '../engine/relay-orders.js';
 import { createGatewayLink, type GatewayLink } from './gateway-link.js';
+import { startTelemetryPublisher } from './telemetry-publisher.js';
 
 export interface StartLinkOptions {
   engine: Engine;
@@ -15,7 +16,8 @@ export interface StartLinkOptions {
 /**
  * Starts the gateway's MQTT link when `central.mqtt` is configured (else null): hints trigger
  * a feed pull, relay commands go to `acceptRelayOrder(engine, order, 'mqtt')`, which dedupes
- * by order id against the same order arriving through the feed. Connects in the background.
+ * by order id against the same order arriving through the feed; live telemetry every
+ * `telemetryEverySeconds`. Connects in the background.
  * Example: config central.mqtt { url: 'mqtt://127.0.0.1:1883' } → a started link.
  */
 export function startMqttLink(o: StartLinkOptions): GatewayLink | null {
@@ -42,5 +44,18 @@ export function startMqttLink(o: StartLinkOptions): GatewayLink | null {
   });
   link.start();
   o.logger.info({ url: mqtt.url }, 'mqtt link started');
-  return link;
+  if (mqtt.telemetryEverySeconds === 0) return link;
+  const telemetry = startTelemetryPublisher({
+    db: o.engine.deps.db,
+    clock: o.engine.deps.clock,
+    link,
+    everyMs: mqtt.telemetryEverySeconds * 1000,
+  });
+  return {
+    ...link,
+    stop: async () => {
+      telemetry.stop();
+      await link.stop();
+    },
+  };
 }
