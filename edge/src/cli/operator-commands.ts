@@ -10,7 +10,10 @@ const print = (value: unknown): void => {
   process.stdout.write(`${toJson(value)}\n`);
 };
 
-/** `status`, `relay METER open|close --reason`, `token redeem TOKEN` (daemon API or store). */
+/**
+ * `status`, `relay METER open|close|lock|unlock --reason`, `safe-mode on|off --reason`,
+ * `token redeem TOKEN` (daemon API or store).
+ */
 export function registerOperatorCommands(program: Command): void {
   program
     .command('status')
@@ -55,6 +58,22 @@ export function registerOperatorCommands(program: Command): void {
         throw new Error(`relay order ${outcome}: ${(result as { detail?: string }).detail}`);
     });
 
+  program
+    .command('safe-mode')
+    .description('enter safe mode (no disconnections) or clear every safe-mode cause')
+    .argument('<state>', 'on | off')
+    .requiredOption('--reason <text>', 'why (recorded with the alarm)')
+    .requiredOption('--config <file>', 'gateway configuration')
+    .action(async (state: string, o: { reason: string; config: string }) => {
+      if (state !== 'on' && state !== 'off')
+        throw badInput(`state must be "on" or "off", got "${state}"`);
+      if (o.reason.trim().length < 3) throw badInput('--reason needs at least 3 characters');
+      const config = loadConfigFile(o.config);
+      const body = { on: state === 'on', reason: o.reason };
+      const live = await callLocalApi(config, 'POST', '/api/safe-mode', body);
+      print(live?.body ?? safeModeOffline(config, body));
+    });
+
   const token = program.command('token').description('offline top-up tokens');
   token
     .command('redeem')
@@ -96,6 +115,22 @@ function relayOffline(
   try {
     const result = operatorOrder(off.engine, meter, action, o.reason, priority);
     return { meterId: meter, action, ...result, note: 'gateway not running: command queued' };
+  } finally {
+    off.close();
+  }
+}
+
+/** With no daemon: the manual cause is stored (meta) and holds from the next start. */
+function safeModeOffline(
+  config: Parameters<typeof openOfflineEngine>[0],
+  body: { on: boolean; reason: string },
+) {
+  const off = openOfflineEngine(config);
+  try {
+    const safe = off.engine.safe;
+    if (body.on) safe.enter('manual', `operator: ${body.reason}`);
+    else safe.leave('all', `operator: ${body.reason}`);
+    return { safeMode: off.engine.safeMode, causes: safe.causes(), daemon: 'not running' };
   } finally {
     off.close();
   }

@@ -32,7 +32,8 @@ writeFileSync(
 );
 
 describe('gridbill-edge operator commands (daemon not running)', () => {
-  it('status, relay order and a rejected token go through the store', () => {
+  // each run starts node + tsx (seconds on a loaded 2-core machine)
+  it('status, relay order and a rejected token go through the store', { timeout: 120_000 }, () => {
     const status = cli('status', '--config', config);
     expect(status.code).toBe(0);
     expect(JSON.parse(status.out)).toMatchObject({
@@ -52,6 +53,18 @@ describe('gridbill-edge operator commands (daemon not running)', () => {
     const token = cli('token', 'redeem', 'AAAA', '--config', config);
     expect(token.code).toBe(3);
     expect(JSON.parse(token.out)).toMatchObject({ ok: false, reason: 'malformed' });
+  });
+
+  it('safe mode set without a daemon holds from the next start', { timeout: 120_000 }, () => {
+    const on = cli('safe-mode', 'on', '--reason', 'backup restored', '--config', config);
+    expect(on.code).toBe(0);
+    expect(JSON.parse(on.out)).toMatchObject({
+      safeMode: true,
+      causes: [{ cause: 'manual', reason: 'operator: backup restored' }],
+    });
+    expect(JSON.parse(cli('status', '--config', config).out)).toMatchObject({ safeMode: true });
+    const off = cli('safe-mode', 'off', '--reason', 'store checked', '--config', config);
+    expect(JSON.parse(off.out)).toMatchObject({ safeMode: false, causes: [] });
   });
 
   it('bad input exits 2 with the problem named', () => {
