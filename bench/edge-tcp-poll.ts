@@ -16,6 +16,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import pino from 'pino';
 import { createSystemClock } from '../shared/src/clock/index.js';
@@ -180,10 +181,12 @@ async function phase(r: Responder, run: () => Promise<number>): Promise<Phase> {
 }
 
 const cores = (p: Phase, cpuMs: number) => (cpuMs / p.wallMs).toFixed(2);
-const cpuText = (p: Phase, self: string) =>
-  `CPU ${self} ${cores(p, p.selfCpuMs)} cores, responder ${cores(p, p.responderCpuMs)} cores`;
 const usPerRead = (p: Phase, cpuMs: number) =>
   ((cpuMs * 1000) / (p.perSec * (p.wallMs / 1000))).toFixed(1);
+const cpuText = (p: Phase, self: string) =>
+  `CPU ${self} ${cores(p, p.selfCpuMs)} cores (${usPerRead(p, p.selfCpuMs)} µs/read), ` +
+  `responder ${cores(p, p.responderCpuMs)} cores (${usPerRead(p, p.responderCpuMs)} µs/answer)`;
+const load = () => loadavg()[0]?.toFixed(1);
 
 const r = await responder();
 try {
@@ -193,21 +196,21 @@ try {
     const gw = await phase(r, () => gateway(r.port));
     console.log(`gateway ${Math.round(gw.perSec)} reads/s; ${cpuText(gw, 'gateway')}`);
   } else {
+    const loadAtStart = load();
     const cap = await phase(r, () => rawClient(r.port, PIPE_CONNECTIONS, PIPE_DEPTH));
     const rawP = await phase(r, () => raw(r.port));
     const gw = await phase(r, () => gateway(r.port));
     console.log(
       `responder capacity (raw pipelined, ${PIPE_CONNECTIONS} sockets × ${PIPE_DEPTH} in ` +
-        `flight): ${Math.round(cap.perSec)}/s; ${cpuText(cap, 'client')}, ` +
-        `responder ${usPerRead(cap, cap.responderCpuMs)} µs/answer`,
+        `flight): ${Math.round(cap.perSec)}/s; ${cpuText(cap, 'client')}`,
     );
     console.log(
       `raw sockets (${METERS} × 1 in flight): ${Math.round(rawP.perSec)}/s, mean round trip ` +
         `${((METERS / rawP.perSec) * 1000).toFixed(1)} ms; ${cpuText(rawP, 'client')}`,
     );
     console.log(
-      `gateway: ${gw.perSec.toFixed(0)} reads/s; ${cpuText(gw, 'gateway')}, gateway ` +
-        `${usPerRead(gw, gw.selfCpuMs)} µs/read`,
+      `gateway: ${gw.perSec.toFixed(0)} reads/s; ${cpuText(gw, 'gateway')}; ` +
+        `load average ${loadAtStart} → ${load()} (2 cores)`,
     );
     console.log(
       `edge TCP polling: ${Math.round(gw.perSec)} reads/s with ${METERS} meters at ` +
