@@ -50,7 +50,7 @@ function start(relay = new FakeRelay()): FakeRelay {
 }
 
 describe('acceptRelayOrder', () => {
-  it('executes an order through the journal; the outcome event carries commandId = orderId', async () => {
+  it('runs an order through the journal; its outcome event has commandId = orderId', async () => {
     fx = engineFixture();
     const relay = start();
     const result = acceptRelayOrder(fx.engine, order(), 'feed');
@@ -136,7 +136,7 @@ describe('acceptRelayOrder', () => {
     ]);
   });
 
-  it('an unlock of a prepaid meter without credit leaves it open (credit logic decides)', async () => {
+  it('unlocking a prepaid meter without credit leaves it open (credit logic)', async () => {
     fx = engineFixture();
     const relay = start();
     const e = fx.engine;

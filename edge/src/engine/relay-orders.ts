@@ -122,7 +122,9 @@ function refusalOf(
   if (hold && order.priority < hold.priority)
     return {
       outcome: 'refused',
-      detail: `meter held by order ${hold.order_id} at priority ${hold.priority} > ${order.priority}`,
+      detail:
+        `meter held by order ${hold.order_id} at priority ${hold.priority}` +
+        ` > ${order.priority}`,
     };
   return null;
 }

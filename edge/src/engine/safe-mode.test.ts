@@ -58,7 +58,7 @@ async function graceOverAndEvaluate(): Promise<void> {
 }
 
 describe('safe mode', () => {
-  it('disk full (max_page_count): the transaction rolls back, no disconnect, leaves by itself', async () => {
+  it('disk full: the transaction rolls back, no disconnect, leaves by itself', async () => {
     const relay = inGrace();
     const e = fx.engine;
     const db = e.deps.db;
@@ -118,7 +118,7 @@ describe('safe mode', () => {
     expect(e.safeMode).toBe(false);
   });
 
-  it('a balance recomputation mismatch holds until the operator clears it, across a restart', async () => {
+  it('a balance mismatch holds until the operator clears it, across a restart', async () => {
     const relay = inGrace();
     const e = fx.engine;
     e.deps.db.prepare("UPDATE balances SET balance_minor = '123456'").run();

@@ -15,7 +15,7 @@ export interface GatewayLoggerOptions {
  * counted and the lines are dropped; logging resumes when writes succeed again.
  *
  * @example
- * const { logger, droppedWrites } = createGatewayLogger({ name: 'gridbill-edge', dest: '/dev/full' })
+ * const { logger, droppedWrites } = createGatewayLogger({ name: 'gw', dest: '/dev/full' })
  * logger.info('x') // no crash; droppedWrites() → 1 once the write failed
  */
 export function createGatewayLogger(o: GatewayLoggerOptions): {

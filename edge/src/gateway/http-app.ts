@@ -117,7 +117,8 @@ function statusPage(s: GatewayStatus) {
 <meta http-equiv="refresh" content="10"></head><body>
 <h1>Gateway ${s.gatewayId}</h1>
 <p>incarnation ${s.incarnationId} · clock ${s.clockTrusted ? 'synchronised' : 'NOT trusted'} ·
-${s.safeMode ? html`<strong>SAFE MODE (no disconnections): ${s.safeModeReason}</strong>` : 'normal'} ·
+${s.safeMode ? html`<strong>SAFE MODE (no disconnections): ${s.safeModeReason}</strong>` : ''}
+${s.safeMode ? '' : 'normal'} ·
 outbox ${s.outbox.lastSeq} (lag ${s.outbox.lag})</p>
 <h2>Meters</h2><table border="1"><tr><th>meter</th><th>account</th><th>register Wh</th>
 <th>last read</th><th>relay</th><th>alert</th></tr>${meters}</table>
