@@ -8,7 +8,8 @@ import type { ModbusClient } from './modbus-client.js';
 const RELAY_OBIS = '0.0.96.3.10.255';
 
 /**
- * Class 70 read-back over DLMS: output_state (attr 2), control_state (3), control_mode (4).
+ * Class 70 read-back over DLMS: output_state (attr 2), and when the output is open (the
+ * state is then disconnected or ready_for_reconnection) control_state (3) and control_mode (4).
  *
  * @example
  * await readDlmsRelayStatus(client)
@@ -17,6 +18,7 @@ const RELAY_OBIS = '0.0.96.3.10.255';
 export async function readDlmsRelayStatus(c: DlmsClient): Promise<RelayReadBack> {
   const out = await c.get(70, RELAY_OBIS, 2);
   if (out.type !== 'boolean') throw new Error(`relay output_state is ${out.type}`);
+  if (out.value) return { output: 'closed' }; // closed output = connected in every mode
   const state = enumValue(await c.get(70, RELAY_OBIS, 3), 'control_state');
   const controlMode = enumValue(await c.get(70, RELAY_OBIS, 4), 'control_mode');
   return { output: out.value ? 'closed' : 'open', controlState: controlState(state), controlMode };
@@ -24,7 +26,8 @@ export async function readDlmsRelayStatus(c: DlmsClient): Promise<RelayReadBack>
 
 /**
  * Read-back of a Modbus meter whose register map has the class 70 control state (input
- * register) and control mode (holding register); without them, the output only.
+ * register) and control mode (holding register), read when the output is open; without
+ * them, or with the output closed (= connected), the output only.
  *
  * @example
  * await readModbusRelayStatus(client, 1, GRIDBILL_PREPAID, 'open')
@@ -38,7 +41,8 @@ export async function readModbusRelayStatus(
 ): Promise<RelayReadBack> {
   const stateField = map.fields.find((f) => f.quantity === 'relayControlState');
   const modeField = map.fields.find((f) => f.quantity === 'relayControlMode');
-  if (!stateField || !modeField) return { output };
+  // a closed output is control_state connected in every mode: one request is enough
+  if (!stateField || !modeField || output === 'closed') return { output };
   client.setID(unitId);
   const word = async (table: string, address: number) => {
     const res =
