@@ -175,7 +175,9 @@ describe.each(BACKENDS)('central ingest of interval blocks on $name', (b) => {
     expect(res.body.quarantined).toEqual([
       {
         seq: 2,
-        reason: `seq 2 (interval-block): block ${other.eventId} was applied before with other content (divergent)`,
+        reason:
+          `seq 2 (interval-block): block ${other.eventId} was applied before ` +
+          'with other content (divergent)',
       },
     ]);
     expect(await count(h, 'sync_alarms')).toBe(alarms + 1);

@@ -7,9 +7,10 @@ export interface RetentionResult {
 }
 
 /**
- * Deletes raw readings and unrated intervals older than `cutoffWallMs`, and outbox rows that are both
- * older and acknowledged by central (nothing unacknowledged is ever deleted). Charges,
- * redeemed tokens and relay commands are kept: they guard exactly-once.
+ * Deletes raw readings and unrated intervals older than `cutoffWallMs`, and outbox rows that
+ * are both older and acknowledged by central (nothing unacknowledged is ever deleted). Rated
+ * intervals (they hold the charges), old charges, redeemed tokens and relay commands are
+ * kept: they guard exactly-once.
  *
  * @example
  * applyRetention(db, 1_700_000_000_000) // → { readings: 96, intervals: 96, outbox: 0 }

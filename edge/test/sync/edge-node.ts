@@ -39,7 +39,8 @@ export function createEdgeNode(
   // a rated interval row (the gateway store keeps the charge in the interval's row)
   const insertCharge = db.prepare(
     'INSERT INTO intervals (charge_id, meter_id, account_id, start_ms, tariff_version, ' +
-      "energy_wh, amount_minor, end_ms, flags, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, '', 'profile')",
+      'energy_wh, amount_minor, end_ms, flags, source) ' +
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, '', 'profile')",
   );
   /** One rated interval per meter: the charge row and both outbox events in one transaction. */
   const produceInterval = (meters: { accountId: string; meterId: string }[], startMs: number) => {
