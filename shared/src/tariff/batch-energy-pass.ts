@@ -71,7 +71,8 @@ function advance(
 
 /** What one day's pass needs besides the columns: cells, ladder and charged periods. */
 interface DayTarget {
-  cells: Float64Array;
+  /** the bucket's cells, added to in place (a few adds per run, not per interval) */
+  cells: number[];
   limits: readonly number[];
   mask: Uint8Array;
   T: number;
@@ -113,6 +114,26 @@ function splitRun(
 }
 
 /**
+ * The first index in [j, end) whose start is ≥ `bound` (starts strictly increasing, checked
+ * before rating). Tries the index that regular `stepMs` spacing predicts and confirms it with
+ * two reads; otherwise scans. Starts [0, 900, 1800, 2700], bound 1800, step 900 → 2.
+ */
+function runEnd(
+  starts: ArrayLike<number>,
+  j: number,
+  end: number,
+  bound: number,
+  stepMs: number,
+): number {
+  if (j >= end || starts[j]! >= bound) return j;
+  let k = stepMs > 0 ? j + Math.ceil((bound - starts[j]!) / stepMs) : j + 1;
+  if (k > end) k = end;
+  if (starts[k - 1]! < bound && (k === end || starts[k]! >= bound)) return k;
+  for (k = j + 1; k < end && starts[k]! < bound; k++);
+  return k;
+}
+
+/**
  * Rates the intervals of one local day from `j` (up to `end` or the day's end) by runs of one
  * period: Σ Wh of a run in a register (no table read per interval), then added to the run's
  * cell at once; a run that crosses a chronological tier limit is split interval by interval.
@@ -129,6 +150,7 @@ function rateDay(
   j: number,
   end: number,
   day: RatingDay,
+  stepMs: number,
 ): number {
   const ends = runs.endMs;
   const last = ends.length - 1;
@@ -136,12 +158,12 @@ function rateDay(
   for (let r = 0; r <= last && j < end; r++) {
     const bound = r === last ? day.endMs : dayStart + ends[r]!;
     const from = j;
+    j = runEnd(starts, j, end, bound, stepMs);
     let sumWh = 0;
-    for (; j < end; j++) {
-      if (starts[j]! >= bound) break;
-      sumWh += whs[j]!;
-    }
-    while (r < last && j > from && minuteIndex(starts[j - 1]! - dayStart) * 60_000 >= ends[r]!) {
+    for (let x = from; x < j; x++) sumWh += whs[x]!;
+    // only a start within the last ms before the run's end can be in the next minute
+    while (r < last && j > from && starts[j - 1]! - dayStart > ends[r]! - 1) {
+      if (minuteIndex(starts[j - 1]! - dayStart) * 60_000 < ends[r]!) break;
       j--;
       sumWh -= whs[j]!;
     }
@@ -175,6 +197,7 @@ export function energyPass(
   i: number,
   end: number,
   first: RatingDay,
+  stepMs: number,
 ): number {
   const bucket = bucketFor(state, seg, e, k, first);
   const table = first.tables[e.schedule]!;
@@ -187,9 +210,8 @@ export function energyPass(
     scopeMonth: first.month,
     scopeYear: first.year,
   };
-  // a typed working copy of the bucket cells (kept unboxed), written back when the bucket changes
   const d: DayTarget = {
-    cells: typedCopy(bucket.cells),
+    cells: bucket.cells,
     limits: bucket.limitsWh,
     mask: e.chargedMask,
     T: e.tierCount,
@@ -204,28 +226,14 @@ export function energyPass(
     const t = starts[j]!;
     if (t >= pass.day.endMs) {
       pass.acc.wh = fill.a;
-      const before = pass.bucket;
       if (advance(pass, state, seg, v, e, k, t)) {
-        writeBack(before.cells, d.cells);
-        d.cells = typedCopy(pass.bucket.cells);
+        d.cells = pass.bucket.cells;
         d.limits = pass.bucket.limitsWh;
         fillAt(fill, pass.bucket.limitsWh, pass.acc.wh);
       }
     }
-    j = rateDay(fill, d, pass.runs, starts, whs, j, end, pass.day);
+    j = rateDay(fill, d, pass.runs, starts, whs, j, end, pass.day, stepMs);
   }
   if (e.tiers) pass.acc.wh = fill.a;
-  writeBack(pass.bucket.cells, d.cells);
   return fill.total;
-}
-
-/** `typedCopy([1, 2])` → Float64Array [1, 2] (a plain loop: `Float64Array.from` is slower). */
-function typedCopy(cells: readonly number[]): Float64Array {
-  const out = new Float64Array(cells.length);
-  for (let c = 0; c < cells.length; c++) out[c] = cells[c]!;
-  return out;
-}
-
-function writeBack(target: number[], cells: Float64Array): void {
-  for (let c = 0; c < cells.length; c++) target[c] = cells[c]!;
 }

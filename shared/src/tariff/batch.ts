@@ -249,7 +249,8 @@ function rateSegment(
   let passTotal = -1;
   for (let k = 0; k < v.energy.length; k++) {
     const e = v.energy[k]!;
-    passTotal = energyPass(state, seg, v, e, k, u.startMs, u.wh, i, end, cursor.day!);
+    const step = u.intervalSeconds * 1000;
+    passTotal = energyPass(state, seg, v, e, k, u.startMs, u.wh, i, end, cursor.day!, step);
   }
   if (passTotal >= 0 && !u.quality) seg.wh += passTotal;
   else {

@@ -247,6 +247,13 @@ describe('conformance: batch and incremental drivers give identical lines', () =
         const incremental = rateIncremental(versions, usage, periods, options);
         if (canonical(incremental) !== canonical(batch)) expect(incremental).toEqual(batch);
         if (canonical(typedBatch) !== canonical(batch)) expect(typedBatch).toEqual(batch);
+        // a declared interval length that is not the spacing of the starts
+        const declared = { ...usage, intervalSeconds: 300 };
+        const declaredBatch = rateBatch({ versions, usage: declared, periods, ...options }).periods;
+        const declaredInc = rateIncremental(versions, declared, periods, options);
+        if (canonical(declaredInc) !== canonical(declaredBatch)) {
+          expect(declaredInc).toEqual(declaredBatch);
+        }
       }),
       { numRuns: 150, seed: 3 },
     );
