@@ -74,7 +74,8 @@ export interface FeedPage {
 
 /**
  * One page of the feed after `afterCseq`. A request from another epoch (a rebuilt feed, or a
- * gateway that never pulled) starts again from the beginning of the current epoch.
+ * gateway that never pulled) starts again from the beginning of the current epoch; one after
+ * the head (central restored from a backup) answers the head, so the gateway sees 'ahead'.
  * Example: feed e1 with cseq 1..3, after 1, limit 1 → changes [cseq 2], checkpoint
  *   { feedEpoch: 'e1', cseq: 2 }, hasMore true.
  */
@@ -111,11 +112,13 @@ export async function readFeedPage(
       }) as DownstreamChangeWire,
   );
   const last = changes[changes.length - 1];
+  // a gateway ahead of the feed (central restored from a backup) gets the feed's head back
+  const head = Number(feed?.last_cseq ?? 0n);
   return {
     v: 1,
     gatewayId,
     changes,
-    checkpoint: { feedEpoch, cseq: last ? last.cseq : after },
+    checkpoint: { feedEpoch, cseq: last ? last.cseq : Math.min(after, head) },
     hasMore: rows.length > limit,
   };
 }

@@ -51,6 +51,9 @@ describe.each(BACKENDS)('downstream change feed on $name', (b) => {
     expect(page2.hasMore).toBe(false);
     const again = (await getSigned(h, `${FEED}?epoch=e1&after=4`)).body;
     expect(again).toMatchObject({ changes: [], checkpoint: { cseq: 4 }, hasMore: false });
+    // a gateway ahead of the feed (central restored from a backup) is told the head
+    const ahead = (await getSigned(h, `${FEED}?epoch=e1&after=99`)).body;
+    expect(ahead).toMatchObject({ changes: [], checkpoint: { cseq: 4 } });
     const otherEpoch = (await getSigned(h, `${FEED}?epoch=e0&after=4`)).body;
     expect(otherEpoch.changes.map((c: { cseq: number }) => c.cseq)).toEqual([1, 2, 3, 4]);
   });

@@ -1,11 +1,13 @@
 import type { KeyObject } from 'node:crypto';
 import {
   changeFeedPageSchema,
+  compareCheckpoint,
   type Snapshot,
   signSyncRequest,
   snapshotSchema,
 } from '@gridbill/shared/sync';
 import type { Engine } from '../engine/engine.js';
+import { raiseAlarm } from '../engine/events.js';
 import { type ApplyHooks, type ApplyOutcome, applyChange } from './apply-change.js';
 import { applyFullSnapshot, seedLearnedAccounts, snapshotIsStale } from './apply-snapshot.js';
 import { ensureInboxTables, pendingSeeds, readCheckpoint } from './inbox.js';
@@ -106,6 +108,11 @@ export function createDownstreamPuller(o: PullerOptions) {
         await full(`feed epoch ${local?.feedEpoch ?? 'none'} → ${epoch}`);
         continue;
       }
+      if (compareCheckpoint(local, page.checkpoint) === 'ahead') {
+        feedAhead(o.engine, local.cseq, page.checkpoint.cseq);
+        await full(`checkpoint ${local.cseq} ahead of central's ${page.checkpoint.cseq}`);
+        continue;
+      }
       for (const change of page.changes) {
         const checkpoint = { feedEpoch: epoch, cseq: change.cseq };
         outcomes[applyChange(o.engine, change, checkpoint, o.hooks)] += 1;
@@ -124,3 +131,16 @@ export function createDownstreamPuller(o: PullerOptions) {
 }
 
 export type DownstreamPuller = ReturnType<typeof createDownstreamPuller>;
+
+/** Central issued fewer changes than the gateway applied: it was restored from a backup. */
+function feedAhead(engine: Engine, localCseq: number, centralCseq: number): void {
+  engine.transact(() =>
+    raiseAlarm(engine, {
+      code: 'feed-checkpoint-ahead',
+      severity: 'critical',
+      meterId: null,
+      message: `gateway applied change ${localCseq}, central's feed ends at ${centralCseq}`,
+      key: [localCseq, centralCseq],
+    }),
+  );
+}
