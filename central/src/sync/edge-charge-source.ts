@@ -97,3 +97,26 @@ export async function edgeChargeGateways(db: SyncDb, fromMs: number, toMs: numbe
     .execute();
   return rows.map((r) => r.gateway_id);
 }
+
+/**
+ * Count and Σ energy of one meter's edge charges (one gateway and account) starting before
+ * `beforeMs`: what a re-rating checkpoint at that instant has seen.
+ * Example: two charges of 100 and 120 Wh before the instant → { count: 2, energyWh: 220 }.
+ */
+export async function edgeChargeTotalsBefore(
+  db: SyncDb,
+  q: { gatewayId: string; accountId: string; meterId: string; beforeMs: number },
+): Promise<{ count: number; energyWh: number }> {
+  const row = await db
+    .selectFrom('edge_charges')
+    .select((eb) => [
+      eb.fn.countAll<string>().as('n'),
+      eb.fn.sum<string | null>('energy_wh').as('wh'),
+    ])
+    .where('gateway_id', '=', q.gatewayId)
+    .where('account_id', '=', q.accountId)
+    .where('meter_id', '=', q.meterId)
+    .where('interval_start_ms', '<', BigInt(q.beforeMs))
+    .executeTakeFirst();
+  return { count: Number(row?.n ?? 0), energyWh: Number(row?.wh ?? 0) };
+}

@@ -1,6 +1,6 @@
 import { type Kysely, type Migration, Migrator, sql } from 'kysely';
 import type { Store } from '../store/store.js';
-import { reconcileTables } from './rerate/reconcile-migration.js';
+import { checkpointTable, reconcileTables } from './rerate/reconcile-migration.js';
 
 type Col = 'text' | 'bigint' | 'bytes' | 'bigint?';
 
@@ -135,6 +135,7 @@ export async function migrateSync(store: Store): Promise<string[]> {
         '0002_feed': feedTables(binary),
         '0003_hash_runs': hashRuns(binary),
         '0004_reconcile': reconcileTables(),
+        '0005_rerate_checkpoints': checkpointTable(),
       }),
     },
     migrationTableName: 'sync_migration',

@@ -6,6 +6,7 @@ import { edgeChargeAccounts, readEdgeCharges } from '../edge-charge-source.js';
 import { syncDb } from '../sync-schema.js';
 import { sumAccountDays } from './account-days.js';
 import { accountTariff, clockUntrusted } from './account-inputs.js';
+import { saveCheckpoints, type StoredCheckpoint, usableCheckpoint } from './checkpoint-store.js';
 import { compareAccount } from './compare-account.js';
 import { writeAccountDay } from './post-adjustments.js';
 
@@ -53,9 +54,10 @@ export function checkRange(r: ReconcileRange): void {
 
 /**
  * Re-rates every charge a gateway's edge rated on local days `fromDay..toDay` with central's
- * tariff versions, and per account-day posts the difference not yet adjusted as one
- * adjustment entry (plus the report row) in one transaction per account. Idempotent: a
- * re-run with nothing changed posts nothing.
+ * tariff versions (each meter replayed from its latest valid month checkpoint before the
+ * range, else from its first charge; new checkpoints saved), and per account-day posts the
+ * difference not yet adjusted as one adjustment entry (plus the report row) in one transaction
+ * per account. Idempotent: a re-run with nothing changed posts nothing.
  * Example: gw-1, 2026-11-27..2026-11-27, edge and central on the same versions →
  *   { accountDays: 1, adjustmentsPosted: 0, adjustedMinor: 0n, intervalsDiffering: 0, … }.
  */
@@ -91,9 +93,10 @@ async function reconcileAccount(
 ): Promise<void> {
   const db = syncDb(deps.reader);
   const endKey = addDays(range.toDay, 1);
+  const gatewayId = range.gatewayId;
   const probe = await readEdgeCharges(db, {
-    gatewayId: range.gatewayId,
-    fromMs: 0,
+    gatewayId,
+    fromMs: localMidnightUtcMs(range.fromDay, 'UTC') - ZONE_SLACK_MS,
     toMs: localMidnightUtcMs(endKey, 'UTC') + ZONE_SLACK_MS,
     accountIds: [accountId],
   });
@@ -104,18 +107,34 @@ async function reconcileAccount(
   }
   const fromMs = localMidnightUtcMs(range.fromDay, tariff.timeZone);
   const toMs = localMidnightUtcMs(endKey, tariff.timeZone);
-  const charges = probe.filter((c) => c.intervalStartMs < toMs);
-  const meters = [...new Set(charges.map((c) => c.meterId))];
+  const meters = [...new Set(probe.map((c) => c.meterId))];
+  const starts = new Map<string, StoredCheckpoint>();
+  for (const meterId of meters) {
+    const key = { gatewayId, accountId, meterId };
+    const cp = await usableCheckpoint(deps.reader, key, fromMs, tariff.versions);
+    if (cp) starts.set(meterId, cp);
+  }
+  const replayFromMs = Math.min(...meters.map((m) => starts.get(m)?.monthStartMs ?? 0), fromMs);
+  const charges = await readEdgeCharges(db, {
+    gatewayId,
+    fromMs: replayFromMs,
+    toMs,
+    accountIds: [accountId],
+  });
   const suspects = await clockUntrusted(db, meters, fromMs, toMs);
-  const compared = compareAccount(charges, tariff.versions, suspects);
+  const comparison = compareAccount(charges, tariff.versions, suspects, starts);
   const dayKeys = new Set<string>();
   for (let k = range.fromDay; k !== endKey; k = addDays(k, 1)) dayKeys.add(k);
-  const days = sumAccountDays(accountId, compared, tariff.timeZone, dayKeys);
+  const days = sumAccountDays(accountId, comparison.compared, tariff.timeZone, dayKeys);
   const outcomes = await deps.committer.run(async (trx) => {
     const list = [];
     for (const d of days) {
       const dayEndMs = localMidnightUtcMs(addDays(d.day, 1), tariff.timeZone);
-      list.push(await writeAccountDay(trx, range.gatewayId, d, dayEndMs, deps.nowMs));
+      list.push(await writeAccountDay(trx, gatewayId, d, dayEndMs, deps.nowMs));
+    }
+    for (const [meterId, cps] of comparison.checkpoints) {
+      const key = { gatewayId, accountId, meterId };
+      await saveCheckpoints(trx, key, cps, tariff.versions);
     }
     return list;
   });

@@ -72,3 +72,30 @@ export function reconcileTables(): Migration {
     },
   };
 }
+
+/**
+ * Sync migration `0005_rerate_checkpoints`: a meter's replay state at the start of a local
+ * month, valid while central's versions before it and the charges before it are unchanged.
+ */
+export function checkpointTable(): Migration {
+  return {
+    up: async (db) => {
+      const T = 'text' as const;
+      const B = 'bigint' as const;
+      const cp = {
+        gateway_id: T,
+        account_id: T,
+        meter_id: T,
+        month_start_ms: B,
+        versions_key: T,
+        charges_before: B,
+        energy_before_wh: B,
+        carry: T,
+        total_nano: T,
+        posted_minor: B,
+      };
+      const key = ['gateway_id', 'account_id', 'meter_id', 'month_start_ms'];
+      await create(db, 'rerate_checkpoints', cp, key);
+    },
+  };
+}

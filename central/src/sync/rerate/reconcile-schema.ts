@@ -37,6 +37,23 @@ export interface ReconcileTables {
   };
   /** Trigger cursor of the serve job: last ledger seq and tariff import time looked at. */
   reconcile_cursor: { name: string; ledger_seq: bigint; tariff_created_ms: bigint };
+  /** A meter's replay state before the first interval of a local month (a cache). */
+  rerate_checkpoints: {
+    gateway_id: string;
+    account_id: string;
+    meter_id: string;
+    month_start_ms: bigint;
+    /** `versionsKey` of central's versions before the month */
+    versions_key: string;
+    /** edge charges of the meter before the month (count, Σ Wh) when it was saved */
+    charges_before: bigint;
+    energy_before_wh: bigint;
+    /** tier accumulators carried into the month (JSON) */
+    carry: string;
+    /** running kernel total, 1e-9 currency (decimal) */
+    total_nano: string;
+    posted_minor: bigint;
+  };
 }
 
 export type ReconcileDatabase = SyncDatabase & ReconcileTables;

@@ -41,22 +41,51 @@ export function replayMeter(
   meterId: string,
   intervalSeconds: number,
   intervals: readonly ReplayInterval[],
+  start?: ReplayCheckpoint,
 ): ReplayCharge[] {
+  return replayWithCheckpoints(versions, meterId, intervalSeconds, intervals, start).charges;
+}
+
+/** Replay state just before the first interval of the local month starting at `monthStartMs`. */
+export interface ReplayCheckpoint {
+  monthStartMs: number;
+  /** tier accumulators carried from the previous period (JSON) */
+  carry: Accumulators;
+  totalNano: bigint;
+  postedMinor: bigint;
+}
+
+/**
+ * `replayMeter` that can start from a checkpoint (the intervals then begin at or after its
+ * month start) and returns a checkpoint at every month it enters after the first.
+ * Example: intervals over July and August from scratch → charges of both months and one
+ *   checkpoint { monthStartMs: <Aug 1 local>, carry, totalNano, postedMinor }.
+ */
+export function replayWithCheckpoints(
+  versions: readonly CompiledVersion[],
+  meterId: string,
+  intervalSeconds: number,
+  intervals: readonly ReplayInterval[],
+  start?: ReplayCheckpoint,
+): { charges: ReplayCharge[]; checkpoints: ReplayCheckpoint[] } {
   const driver = createIncrementalRater({ versions, meterId, intervalSeconds });
   let period: PeriodState | null = null;
-  let totalNano = 0n;
-  let postedMinor = 0n;
+  let totalNano = start?.totalNano ?? 0n;
+  let postedMinor = start?.postedMinor ?? 0n;
   const out: ReplayCharge[] = [];
+  const checkpoints: ReplayCheckpoint[] = [];
   for (const iv of intervals) {
     const version = versions.find((v) => v.fromMs <= iv.startMs && iv.startMs < v.toMs);
     if (!version) {
       out.push({ startMs: iv.startMs, versionId: null, amountMinor: 0n });
       continue;
     }
-    if (period === null) period = openMonth(driver, versions, iv.startMs);
+    if (period === null) period = openMonth(driver, versions, iv.startMs, copyCarry(start?.carry));
     else if (iv.startMs >= period.toMs) {
       const { carry } = driver.close(period);
       period = openMonth(driver, versions, iv.startMs, carry);
+      const saved = copyCarry(carry) ?? {};
+      checkpoints.push({ monthStartMs: period.fromMs, carry: saved, totalNano, postedMinor });
     }
     const charge = driver.charge(period, iv.startMs, iv.energyWh);
     const used = versions.find((v) => v.versionId === charge.versionId) ?? version;
@@ -70,7 +99,7 @@ export function replayMeter(
     });
     postedMinor = roundedMinor;
   }
-  return out;
+  return { charges: out, checkpoints };
 }
 
 /** Opens the calendar month (local to the tariff) that contains `startMs`, as the edge does. */
@@ -86,3 +115,6 @@ function openMonth(
   const nextKey = addDays(firstKey, daysInMonth(local.year, local.month));
   return driver.open(localMidnightUtcMs(firstKey, zone), localMidnightUtcMs(nextKey, zone), carry);
 }
+
+const copyCarry = (carry: Accumulators | undefined): Accumulators | undefined =>
+  carry === undefined ? undefined : (JSON.parse(JSON.stringify(carry)) as Accumulators);

@@ -7,7 +7,7 @@ import {
 } from '@gridbill/shared/tariff';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { replayMeter } from '../../../src/sync/rerate/replay-meter.js';
+import { replayMeter, replayWithCheckpoints } from '../../../src/sync/rerate/replay-meter.js';
 
 /** The gateway's own rater, loaded by URL (edge code is outside central's project). */
 const edgeRaterUrl = new URL('../../../../edge/src/engine/tariff-rater.ts', import.meta.url);
@@ -83,6 +83,34 @@ describe('replayMeter (central) = the gateway tariff rater, to the minor unit', 
         },
       ),
       { numRuns: 40 },
+    );
+  });
+
+  it('resuming from any month checkpoint gives the same charges as a full replay', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 1, max: 600 }), fc.integer({ min: 0, max: 9000 })), {
+          minLength: 1,
+          maxLength: 400,
+        }),
+        fc.nat(),
+        (steps, pick) => {
+          let t = jan;
+          const intervals = steps.map(([gap, energyWh]) => {
+            t += gap * 900_000;
+            return { startMs: t, energyWh };
+          });
+          const full = replayWithCheckpoints(versions, 'm1', 900, intervals);
+          if (full.checkpoints.length === 0) return;
+          const cp = full.checkpoints[pick % full.checkpoints.length]!;
+          const rest = intervals.filter((iv) => iv.startMs >= cp.monthStartMs);
+          const resumed = replayWithCheckpoints(versions, 'm1', 900, rest, cp);
+          expect(resumed.charges).toEqual(full.charges.slice(intervals.length - rest.length));
+          const later = full.checkpoints.filter((c) => c.monthStartMs > cp.monthStartMs);
+          expect(resumed.checkpoints).toEqual(later);
+        },
+      ),
+      { numRuns: 60 },
     );
   });
 
