@@ -64,10 +64,10 @@ const IN_FLIGHT = () =>
 /**
  * The one way payments are posted (API, screens, files). Requests that arrive while a group
  * is committing wait and go together as the next group, as soon as the previous one is done
- * (no timer): first the group's Idempotency-Keys are claimed in the database (one commit, so
+ * (no timer): first the group's Idempotency-Keys are claimed in the database (committed, so
  * every server sharing it answers 409 for a key in flight), then the claimed requests are
- * posted in one transaction (a second commit). A key in flight in this process gets 409 at
- * once, without touching the database.
+ * posted in the next transaction, which also claims the group after them. A key in flight
+ * in this process gets 409 at once, without touching the database.
  */
 export function createPaymentQueue(
   getCtx: () => AppContext,
@@ -91,56 +91,80 @@ export function createPaymentQueue(
     }
   }
 
-  /** Claims the group's keys; answers the requests that may not go on; returns the rest. */
-  async function claim(ctx: AppContext, batch: Waiting[]): Promise<Waiting[]> {
-    const reqs = batch.map((b) => b.req);
-    const claims = await withRetry(ctx, (trx) => claimKeys(trx, reqs, ctx.clock.wallMs()));
-    return batch.filter((b, i) => {
-      const c = claims[i]!;
-      if (!c.claimed) b.resolve(c.outcome);
-      return c.claimed;
+  function rejectAll(batch: Waiting[], err: unknown) {
+    for (const b of batch) {
+      b.reject(err);
+      inFlight.delete(b.req.scopeKey);
+    }
+  }
+
+  /** One transaction: posts the group claimed last time, then claims the next group. */
+  async function cycle(ctx: AppContext, toPost: Waiting[], next: Waiting[]) {
+    const posting = toPost.map((b) => b.req);
+    const claiming = next.map((b) => b.req);
+    return withRetry(ctx, async (trx) => {
+      const outcomes = posting.length > 0 ? await postPaymentBatch(ctx, trx, posting) : [];
+      const claims = await claimKeys(trx, claiming, ctx.clock.wallMs());
+      return { outcomes, claims };
     });
   }
 
-  async function post(ctx: AppContext, group: Waiting[]): Promise<void> {
-    const reqs = group.map((b) => b.req);
-    try {
-      const outcomes = await withRetry(ctx, (trx) => postPaymentBatch(ctx, trx, reqs));
-      for (const [i, b] of group.entries()) b.resolve(outcomes[i]!);
-      ctx.logger.debug({ payments: group.length }, 'payment group posted');
-    } catch (err) {
-      for (const b of group) b.reject(err);
-      const keys = reqs.map((r) => r.scopeKey);
-      await ctx.committer
-        .run((trx) => releaseClaims(trx, keys))
-        .catch((e: unknown) => {
-          ctx.logger.error({ err: e }, 'could not release idempotency claims (lease expires)');
-        });
-    }
+  /** A cycle failed (rolled back): its posts fail, their claims are dropped; `next` retries. */
+  async function failed(ctx: AppContext, toPost: Waiting[], err: unknown) {
+    rejectAll(toPost, err);
+    const keys = toPost.map((b) => b.req.scopeKey);
+    if (keys.length === 0) return;
+    await ctx.committer
+      .run((trx) => releaseClaims(trx, keys))
+      .catch((e: unknown) => {
+        ctx.logger.error({ err: e }, 'could not release idempotency claims (lease expires)');
+      });
   }
 
-  async function runBatch(batch: Waiting[]): Promise<void> {
-    const ctx = getCtx();
-    try {
-      const claimed = await claim(ctx, batch);
-      if (claimed.length === 0) return;
-      await hooks.afterClaim?.(claimed.map((b) => b.req.scopeKey));
-      await post(ctx, claimed);
-    } catch (err) {
-      for (const b of batch) b.reject(err);
-    } finally {
-      for (const b of batch) inFlight.delete(b.req.scopeKey);
-    }
-  }
-
+  /**
+   * Pipelined: each transaction posts the group claimed by the previous one and claims the
+   * requests that arrived meanwhile, so a busy queue makes one durable commit per group while
+   * every key is visible as claimed (to all servers) before its payment is posted.
+   */
   async function drain(): Promise<void> {
     if (running) return;
     running = true;
+    let claimed: Waiting[] = [];
     try {
-      while (waiting.length > 0) {
+      while (waiting.length > 0 || claimed.length > 0) {
         await gather();
-        await runBatch(waiting.splice(0, maxBatch));
+        const ctx = getCtx();
+        const toPost = claimed;
+        const next = waiting.splice(0, maxBatch);
+        claimed = [];
+        let done: Awaited<ReturnType<typeof cycle>>;
+        try {
+          done = await cycle(ctx, toPost, next);
+        } catch (err) {
+          await failed(ctx, toPost, err);
+          // The failure may be the posted group's: claim the next group again on its own.
+          if (toPost.length > 0) waiting.unshift(...next);
+          else rejectAll(next, err);
+          continue;
+        }
+        for (const [i, b] of toPost.entries()) {
+          b.resolve(done.outcomes[i]!);
+          inFlight.delete(b.req.scopeKey);
+        }
+        if (toPost.length > 0) ctx.logger.debug({ payments: toPost.length }, 'payments posted');
+        for (const [i, b] of next.entries()) {
+          const c = done.claims[i]!;
+          if (c.claimed) claimed.push(b);
+          else {
+            b.resolve(c.outcome);
+            inFlight.delete(b.req.scopeKey);
+          }
+        }
+        if (claimed.length > 0) await hooks.afterClaim?.(claimed.map((b) => b.req.scopeKey));
       }
+    } catch (err) {
+      rejectAll(claimed, err);
+      rejectAll(waiting.splice(0), err);
     } finally {
       running = false;
     }
