@@ -34,6 +34,7 @@ export function buildBlocks(
   day0Ms: number,
   from: number,
   n: number,
+  rated = true,
 ): WireBlock[] {
   const out: WireBlock[] = [];
   const b = new IntervalBlockBuilder('KES');
@@ -59,12 +60,16 @@ export function buildBlocks(
       seconds: 900,
       energyWh: whOf(k),
       quality: 0,
-      charge: {
-        accountId: accountIdOf(i),
-        tariffVersionId: 'tv-1',
-        amountMinor,
-        priceSource: 'tariff',
-      },
+      ...(rated
+        ? {
+            charge: {
+              accountId: accountIdOf(i),
+              tariffVersionId: 'tv-1',
+              amountMinor,
+              priceSource: 'tariff' as const,
+            },
+          }
+        : {}),
     });
     b.addRead({
       meterId: meterIdOf(i),
@@ -73,7 +78,7 @@ export function buildBlocks(
       valueWh: 1000 + k,
       quality: 0,
     });
-    b.noteBalance(accountIdOf(i), -amountMinor, -amountMinor);
+    if (rated) b.noteBalance(accountIdOf(i), -amountMinor, -amountMinor);
   }
   flush();
   return out;
