@@ -10,7 +10,7 @@ import {
 import { crashPoint } from './crash-point.js';
 import type { Engine } from './engine.js';
 import { commandById, openCommands, type RelayCommandRow } from './relay-commands.js';
-import { settleOrder } from './relay-orders.js';
+import { dropExpiredOrder, orderExpiredUnsent, settleOrder } from './relay-orders.js';
 import { applyPolicyEvent } from './relay-policy.js';
 
 /** Talks to a meter's relay (DLMS class 70 ACTION or a Modbus coil), via the meter's bus. */
@@ -87,9 +87,10 @@ export class RelayJournalRunner {
 
   private start(cmd: RelayCommandRow, event: JournalEvent): void {
     if (this.busyMeters.has(cmd.meterId) || this.stopped) return;
-    if (this.heldBySafeMode(cmd, event)) return;
+    const stale = cmd.status === 'pending' && orderExpiredUnsent(this.engine, cmd.id);
+    if (!stale && this.heldBySafeMode(cmd, event)) return;
     this.busyMeters.add(cmd.meterId);
-    void this.run(cmd, event)
+    void (stale ? this.drop(cmd) : this.run(cmd, event))
       .catch((err: unknown) => this.writeFailed(cmd, err))
       .finally(() => this.release(cmd.meterId));
   }
@@ -189,6 +190,15 @@ export class RelayJournalRunner {
       this.persist(cmd, 'verifying', cmd.attempts, `read back failed: ${errorText(err)}`);
     }
     return 'readback_mismatch';
+  }
+
+  /** An expired order never sent: read the relay, then drop it (nothing is switched). */
+  private async drop(cmd: RelayCommandRow): Promise<void> {
+    const read = await this.readStatus(cmd.meterId);
+    const armed = read.output === 'open' && read.controlState === 'ready_for_reconnection';
+    const output = read.output === 'closed' ? 'closed' : armed ? 'armed' : 'open';
+    dropExpiredOrder(this.engine, cmd, output);
+    this.engine.deps.logger.warn({ commandId: cmd.id, output }, 'expired relay order dropped');
   }
 
   private readStatus(meterId: string): Promise<RelayReadBack> {

@@ -198,6 +198,29 @@ describe('acceptRelayOrder', () => {
     expect(fx.engine.relays.get('m1')?.policy.phase).toBe('MANUAL_LOCK');
   });
 
+  it('an order that expired while queued (gateway down) is dropped, not executed', async () => {
+    fx = engineFixture();
+    acceptRelayOrder(fx.engine, order({ expiresAtMs: fx.clock.wallMs() + 60_000 }), 'feed');
+    expect(fx.engine.relays.get('m1')?.policy.phase).toBe('MANUAL_LOCK');
+    fx.clock.advance(120_000); // the gateway was down past the order's expiry
+    fx.reopen();
+    const relay = start();
+    runner?.resume();
+    await runner?.idle();
+    expect(relay.sent).toEqual([]); // never switched
+    expect(relayEvents()).toEqual([
+      expect.objectContaining({
+        commandId: 'ord-1',
+        outcome: 'expired',
+        relayStateAfter: 'connected',
+      }),
+    ]);
+    expect(fx.engine.relays.get('m1')?.policy.phase).toBe('CONNECTED'); // as read back
+    const row = fx.engine.deps.db.prepare('SELECT status, holding FROM relay_orders').get();
+    expect(row).toEqual({ status: 'expired', holding: 0 });
+    expect(openCommands(fx.engine)).toEqual([]);
+  });
+
   it('an operator order goes through the same entry point', async () => {
     fx = engineFixture();
     const relay = start();

@@ -99,6 +99,57 @@ export function operatorOrder(
 /** Priority of a local operator's order unless given (a safety lock, 9, outranks it). */
 export const OPERATOR_PRIORITY = 5;
 
+/**
+ * True when `commandId` carries an order that expired before its command was sent (the
+ * journal then drops it instead of sending: a stale queued order is never executed).
+ */
+export function orderExpiredUnsent(engine: Engine, commandId: string): boolean {
+  const row = engine.deps.db
+    .prepare("SELECT expires_at_ms FROM relay_orders WHERE order_id = ? AND status = 'accepted'")
+    .pluck()
+    .get(commandId) as number | undefined;
+  return row !== undefined && row <= engine.deps.clock.wallMs();
+}
+
+/**
+ * Drops an expired, unsent order's command (in one transaction): command failed, order
+ * expired and no longer holding, `relay-event` outcome expired with the state read back, the
+ * phase set from the read-back and credit logic re-evaluated.
+ *
+ * @example
+ * dropExpiredOrder(engine, { id: 'o-1', meterId: 'm1', action: 'open', … }, 'closed')
+ * // → phase CONNECTED, relay-event { commandId: 'o-1', outcome: 'expired', … }
+ */
+export function dropExpiredOrder(
+  engine: Engine,
+  cmd: { id: string; meterId: string; action: 'open' | 'close'; attempts: number },
+  output: 'open' | 'closed' | 'armed',
+): void {
+  engine.transact(() => {
+    const detail = 'order expired before it was sent; dropped';
+    const wallMs = engine.deps.clock.wallMs();
+    engine.stmts.updateCommand.run('failed', cmd.attempts, wallMs, detail, cmd.id);
+    engine.deps.db
+      .prepare(
+        "UPDATE relay_orders SET status = 'expired', holding = 0, detail = ? WHERE order_id = ?",
+      )
+      .run(detail, cmd.id);
+    const body = {
+      meterId: cmd.meterId,
+      commandId: cmd.id,
+      action: cmd.action === 'open' ? 'disconnect' : 'connect',
+      outcome: 'expired',
+      reason: detail,
+      relayStateAfter:
+        output === 'open' ? 'disconnected' : output === 'closed' ? 'connected' : 'armed',
+    };
+    const eventId = engine.deps.contentId('relay-event', cmd.id, 'expired');
+    engine.outbox.append({ kind: 'relay-event', eventId, body }, engine.time());
+    applyPolicyEvent(engine, cmd.meterId, { type: 'order_dropped', output }, detail);
+    evaluateMeter(engine, cmd.meterId);
+  });
+}
+
 /** Records the journal's final status of an order's command (no-op for credit commands). */
 export function settleOrder(engine: Engine, commandId: string, status: 'done' | 'failed'): void {
   engine.deps.db

@@ -29,6 +29,11 @@ const graceElapsed = ({ state, ctx }: GuardInput) =>
   state.graceStartMonoMs !== null &&
   ctx.nowMonoMs - state.graceStartMonoMs >= ctx.thresholds.graceMs;
 
+/** The relay output an event reports (a confirmation or a dropped order's read-back). */
+function outputOf(event: GuardInput['event']): string | null {
+  return event.type === 'relay_confirmed' || event.type === 'order_dropped' ? event.output : null;
+}
+
 /** Named guards used by the transition table; `always` matches anything. */
 export const GUARDS = {
   always: () => true,
@@ -42,12 +47,9 @@ export const GUARDS = {
   safe_mode: ({ ctx }: GuardInput) => ctx.safeMode,
   protected_window: ({ ctx }: GuardInput) => ctx.protectedNow,
   mass_cap_reached: ({ ctx }: GuardInput) => ctx.massCapReached,
-  output_open: ({ event }: GuardInput) =>
-    event.type === 'relay_confirmed' && event.output === 'open',
-  output_closed: ({ event }: GuardInput) =>
-    event.type === 'relay_confirmed' && event.output === 'closed',
-  output_armed: ({ event }: GuardInput) =>
-    event.type === 'relay_confirmed' && event.output === 'armed',
+  output_open: ({ event }: GuardInput) => outputOf(event) === 'open',
+  output_closed: ({ event }: GuardInput) => outputOf(event) === 'closed',
+  output_armed: ({ event }: GuardInput) => outputOf(event) === 'armed',
   order_release: ({ event }: GuardInput) => event.type === 'order' && event.order === 'release',
   order_open: ({ event }: GuardInput) => event.type === 'order' && event.order === 'open',
   order_close: ({ event }: GuardInput) => event.type === 'order' && event.order === 'close',

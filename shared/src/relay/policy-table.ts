@@ -187,4 +187,10 @@ export const RELAY_POLICY_TABLE: readonly PolicyRow[] = [
     to: 'ARMED',
     actions: [],
   },
+  // an order's command that expired unsent: the phase follows the read-back, credit resumes
+  ...(['MANUAL_LOCK', 'RECONNECT_PENDING'] as const).flatMap((from): PolicyRow[] => [
+    { from, on: 'order_dropped', when: 'output_open', to: 'DISCONNECTED', actions: [] },
+    { from, on: 'order_dropped', when: 'output_closed', to: 'CONNECTED', actions: [] },
+    { from, on: 'order_dropped', when: 'output_armed', to: 'ARMED', actions: [] },
+  ]),
 ];

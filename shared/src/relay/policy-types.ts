@@ -41,6 +41,8 @@ export type PolicyEvent =
   | { type: 'evaluate' }
   | { type: 'relay_confirmed'; output: 'open' | 'closed' | 'armed' }
   | { type: 'relay_failed' }
+  /** An order's command expired unsent: the relay is as read back; credit logic resumes. */
+  | { type: 'order_dropped'; output: 'open' | 'closed' | 'armed' }
   /** `release`: an unlock; the meter goes back to credit logic (no relay action by itself). */
   | { type: 'order'; order: 'open' | 'close' | 'release' }
   | { type: 'emergency_credit' };
