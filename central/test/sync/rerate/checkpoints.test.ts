@@ -10,6 +10,7 @@ import { chargeEvents, DAY_27, daySum, edgeRate, ladderVersion, ZONE } from './r
 
 const res1 = ladderVersion('res-1', '2026-10-01', '21.5');
 const res2 = ladderVersion('res-2', '2026-11-27', '23.7');
+const res3 = ladderVersion('res-3', '2026-11-27T12:00:00+03:00', '24.9');
 const OCT_20 = localMidnightUtcMs('2026-10-20', ZONE);
 const NOV_1 = localMidnightUtcMs('2026-11-01', ZONE);
 const DAY27 = { gatewayId: 'gw-1', fromDay: '2026-11-27', toDay: '2026-11-27' };
@@ -89,5 +90,22 @@ describe.each(BACKENDS)('re-rating month checkpoints on $name', (b) => {
     await run();
     const cp = await checkpoint([res1, res2]);
     expect(cp?.chargesBefore).toBe(intervals.filter((iv) => iv.startMs < NOV_1).length + 1);
+  });
+
+  it.skipIf(b.skip)('two concurrent runs post one difference once', async () => {
+    const imp = await h.call('admin', 'POST', '/api/tariffs/import', { document: res3 });
+    expect(imp.status).toBe(201);
+    const [x, y] = await Promise.all([run(), run()]);
+    expect(x.adjustmentsPosted + y.adjustmentsPosted).toBe(1);
+    const rows = await h.store.db
+      .selectFrom('ledger_entries')
+      .select(['id', 'external_ref'])
+      .where('kind', '=', 'adjustment')
+      .orderBy('seq')
+      .execute();
+    expect(rows.map((r) => r.external_ref)).toEqual([
+      `rerate:${a.accountId}:2026-11-27:1`,
+      `rerate:${a.accountId}:2026-11-27:2`,
+    ]);
   });
 });
