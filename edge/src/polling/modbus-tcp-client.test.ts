@@ -6,8 +6,11 @@ import { type ModbusTcpClient, ModbusTcpClient as Client } from './modbus-tcp-cl
 const hex = (h: string) => Buffer.from(h.replace(/\s+/g, ''), 'hex');
 
 /** A raw TCP server on a free port; `onRequest` sees each request frame and may answer. */
-async function rawServer(onRequest: (sock: Socket, frame: Buffer) => void): Promise<Server> {
-  const server = createServer((sock) => {
+async function rawServer(
+  onRequest: (sock: Socket, frame: Buffer) => void,
+  allowHalfOpen = false,
+): Promise<Server> {
+  const server = createServer({ allowHalfOpen }, (sock) => {
     let buf = Buffer.alloc(0);
     sock.on('data', (chunk: Buffer) => {
       buf = Buffer.concat([buf, chunk]);
@@ -223,6 +226,21 @@ describe('ModbusTcpClient', () => {
     const again = await client.readInputRegisters(0, 1).catch((e) => e);
     expect(again.message).toMatch(/Port Not Open$/);
     expect(again.errno).toBe('ECONNREFUSED');
+  });
+
+  it('closes within the timeout even when the peer never finishes the close', async () => {
+    const server = await rawServer(() => undefined, true); // keeps its half open
+    const client = await Client.connect('127.0.0.1', portOf(server), 50);
+    let closed = false;
+    client.close(() => {
+      closed = true;
+    });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(closed).toBe(false); // still waiting for the peer
+    await new Promise((r) => setTimeout(r, 200));
+    expect(closed).toBe(true);
+    expect(client.isOpen).toBe(false);
+    server.close();
   });
 
   it('drops a stream it can no longer frame', async () => {

@@ -142,7 +142,12 @@ export class ModbusTcpClient implements ModbusClient {
       callback();
       return;
     }
-    this.socket.once('close', () => callback());
+    // a peer that never finishes the close must not hang the caller: destroy after the timeout
+    const force = setTimeout(() => this.socket.destroy(), this.timeoutMs);
+    this.socket.once('close', () => {
+      clearTimeout(force);
+      callback();
+    });
     this.socket.end();
   }
 
