@@ -133,6 +133,19 @@ function runEnd(
   return k;
 }
 
+/** Σ whs[from..to) with two accumulators (independent adds; exact: whole Wh below 2^53). */
+function sumOf(whs: ArrayLike<number>, from: number, to: number): number {
+  let even = 0;
+  let odd = 0;
+  let x = from;
+  for (; x + 1 < to; x += 2) {
+    even += whs[x]!;
+    odd += whs[x + 1]!;
+  }
+  if (x < to) even += whs[x]!;
+  return even + odd;
+}
+
 /**
  * Rates the intervals of one local day from `j` (up to `end` or the day's end) by runs of one
  * period: Σ Wh of a run in a register (no table read per interval), then added to the run's
@@ -159,8 +172,7 @@ function rateDay(
     const bound = r === last ? day.endMs : dayStart + ends[r]!;
     const from = j;
     j = runEnd(starts, j, end, bound, stepMs);
-    let sumWh = 0;
-    for (let x = from; x < j; x++) sumWh += whs[x]!;
+    let sumWh = sumOf(whs, from, j);
     // only a start within the last ms before the run's end can be in the next minute
     while (r < last && j > from && starts[j - 1]! - dayStart > ends[r]! - 1) {
       if (minuteIndex(starts[j - 1]! - dayStart) * 60_000 < ends[r]!) break;
