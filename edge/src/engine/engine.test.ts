@@ -130,6 +130,26 @@ describe('ingestReadings', () => {
     expect(outboxKinds()).toEqual(['interval-block', 'interval-block']);
   });
 
+  it('cuts a cycle of more than 5,000 rows into blocks, each row in exactly one', () => {
+    fx = engineFixture();
+    const e = fx.engine;
+    const profile = Array.from({ length: 5_002 }, (_, k) => ({
+      ...snapshot('m1', T0 - (5_002 - k) * Q, 1_000 + k * 2), // a catch-up of the past
+      source: 'profile' as const,
+    }));
+    ingestReadings(e, profile);
+    const blocks = e.outbox
+      .read(0, 100_000)
+      .filter((r) => r.kind === 'interval-block')
+      .map((r) => JSON.parse(r.body));
+    expect(blocks).toHaveLength(2);
+    expect(blocks.map((b) => b.reads.meter.length)).toEqual([5_000, 2]);
+    for (const b of blocks) expect(b.intervals.meter.length).toBeLessThanOrEqual(5_000);
+    const starts = blocks.flatMap((b) => b.intervals.startMs);
+    expect(new Set(starts).size).toBe(5_001);
+    checkOutbox();
+  });
+
   it('writes one outbox block per cycle for all meters, balances netted per account', () => {
     fx = engineFixture();
     const e = fx.engine;
