@@ -1,7 +1,10 @@
 /**
  * Rating benchmark (not a test): a 4-period TOU × 3-tier tariff, 15-minute intervals, one year
  * per meter, rated by the batch and the incremental drivers, each compared with a bare
- * typed-array TOU loop measured in the same run. Run: `npx tsx bench/rating.ts`.
+ * typed-array TOU loop measured in the same run. Steady state: each driver is warmed up on the
+ * same work (`WARMUP` rounds, not measured), then `ROUNDS` rounds each time the raw loop and
+ * the driver back to back; every round rates all `METERS` × 35 040 intervals into full bills.
+ * Run: `npx tsx bench/rating.ts` (env: METERS, WARMUP, ROUNDS).
  */
 import { performance } from 'node:perf_hooks';
 import {
