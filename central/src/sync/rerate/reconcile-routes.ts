@@ -39,8 +39,13 @@ export async function reportFor(ctx: AppContext, gatewayId: string, from: string
   try {
     checkRange({ gatewayId, fromDay: from, toDay: to });
   } catch (err) {
-    const field = /^to/.test((err as Error).message) ? '/query/to' : '/query/from';
-    throw new Problem(400, 'invalid-query', (err as Error).message, field);
+    const message = (err as Error).message;
+    const field = /^gateway/.test(message)
+      ? '/gw'
+      : /^to/.test(message)
+        ? '/query/to'
+        : '/query/from';
+    throw new Problem(400, 'invalid-query', message, field);
   }
   const gw = await ctx.store.reader
     .selectFrom('gateways')
