@@ -1,7 +1,9 @@
 import { verifyChain } from '@gridbill/shared/ledger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { balanceMismatches, entriesInOrder, globalSum } from '../../../src/ledger/index.js';
+import { deriveChanges } from '../../../src/sync/derive-changes.js';
 import { gatewayReport } from '../../../src/sync/rerate/reconcile-report.js';
+import { syncDb, syncTrx } from '../../../src/sync/sync-schema.js';
 import { reconcileGateway } from '../../../src/sync/rerate/reconcile-gateway.js';
 import { type Harness, seedAccount } from '../../helpers/api-harness.js';
 import { BACKENDS, backendTitle } from '../../helpers/backends.js';
@@ -192,5 +194,25 @@ describe.each(BACKENDS)('re-rating and reconciliation on $name', (b) => {
     for await (const e of entriesInOrder(h.store.db)) entries.push(e);
     expect(verifyChain(entries).ok).toBe(true);
     for (const e of entries) expect(e.postings.reduce((s, p) => s + p.amountMinor, 0n)).toBe(0n);
+  });
+
+  it.skipIf(b.skip)('a credit adjustment reaches the gateway feed as a credit', async () => {
+    await h.ctx.committer.run((trx) => deriveChanges(syncTrx(trx), 'gw-1', h.clock.wallMs()));
+    const credits = await syncDb(h.store.db)
+      .selectFrom('sync_changes')
+      .select('body')
+      .where('gateway_id', '=', 'gw-1')
+      .where('kind', '=', 'credit')
+      .execute();
+    const bodies = credits.map((c) => JSON.parse(c.body) as Record<string, string>);
+    const fallback = (await adjustments(h)).find((r) => r.reason_code === 'fallback-price')!;
+    expect(bodies).toContainEqual(
+      expect.objectContaining({
+        entryId: fallback.id,
+        accountId: d.accountId,
+        amountMinor: (-fallback.amount).toString(),
+        source: 'adjustment',
+      }),
+    );
   });
 });
