@@ -259,7 +259,7 @@ describe('conformance: batch and incremental drivers give identical lines', () =
     );
   }, 120_000);
 
-  it('starts that are not whole ms (the batch pass then reads the minute table per interval)', () => {
+  it('starts that are not whole ms (some just below a minute boundary)', () => {
     fc.assert(
       fc.property(scenario, fc.constantFrom(0.25, 0.5, 59_999.75), (x, shiftMs) => {
         const { versions, usage, periods } = build(x);
