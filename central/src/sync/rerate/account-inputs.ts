@@ -47,7 +47,12 @@ export async function accountTariff(
     .orderBy('effective_from_ms')
     .execute();
   if (docs.length === 0) return { skip: `tariff ${tariffId} has no versions at central` };
-  const versions = compileTariff(docs.flatMap((d) => readTariffDocument(JSON.parse(d.document))));
+  let versions: CompiledVersion[];
+  try {
+    versions = compileTariff(docs.flatMap((d) => readTariffDocument(JSON.parse(d.document))));
+  } catch (err) {
+    return { skip: `tariff ${tariffId} cannot be compiled: ${(err as Error).message}` };
+  }
   const timeZone = account.time_zone ?? versions[0]!.timeZone;
   return { accountId, tariffId, versions, timeZone };
 }

@@ -16,6 +16,8 @@ export interface JobRun {
   adjustedMinor: bigint;
   intervalsDiffering: number;
   skipped: number;
+  /** the first few skip reasons (account without tariff, tariff that does not compile) */
+  skippedWhy: string[];
 }
 
 export interface ReconcileJobOptions {
@@ -143,6 +145,7 @@ async function reconcileRanges(
     adjustedMinor: 0n,
     intervalsDiffering: 0,
     skipped: 0,
+    skippedWhy: [],
   };
   const deps = { reader: ctx.store.reader, committer: ctx.committer, nowMs };
   for (const range of ranges) {
@@ -152,6 +155,9 @@ async function reconcileRanges(
     run.adjustedMinor += r.adjustedMinor;
     run.intervalsDiffering += r.intervalsDiffering;
     run.skipped += r.skipped.length;
+    for (const k of r.skipped) {
+      if (run.skippedWhy.length < 5) run.skippedWhy.push(`${range.gatewayId}: ${k.why}`);
+    }
   }
   return run;
 }
