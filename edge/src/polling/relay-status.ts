@@ -8,8 +8,9 @@ import type { ModbusClient } from './modbus-client.js';
 const RELAY_OBIS = '0.0.96.3.10.255';
 
 /**
- * Class 70 read-back over DLMS: output_state (attr 2), and when the output is open (the
- * state is then disconnected or ready_for_reconnection) control_state (3) and control_mode (4).
+ * Class 70 read-back over DLMS: output_state (attr 2); when the output is open, control_state
+ * (3); when that is ready_for_reconnection, control_mode (4) too (the only case the mode
+ * decides). Fewest requests: a read-back runs on a shared bus.
  *
  * @example
  * await readDlmsRelayStatus(client)
@@ -19,15 +20,16 @@ export async function readDlmsRelayStatus(c: DlmsClient): Promise<RelayReadBack>
   const out = await c.get(70, RELAY_OBIS, 2);
   if (out.type !== 'boolean') throw new Error(`relay output_state is ${out.type}`);
   if (out.value) return { output: 'closed' }; // closed output = connected in every mode
-  const state = enumValue(await c.get(70, RELAY_OBIS, 3), 'control_state');
+  const state = controlState(enumValue(await c.get(70, RELAY_OBIS, 3), 'control_state'));
+  if (state !== 'ready_for_reconnection') return { output: 'open', controlState: state };
   const controlMode = enumValue(await c.get(70, RELAY_OBIS, 4), 'control_mode');
-  return { output: out.value ? 'closed' : 'open', controlState: controlState(state), controlMode };
+  return { output: 'open', controlState: state, controlMode };
 }
 
 /**
  * Read-back of a Modbus meter whose register map has the class 70 control state (input
- * register) and control mode (holding register), read when the output is open; without
- * them, or with the output closed (= connected), the output only.
+ * register) and control mode (holding register): the state when the output is open, the mode
+ * when the state is ready_for_reconnection; without them the output only.
  *
  * @example
  * await readModbusRelayStatus(client, 1, GRIDBILL_PREPAID, 'open')
@@ -53,9 +55,11 @@ export async function readModbusRelayStatus(
     if (value === undefined) throw new Error(`${map.id}: register ${address} not returned`);
     return value;
   };
-  const state = await word(stateField.table, stateField.address);
+  const state = controlState(await word(stateField.table, stateField.address));
+  // only an armed meter needs its mode judged (modes 2/4/6 arm on a remote reconnect)
+  if (state !== 'ready_for_reconnection') return { output, controlState: state };
   const controlMode = await word(modeField.table, modeField.address);
-  return { output, controlState: controlState(state), controlMode };
+  return { output, controlState: state, controlMode };
 }
 
 function controlState(value: number): ControlState {
