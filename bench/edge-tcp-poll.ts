@@ -215,7 +215,8 @@ try {
     console.log(
       `edge TCP polling: ${Math.round(gw.perSec)} reads/s with ${METERS} meters at ` +
         `${DELAY_MS} ms (goal 9000: ${gw.perSec >= 9000 ? 'met' : 'NOT met'}); ` +
-        `raw sockets ${Math.round(rawP.perSec)}/s (ratio ${(gw.perSec / rawP.perSec).toFixed(2)}); ` +
+        `raw sockets ${Math.round(rawP.perSec)}/s ` +
+        `(ratio ${(gw.perSec / rawP.perSec).toFixed(2)}); ` +
         `latency bound ${bound}/s (ratio ${(gw.perSec / bound).toFixed(2)}); responder ` +
         `capacity ${Math.round(cap.perSec)}/s (ratio ${(gw.perSec / cap.perSec).toFixed(2)})`,
     );

@@ -49,13 +49,15 @@ interface Pending {
 
 /**
  * Modbus TCP client, one socket per meter (MBAP framing, transaction ids, a response timeout
- * per request). It parses answers straight from the received chunk and allocates nothing per
- * request beyond the 12-byte request, the promise and the decoded values.
+ * per request). It parses answers straight out of the shared read buffer and allocates nothing
+ * per request beyond the 12-byte request, the promise, its pending entry and the decoded values.
  *
  * @example
  * const c = await ModbusTcpClient.connect('127.0.0.1', 5020, 1000);
  * c.setID(1);
- * await c.readInputRegisters(0, 2) // sends 00 01 00 00 00 06 01 04 00 00 00 02 → { data: [0, 1234] }
+ * await c.readInputRegisters(0, 2)
+ * // sends 00 01 00 00 00 06 01 04 00 00 00 02, answer 00 01 00 00 00 07 01 04 04 00 00 04 d2
+ * // → { data: [0, 1234] }
  */
 export class ModbusTcpClient implements ModbusClient {
   private unitId = 1;
