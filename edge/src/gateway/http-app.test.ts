@@ -67,6 +67,16 @@ describe('local HTTP API', () => {
     await runner.idle();
     expect(relay.sent).toEqual(['m1:open']);
     expect(fx.engine.relays.get('m1')?.policy.phase).toBe('MANUAL_LOCK');
+    const lock = post({ action: 'lock', reason: 'line work', priority: 9 });
+    expect((await http.request('/api/relay/m1', lock)).status).toBe(202);
+    const close = await http.request('/api/relay/m1', post({ action: 'close', reason: 'done' }));
+    expect(close.status).toBe(409); // priority 5 below the lock's 9: refused, nothing sent
+    expect(await close.json()).toMatchObject({
+      outcome: 'refused',
+      detail: expect.stringMatching(/priority 9 > 5/),
+    });
+    await runner.idle();
+    expect(relay.sent).toEqual(['m1:open', 'm1:open']);
   });
 
   it('grants emergency credit once to a disconnected prepaid customer', async () => {
