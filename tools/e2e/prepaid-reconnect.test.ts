@@ -79,11 +79,9 @@ describe('prepaid customer runs out, pays at the counter, is reconnected', () =>
     // the gateway's own record: disconnect only after the grace period, one of each command
     const outbox = readGatewayDb(stack.edgeDbFile).outbox;
     const { meterId } = stack.ids(METER);
+    // charges move balances inside the cycle's interval block (per account: after the block)
     const ranOut = outbox.find(
-      (e) =>
-        e.kind === 'balance-change' &&
-        e.body.accountId === accountId &&
-        BigInt(String(e.body.balanceAfterMinor)) <= 0n,
+      (e) => e.kind === 'interval-block' && blockBalanceAfter(e.body, accountId) <= 0n,
     );
     const relay = outbox.filter((e) => e.kind === 'relay-event' && e.body.meterId === meterId);
     expect(relay.map((e) => `${e.body.action}:${e.body.outcome}`)).toEqual([
@@ -101,6 +99,14 @@ describe('prepaid customer runs out, pays at the counter, is reconnected', () =>
     expect(tokens.map((e) => e.body.entryId)).toEqual([paid.entryId]);
   }, 90_000);
 });
+
+/** The account's balance after a block (its `balances` section), or +∞ when not in it. */
+function blockBalanceAfter(body: Record<string, unknown>, accountId: string): bigint {
+  const ids = body.accountIds as string[];
+  const b = body.balances as { account: number[]; balanceAfterMinor: string[] };
+  const row = b.account.findIndex((a) => ids[a] === accountId);
+  return row < 0 ? BigInt(Number.MAX_SAFE_INTEGER) : BigInt(b.balanceAfterMinor[row] ?? '0');
+}
 
 function tokenOf(payment: Record<string, unknown>): string {
   const topUp = payment.topup as { token?: string } | undefined;
