@@ -35,6 +35,9 @@ const EXCEPTIONS: Record<number, string> = {
   4: 'server device failure',
   5: 'acknowledge',
   6: 'server device busy',
+  8: 'memory parity error',
+  10: 'gateway path unavailable',
+  11: 'gateway target device failed to respond',
 };
 
 interface Pending {
