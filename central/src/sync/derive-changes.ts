@@ -59,6 +59,18 @@ export async function deriveChanges(
   return appended;
 }
 
+/**
+ * Which ledger movements reach the gateway's balance: payments and top-ups that credit the
+ * account, and re-rating adjustments either way (a debit is sent as a negative amount, so
+ * the gateway's prepaid balance ends equal to central's).
+ * Example: feedsBalance('payment', -500n) → true; feedsBalance('adjustment', 12n) → true;
+ *          feedsBalance('payment', 300n) → false (a payment reversal is not a credit).
+ */
+export function feedsBalance(kind: string, sumOnAccountMinor: bigint): boolean {
+  if (sumOnAccountMinor === 0n) return false;
+  return sumOnAccountMinor < 0n || kind === 'adjustment';
+}
+
 async function deriveCredits(trx: SyncTrx, gatewayId: string, accountId: string, nowMs: number) {
   const rows = await trx
     .selectFrom('ledger_postings')
@@ -88,7 +100,7 @@ async function deriveCredits(trx: SyncTrx, gatewayId: string, accountId: string,
   }
   let appended = 0;
   for (const { row, sum } of sums.values()) {
-    if (sum >= 0n) continue;
+    if (!feedsBalance(row.kind, sum)) continue;
     const body = {
       entryId: row.id,
       accountId,

@@ -141,6 +141,29 @@ describe('applying tariff versions, accounts and key rotations', () => {
     expect(engine.accounts.has('A-USD')).toBe(false);
   });
 
+  it('a re-rating adjustment arrives as a signed credit: a debit lowers the balance once', () => {
+    const engine = setup();
+    const before = engine.balanceOf('ACC-1001');
+    const credit = (entryId: string, amountMinor: bigint) =>
+      change('credit', {
+        entryId,
+        accountId: 'ACC-1001',
+        amountMinor,
+        currency: 'KES',
+        source: 'adjustment',
+        reference: 're-rating 2026-11-27',
+        postedAtMs: 0,
+      });
+    const debit = credit('0193a2c4-5e6f-7a80-9b1c-2d3e4f500001', -37n);
+    expect(apply(debit)).toBe('applied');
+    expect(engine.balanceOf('ACC-1001')).toBe(before - 37n);
+    expect(apply({ ...debit, cseq: debit.cseq + 100, changeId: contentId('t', 'dup') })).toBe(
+      'already-credited',
+    );
+    expect(apply(credit('0193a2c4-5e6f-7a80-9b1c-2d3e4f500002', 12n))).toBe('applied');
+    expect(engine.balanceOf('ACC-1001')).toBe(before - 25n);
+  });
+
   it('token keys rotate: the replaced key works until it retires', () => {
     const engine = setup();
     const now = engine.deps.clock.wallMs();

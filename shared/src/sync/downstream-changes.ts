@@ -55,6 +55,7 @@ export const creditBodySchema = z.strictObject({
   /** Ledger entry id; equals the token id for an offline-token top-up. */
   entryId: uuidTextSchema,
   accountId: objectIdSchema,
+  /** Positive = credit; a re-rating adjustment that debits the account is negative. */
   amountMinor: minorUnitsSchema,
   currency: currencyCodeSchema,
   source: z.enum(['payment', 'adjustment', 'token-issue', 'refund-reversal']),
