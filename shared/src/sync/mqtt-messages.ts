@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { checkpointSchema, relayOrderBodySchema } from './downstream-changes.js';
 import { epochMsSchema, objectIdSchema, protocolVersionSchema } from './primitives.js';
+import { relayStateSchema } from './upstream-events.js';
 
 /**
  * `cmd/pull`: "the change feed moved, pull now". Only a hint: the edge also pulls on a timer,
@@ -38,7 +39,7 @@ export const relayOutcomeSchema = z.strictObject({
   commandId: objectIdSchema,
   meterId: objectIdSchema,
   outcome: z.enum(['done', 'failed', 'expired', 'refused']),
-  relayStateAfter: z.enum(['connected', 'disconnected', 'unknown']),
+  relayStateAfter: relayStateSchema,
   atMs: epochMsSchema,
 });
 export type RelayOutcome = z.output<typeof relayOutcomeSchema>;

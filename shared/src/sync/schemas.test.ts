@@ -5,7 +5,8 @@ import { exampleAck, exampleBatch, exampleChangePage } from './example-documents
 import { describeIssues } from './parse-batch.js';
 import { snapshotSchema } from './snapshot.js';
 import { upstreamAckSchema, upstreamBatchSchema } from './upstream-batch.js';
-import { eventContentHash } from './upstream-events.js';
+import { relayOutcomeSchema } from './mqtt-messages.js';
+import { eventContentHash, relayEventBodySchema } from './upstream-events.js';
 
 const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
@@ -150,5 +151,25 @@ describe('downstream schemas', () => {
       redeemedTokenIds: [],
     });
     expect(snapshot.balances[0]?.balanceMinor).toBe(90071992547409930n);
+  });
+});
+
+describe('relay state after a command', () => {
+  it('is the same set on the HTTP relay-event and the MQTT outcome, armed included', () => {
+    const outcome = {
+      v: 1,
+      commandId: 'ord-1',
+      meterId: 'm1',
+      outcome: 'done',
+      relayStateAfter: 'armed',
+      atMs: 1_767_225_600_000,
+    };
+    expect(relayOutcomeSchema.parse(outcome).relayStateAfter).toBe('armed');
+    expect(relayEventBodySchema.shape.relayStateAfter.options).toEqual(
+      relayOutcomeSchema.shape.relayStateAfter.options,
+    );
+    expect(relayOutcomeSchema.safeParse({ ...outcome, relayStateAfter: 'open' }).success).toBe(
+      false,
+    );
   });
 });

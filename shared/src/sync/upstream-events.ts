@@ -64,6 +64,9 @@ export const balanceChangeBodySchema = z.strictObject({
   reference: z.string().min(1).max(200),
 });
 
+/** A relay as read back; `armed` = ready for reconnection (the customer presses the button). */
+export const relayStateSchema = z.enum(['connected', 'disconnected', 'armed', 'unknown']);
+
 /** Outcome of a relay operation; `commandId` links it to a central order or MQTT command. */
 export const relayEventBodySchema = z.strictObject({
   meterId: objectIdSchema,
@@ -71,7 +74,7 @@ export const relayEventBodySchema = z.strictObject({
   action: z.enum(['connect', 'disconnect']),
   outcome: z.enum(['done', 'failed', 'expired', 'refused']),
   reason: z.string().min(1).max(200),
-  relayStateAfter: z.enum(['connected', 'disconnected', 'armed', 'unknown']),
+  relayStateAfter: relayStateSchema,
 });
 
 export const alarmBodySchema = z.strictObject({
