@@ -105,6 +105,8 @@ describe('deploy/ files', () => {
   it('the central environment file names the database the unit passes to serve', () => {
     const env = readFileSync(join(deployDir, 'examples', 'central.env'), 'utf8');
     expect(env).toMatch(/^GRIDBILL_DB=postgres:\/\//m);
+    const zone = /^GRIDBILL_TIME_ZONE=(\S+)$/m.exec(env)?.[1];
+    expect(zone && Intl.supportedValuesOf('timeZone').includes(zone)).toBe(true);
     const unit = readFileSync(join(unitDir, 'gridbill-central.service'), 'utf8');
     expect(unit).toMatch(/--db \$\{GRIDBILL_DB\}/);
   });

@@ -93,6 +93,12 @@ describe('gridbill-central CLI and server (real processes, SQLite under a data d
     expect((await cli(['tariff', 'import', '/nonexistent.json', ...data])).code).toBe(2);
   });
 
+  it('serve refuses an unknown --time-zone with exit code 2 before opening anything', async () => {
+    const bad = await cli(['serve', '--port', '0', '--time-zone', 'Mars/Olympus', ...data]);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--time-zone: "Mars\/Olympus" is not an IANA time zone/);
+  });
+
   it('serves /healthz, /metrics, /openapi.json, /docs and signed tariff versions', async () => {
     server = spawn('node', [BIN, 'serve', '--port', '0', ...data], {
       env: { ...process.env, LOG_LEVEL: 'info' },

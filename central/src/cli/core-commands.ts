@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { assertTimeZone } from '@gridbill/shared/time';
 import type { Command } from 'commander';
 import { pino } from 'pino';
 import { openRuntime } from '../app/open-runtime.js';
@@ -39,6 +40,17 @@ interface ServeFlags extends StoreFlags {
   mqtt: string;
   mqttPort: string;
   reconcileSeconds: string;
+  timeZone?: string;
+}
+
+/** `--time-zone`: an IANA zone the runtime knows, else bad input (exit 2). */
+function timeZoneFlag(zone: string): string {
+  try {
+    assertTimeZone(zone);
+    return zone;
+  } catch {
+    throw badInput(`--time-zone: "${zone}" is not an IANA time zone (e.g. Africa/Nairobi)`);
+  }
 }
 
 function tcpPort(name: string, text: string): number {
@@ -104,7 +116,9 @@ export function registerCoreCommands(program: Command, tariff: Command): void {
     .option('--mqtt <mode>', 'MQTT: embedded (this process), off, or mqtt://host:port', 'embedded')
     .option('--mqtt-port <n>', 'embedded broker port on 127.0.0.1', '1883')
     .option('--reconcile-seconds <n>', 're-rate edge charges every n seconds (0 = off)', '60')
+    .option('--time-zone <iana>', "utility's zone for local days (default GRIDBILL_TIME_ZONE, UTC)")
     .action(async (flags: ServeFlags) => {
+      if (flags.timeZone !== undefined) timeZoneFlag(flags.timeZone);
       const port = tcpPort('--port', flags.port);
       const mqttPort = tcpPort('--mqtt-port', flags.mqttPort);
       const reconcileSeconds = reconcileSecondsOf(flags.reconcileSeconds);
