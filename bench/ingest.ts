@@ -4,7 +4,7 @@
  * The ingest path is everything after HTTP: JSON.parse, schema parse (zod envelope + the
  * block's linear column check), classification, one content hash per block, ownership, packed
  * meter-channel-day merge, register reads and charges (multi-row), one ledger entry per block
- * and account, applied-event and hash rows, watermark. Input: what the gateway sends —
+ * (a posting per account), applied-event and hash rows, watermark. Input: what the gateway sends —
  * interval blocks of 5,000 rated intervals + 5,000 register reads, two blocks per request.
  *
  *   npx tsx bench/ingest.ts [--pg postgres://…] [--readings 200000]

@@ -7,6 +7,7 @@ import {
 } from '@gridbill/shared/ledger';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../store/schema.js';
+import { type BulkValue, bulkInsert } from '../sync/bulk-insert.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -111,37 +112,28 @@ async function insertChunks<T extends keyof Database>(
   }
 }
 
+/** Rows per multi-row statement for postings and balances (5 and 3 columns). */
+const BULK_ROWS = 1000;
+
 /**
  * Inserts already chained entries (consecutive seqs after the locked head), their postings,
- * the balance moves (one upsert per account) and the new head, in a few statements.
+ * the balance moves (one upsert per account) and the new head, in a few statements: entries
+ * through Kysely, postings and balance upserts as multi-row SQL texts (`bulkInsert`), since a
+ * block's entry carries one posting per account.
+ * Example: one entry with postings [receivable:a1:energy +8, revenue:energy −8] → 1 entry row,
+ *   2 posting rows, balances a1 += 8 and revenue −= 8, head = that entry's seq and hash.
  */
 export async function insertChained(trx: Transaction<Database>, entries: ChainedEntry[]) {
   if (entries.length === 0) return;
+  const raw = trx as unknown as Transaction<unknown>;
   await insertChunks(trx, 'ledger_entries', entries.map(entryRow));
-  await insertChunks(trx, 'ledger_postings', entries.flatMap(postingRows));
-  const moves = new Map<string, { currency: string; delta: bigint }>();
-  for (const e of entries) {
-    for (const p of e.postings) {
-      const m = moves.get(p.account) ?? { currency: e.currency, delta: 0n };
-      m.delta += p.amountMinor;
-      moves.set(p.account, m);
-    }
+  const postings = entries.flatMap(postingValues);
+  for (let i = 0; i < postings.length; i += BULK_ROWS) {
+    await bulkInsert(raw, 'ledger_postings', POSTING_COLUMNS, postings.slice(i, i + BULK_ROWS));
   }
-  const rows = [...moves].map(([account, m]) => ({
-    ledger_account: account,
-    currency: m.currency,
-    balance_minor: m.delta,
-  }));
-  for (let i = 0; i < rows.length; i += CHUNK) {
-    await trx
-      .insertInto('ledger_balances')
-      .values(rows.slice(i, i + CHUNK))
-      .onConflict((oc) =>
-        oc.column('ledger_account').doUpdateSet((eb) => ({
-          balance_minor: eb('ledger_balances.balance_minor', '+', eb.ref('excluded.balance_minor')),
-        })),
-      )
-      .execute();
+  const moves = balanceMoves(entries);
+  for (let i = 0; i < moves.length; i += BULK_ROWS) {
+    await bulkInsert(raw, 'ledger_balances', BALANCE_COLUMNS, moves.slice(i, i + BULK_ROWS), ADD);
   }
   const last = entries[entries.length - 1]!;
   await trx
@@ -149,6 +141,36 @@ export async function insertChained(trx: Transaction<Database>, entries: Chained
     .set({ seq: last.seq, hash: last.hash })
     .where('id', '=', 1n)
     .execute();
+}
+
+const POSTING_COLUMNS = [
+  'entry_id',
+  'line_no',
+  'ledger_account',
+  'amount_minor',
+  'effective_at_ms',
+] as const;
+const BALANCE_COLUMNS = ['ledger_account', 'currency', 'balance_minor'] as const;
+const ADD =
+  'on conflict ("ledger_account") do update set ' +
+  '"balance_minor" = "ledger_balances"."balance_minor" + excluded."balance_minor"';
+
+function postingValues(e: ChainedEntry): BulkValue[][] {
+  const at = BigInt(e.effectiveAtMs);
+  return e.postings.map((p, i) => [e.id, BigInt(i), p.account, p.amountMinor, at]);
+}
+
+/** One net move per account over all entries: [account, currency, delta]. */
+function balanceMoves(entries: readonly ChainedEntry[]): BulkValue[][] {
+  const moves = new Map<string, { currency: string; delta: bigint }>();
+  for (const e of entries) {
+    for (const p of e.postings) {
+      const m = moves.get(p.account);
+      if (m) m.delta += p.amountMinor;
+      else moves.set(p.account, { currency: e.currency, delta: p.amountMinor });
+    }
+  }
+  return [...moves].map(([account, m]) => [account, m.currency, m.delta]);
 }
 
 function entryRow(e: ChainedEntry): Database['ledger_entries'] {
@@ -167,16 +189,6 @@ function entryRow(e: ChainedEntry): Database['ledger_entries'] {
     prev_hash: e.prevHash,
     hash: e.hash,
   };
-}
-
-function postingRows(e: ChainedEntry): Database['ledger_postings'][] {
-  return e.postings.map((p, i) => ({
-    entry_id: e.id,
-    line_no: BigInt(i),
-    ledger_account: p.account,
-    amount_minor: p.amountMinor,
-    effective_at_ms: BigInt(e.effectiveAtMs),
-  }));
 }
 
 type EntryRow = Database['ledger_entries'];

@@ -1,5 +1,10 @@
 import { contentId } from '@gridbill/shared/ids';
-import { type EntryDraft, receivableAccount, revenueAccount } from '@gridbill/shared/ledger';
+import {
+  type EntryDraft,
+  type Posting,
+  receivableAccount,
+  revenueAccount,
+} from '@gridbill/shared/ledger';
 import { PRICE_SOURCE_CODES, type UpstreamEvent } from '@gridbill/shared/sync';
 import { chargeId } from '@gridbill/shared/tariff';
 import type { Transaction } from 'kysely';
@@ -87,11 +92,11 @@ export function blockChargeRows(e: BlockEvent, gatewayId: string): BlockCharge[]
 
 /**
  * Applies fresh, owned blocks (their intervals are merged by the caller with the other
- * interval facts): charges with multi-row statements, then ONE ledger entry per
- * (block, account) for the charges stored now — a charge central already had (from an older
- * per-fact event or another block) is not posted again — and one `edge_facts` row per block
- * holding its register reads (columnar, as sent) and the edge's balances. Returns the number
- * of ledger entries posted.
+ * interval facts): charges with multi-row statements, then ONE ledger entry per block (a
+ * posting per account) for the charges stored now — a charge central already had (from an
+ * older per-fact event or another block) is not posted again — and one `edge_facts` row per
+ * block holding its register reads (columnar, as sent) and the edge's balances. Returns the
+ * number of ledger entries posted.
  */
 export async function applyBlocks(
   coreTrx: Transaction<Database>,
@@ -146,36 +151,45 @@ export async function insertChargesOnce<R extends ChargeRow>(
 }
 
 /**
- * One entry per account: Σ of its fresh charges (zero sums post nothing), effective at the
- * end of its latest interval, id `contentId('gridbill.edge-block-charge', block id, account)`.
+ * ONE entry per block for its fresh charges: a `receivable:<acc>:energy` posting per account
+ * (Σ of its fresh charges; zero sums post nothing) and one `revenue:energy` posting of minus
+ * the total (omitted when the total is zero), effective at the end of the block's latest fresh
+ * interval, id `contentId('gridbill.edge-block-charge', block id)`. Returns no entry when no
+ * account moves.
+ * Example: fresh charges a1 +8, a2 +5, a1 +2 (latest end T) → postings
+ *   [receivable:a1:energy +10, receivable:a2:energy +5, revenue:energy −15], effective T.
  */
-function blockEntries(block: BlockEvent, fresh: BlockCharge[], gatewayId: string): EntryDraft[] {
-  const byAccount = new Map<string, { sum: bigint; endMs: number; n: number }>();
+function blockEntries(
+  block: BlockEvent,
+  fresh: readonly BlockCharge[],
+  gatewayId: string,
+): EntryDraft[] {
+  const byAccount = new Map<string, bigint>();
+  let endMs = 0;
   for (const r of fresh) {
-    const a = byAccount.get(r.account_id) ?? { sum: 0n, endMs: 0, n: 0 };
-    byAccount.set(r.account_id, {
-      sum: a.sum + r.amount_minor,
-      endMs: Math.max(a.endMs, r.endMs),
-      n: a.n + 1,
-    });
+    byAccount.set(r.account_id, (byAccount.get(r.account_id) ?? 0n) + r.amount_minor);
+    if (r.endMs > endMs) endMs = r.endMs;
   }
-  const drafts: EntryDraft[] = [];
-  for (const [accountId, a] of byAccount) {
-    if (a.sum === 0n) continue;
-    drafts.push({
-      id: contentId('gridbill.edge-block-charge', block.eventId, accountId),
+  const postings: Posting[] = [];
+  let total = 0n;
+  for (const [accountId, sum] of byAccount) {
+    if (sum === 0n) continue;
+    postings.push({ account: receivableAccount(accountId, 'energy'), amountMinor: sum });
+    total += sum;
+  }
+  if (postings.length === 0) return [];
+  if (total !== 0n) postings.push({ account: revenueAccount('energy'), amountMinor: -total });
+  return [
+    {
+      id: contentId('gridbill.edge-block-charge', block.eventId),
       kind: 'charge',
       currency: block.body.currency,
-      effectiveAtMs: a.endMs,
-      postings: [
-        { account: receivableAccount(accountId, 'energy'), amountMinor: a.sum },
-        { account: revenueAccount('energy'), amountMinor: -a.sum },
-      ],
-      memo: `edge charges: block ${block.eventId}, ${a.n} intervals`,
+      effectiveAtMs: endMs,
+      postings,
+      memo: `edge charges: block ${block.eventId}, ${fresh.length} intervals`,
       actorId: `gateway:${gatewayId}`,
-    });
-  }
-  return drafts;
+    },
+  ];
 }
 
 /**
