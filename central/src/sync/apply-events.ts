@@ -23,7 +23,7 @@ export interface ApplyOutcome {
  * Applies parsed, owned, fresh events. Idempotent by eventId (`sync_applied_events`), so a
  * fact resent under a new incarnation is a domain no-op; a block id seen before with other
  * content is refused as divergent (alarm). Charges are stored once per charge id and posted
- * only when stored now (per charge for `charge` events, per block × account for blocks);
+ * only when stored now (per charge for `charge` events, one entry per block for blocks);
  * intervals merge into packed day rows; token redemptions must match a credit central issued.
  */
 export async function applyEvents(
