@@ -4,13 +4,14 @@ import type { Clock } from '@gridbill/shared/clock';
 import type { AlertLevel, RelayPolicyState } from '@gridbill/shared/relay';
 import type { VeeLimits, VeeState } from '@gridbill/shared/vee';
 import type { AccountConfig, GatewayConfig, MeterConfig } from '../config/index.js';
-import { JsonStateMap } from './json-state-map.js';
 import { Outbox } from '../store/outbox.js';
 import { discardCycle, flushCycle, Statements } from '../store/statements.js';
 import type { ContentId } from './content-id.js';
 import { MassCap } from './mass-cap.js';
 import { SafeMode } from './safe-mode.js';
 import type { IntervalRater } from './rater.js';
+import { restoreRatingStates } from './rating-replay.js';
+import { RatingStates } from './rating-states.js';
 import { TxMap } from './tx-map.js';
 
 export interface EngineDeps {
@@ -47,7 +48,9 @@ export class Engine {
   readonly balances = new TxMap<string, bigint>();
   readonly vee = new TxMap<string, VeeState>();
   readonly relays = new TxMap<string, RelayRecord>();
-  readonly rating = new JsonStateMap();
+  readonly rating = new RatingStates((keys) =>
+    restoreRatingStates(this.deps.db, this.deps.rater, this.meters, keys),
+  );
   readonly meters = new Map<string, MeterInfo>();
   private readonly metersByAccount = new Map<string, MeterInfo[]>();
   readonly accounts = new Map<string, AccountConfig>();
@@ -147,9 +150,9 @@ export class Engine {
     for (const [k, v] of this.vee.dirty()) this.stmts.upsertMeterState.push(k, JSON.stringify(v));
     for (const [k, v] of this.relays.dirty())
       this.stmts.upsertRelayState.push(k, JSON.stringify(v));
-    this.rating.flush((k, json) => {
+    this.rating.flush((k, json, throughMs) => {
       const [meterId, tariffId] = k.split('\n') as [string, string];
-      this.stmts.upsertRatingState.push(meterId, tariffId, json);
+      this.stmts.upsertRatingState.push(meterId, tariffId, json, throughMs);
     });
     flushCycle(this.stmts);
   }
@@ -173,8 +176,8 @@ export class Engine {
       this.vee.load(r.meter_id as string, JSON.parse(r.state as string));
     for (const r of db.prepare('SELECT * FROM relay_state').all() as Row[])
       this.relays.load(r.meter_id as string, restoreRelay(JSON.parse(r.state as string), this));
-    for (const r of db.prepare('SELECT * FROM rating_state').all() as Row[])
-      this.rating.load(ratingKey(r.meter_id as string, r.tariff_id as string), r.state as string);
+    for (const [key, entry] of restoreRatingStates(db, this.deps.rater, this.meters))
+      this.rating.load(key, entry);
     if (opening && this.accounts.size > 0) this.transact(() => this.seedOpeningBalances());
     this.restoreMassCap();
   }
@@ -221,7 +224,4 @@ function limitsOf(m: MeterConfig): VeeLimits {
   };
 }
 
-/** Key of a rating state entry: `meterId \n tariffId` (ids never contain a newline). */
-export function ratingKey(meterId: string, tariffId: string): string {
-  return `${meterId}\n${tariffId}`;
-}
+export { ratingKey } from './rating-replay.js';

@@ -41,7 +41,8 @@ export function rateInterval(
     tariffId: account.tariffId,
     intervalSeconds: meter.config.intervalSeconds,
   };
-  const state = engine.rating.forUpdate(ratingKey(ctx.meterId, ctx.tariffId), () =>
+  const key = ratingKey(ctx.meterId, ctx.tariffId);
+  const state = engine.rating.forUpdate(key, interval.startMs, () =>
     rater.initialState(ctx, interval.startMs),
   );
   const input = { ...interval, qualityBits: flagsToBits(interval.flags) };

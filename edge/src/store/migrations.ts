@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { RATED_INTERVALS_MIGRATION } from './migration-rated-intervals.js';
+import { RATING_CHECKPOINT_MIGRATION } from './migration-rating-checkpoint.js';
 
 /**
  * Schema migrations, applied in order; `meta.schema_version` records the last one.
@@ -62,6 +63,7 @@ export const MIGRATIONS: readonly string[] = [
    CREATE INDEX relay_orders_holding ON relay_orders (meter_id) WHERE holding = 1;
    CREATE TABLE safe_mode_probe (id INTEGER PRIMARY KEY, filler BLOB NOT NULL) STRICT;`,
   RATED_INTERVALS_MIGRATION,
+  RATING_CHECKPOINT_MIGRATION,
 ];
 
 /** Applies pending migrations inside one transaction each; returns the resulting version. */

@@ -51,9 +51,10 @@ export class Statements {
     this.upsertRelayState = upsert(db, 'relay_state', 'meter_id');
     this.upsertRatingState = new RowBuffer(
       db,
-      'INSERT INTO rating_state (meter_id, tariff_id, state) VALUES',
-      3,
-      'ON CONFLICT (meter_id, tariff_id) DO UPDATE SET state = excluded.state',
+      'INSERT INTO rating_state (meter_id, tariff_id, state, through_ms) VALUES',
+      4,
+      'ON CONFLICT (meter_id, tariff_id) DO UPDATE SET state = excluded.state, ' +
+        'through_ms = excluded.through_ms',
     );
     this.insertCommand = db.prepare(
       'INSERT OR IGNORE INTO relay_commands (id, meter_id, action, reason, status, attempts, ' +

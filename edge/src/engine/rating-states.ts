@@ -1,0 +1,90 @@
+/** A checkpoint is due at most this many cycles apart per state (a day of 15-minute reads). */
+export const CHECKPOINT_CYCLES = 96;
+
+/** One running rating state (the tariff kernel's, changed in place) and its checkpoint. */
+export interface RatingEntry {
+  state: unknown;
+  /** Start of the last interval rated into `state`. */
+  throughMs: number;
+  /** Whether the store holds a checkpoint row with `through_ms` for this key. */
+  checkpointed: boolean;
+  /** Cycles that changed the state since its last checkpoint. */
+  sinceCheckpoint: number;
+}
+
+/** Rebuilds entries from the store (checkpoint + replay of the committed rated intervals). */
+export type RestoreStates = (keys: readonly string[]) => Map<string, RatingEntry>;
+
+/**
+ * The running rating states, checkpointed every `CHECKPOINT_CYCLES` cycles (staggered by key,
+ * so a cycle writes ~1/96 of them) instead of rewritten as JSON every cycle. A state without
+ * a checkpoint row is written on its first cycle. Nothing is cloned: a rolled back cycle
+ * drops the states it touched and `restore` rebuilds them from the committed store.
+ *
+ * @example
+ * const m = new RatingStates(restore); m.load('k', { state: { wh: 1 }, throughMs: 0,
+ *   checkpointed: true, sinceCheckpoint: 0 });
+ * (m.forUpdate('k', 900_000, () => ({ wh: 0 })) as { wh: number }).wh = 5; m.rollback();
+ * m.get('k') // → restore(['k']).get('k').state, e.g. { wh: 1 }
+ */
+export class RatingStates {
+  private readonly live = new Map<string, RatingEntry & { slot: number }>();
+  private readonly dirty = new Set<string>();
+  private readonly written: string[] = [];
+  private cycle = 0;
+  private slots = 0;
+
+  constructor(private readonly restore: RestoreStates) {}
+
+  load(key: string, entry: RatingEntry): void {
+    this.live.set(key, { ...entry, slot: this.slots++ % CHECKPOINT_CYCLES });
+  }
+
+  get(key: string): unknown {
+    return this.live.get(key)?.state;
+  }
+
+  /** The state to rate the interval starting at `startMs` into (created by `init`). */
+  forUpdate(key: string, startMs: number, init: () => unknown): unknown {
+    let e = this.live.get(key);
+    if (!e) {
+      e = { state: init(), throughMs: startMs, checkpointed: false, sinceCheckpoint: 0, slot: 0 };
+      e.slot = this.slots++ % CHECKPOINT_CYCLES;
+      this.live.set(key, e);
+    }
+    e.throughMs = startMs;
+    this.dirty.add(key);
+    return e.state;
+  }
+
+  /** Writes the checkpoints due this cycle (inside the transaction). */
+  flush(write: (key: string, json: string, throughMs: number) => void): void {
+    this.cycle += 1;
+    for (const key of this.dirty) {
+      const e = this.live.get(key);
+      if (!e) continue;
+      e.sinceCheckpoint += 1;
+      const slotDue = (this.cycle + e.slot) % CHECKPOINT_CYCLES === 0;
+      if (e.checkpointed && !slotDue && e.sinceCheckpoint < 2 * CHECKPOINT_CYCLES) continue;
+      write(key, JSON.stringify(e.state), e.throughMs);
+      this.written.push(key);
+    }
+  }
+
+  commit(): void {
+    for (const key of this.written) {
+      const e = this.live.get(key);
+      if (e) Object.assign(e, { checkpointed: true, sinceCheckpoint: 0 });
+    }
+    this.written.length = 0;
+    this.dirty.clear();
+  }
+
+  rollback(): void {
+    const keys = [...this.dirty];
+    for (const key of keys) this.live.delete(key);
+    for (const [key, entry] of this.restore(keys)) this.load(key, entry);
+    this.written.length = 0;
+    this.dirty.clear();
+  }
+}
