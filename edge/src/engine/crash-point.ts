@@ -8,6 +8,8 @@ export type CrashPointName =
   | 'after_sync_prune';
 
 const hits = new Map<string, number>();
+/** Read once: `process.env` is a native lookup, too slow for a per-reading check. */
+const PROCESS_SPEC = process.env.GRIDBILL_CRASH_AT;
 
 /**
  * Kills this process with SIGKILL on the n-th hit (default 1st) of the named point when the
@@ -17,8 +19,8 @@ const hits = new Map<string, number>();
  * // GRIDBILL_CRASH_AT=after_relay_sent:2 → the second relay command sent kills the process
  * crashPoint('after_relay_sent')
  */
-export function crashPoint(name: CrashPointName, env = process.env): void {
-  const spec = env.GRIDBILL_CRASH_AT;
+export function crashPoint(name: CrashPointName, env?: NodeJS.ProcessEnv): void {
+  const spec = env ? env.GRIDBILL_CRASH_AT : PROCESS_SPEC;
   if (!spec) return;
   const [point, nth] = spec.split(':');
   if (point !== name) return;
