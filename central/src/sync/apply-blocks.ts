@@ -7,10 +7,10 @@ import {
 } from '@gridbill/shared/ledger';
 import { PRICE_SOURCE_CODES, type UpstreamEvent } from '@gridbill/shared/sync';
 import { chargeId } from '@gridbill/shared/tariff';
-import type { Transaction } from 'kysely';
+import { CompiledQuery, PostgresAdapter, type Transaction } from 'kysely';
 import type { Database } from '../store/schema.js';
 import type { IntervalFact } from './interval-rows.js';
-import { bulkInsert } from './bulk-insert.js';
+import { type BulkValue, bulkInsert } from './bulk-insert.js';
 import { postEntriesOnce } from './post-entries.js';
 import { type SyncTrx, syncTrx } from './sync-schema.js';
 
@@ -136,18 +136,52 @@ export async function insertChargesOnce<R extends ChargeRow>(
   rows: R[],
 ): Promise<R[]> {
   const fresh = new Set<string>();
-  for (let i = 0; i < rows.length; i += CHUNK) {
-    const values = rows.slice(i, i + CHUNK).map((r) => CHARGE_COLUMNS.map((c) => r[c]));
-    const stored = await bulkInsert<{ charge_id: string }>(
-      trx as unknown as Transaction<unknown>,
-      'edge_charges',
-      CHARGE_COLUMNS,
-      values,
-      'ON CONFLICT (charge_id) DO NOTHING RETURNING charge_id',
-    );
+  const raw = trx as unknown as Transaction<unknown>;
+  const pg = raw.getExecutor().adapter instanceof PostgresAdapter;
+  const size = pg ? PG_CHUNK : CHUNK;
+  for (let i = 0; i < rows.length; i += size) {
+    const values = rows.slice(i, i + size).map((r) => CHARGE_COLUMNS.map((c) => r[c]));
+    const stored = pg
+      ? await unnestInsertCharges(raw, values)
+      : await bulkInsert<{ charge_id: string }>(raw, 'edge_charges', CHARGE_COLUMNS, values, DEDUP);
     for (const r of stored) fresh.add(r.charge_id);
   }
   return rows.filter((r) => fresh.delete(r.charge_id));
+}
+
+const DEDUP = 'ON CONFLICT (charge_id) DO NOTHING RETURNING charge_id';
+/** PostgreSQL: one statement per block (11 array parameters, not 11 per row). */
+const PG_CHUNK = 5000;
+const CHARGE_TYPES = [
+  'text',
+  'text',
+  'text',
+  'text',
+  'int8',
+  'int8',
+  'int8',
+  'int8',
+  'text',
+  'text',
+  'text',
+] as const;
+
+/**
+ * PostgreSQL multi-row insert as `insert … select * from unnest($1::text[], …)`: one array per
+ * column, so parse and bind cost 11 parameters whatever the row count.
+ * Example: rows [['c1', 'gw-1', …]] → `… unnest($1::text[], $2::text[], …)` bound to
+ *   [['c1'], ['gw-1'], …] → [{ charge_id: 'c1' }] when c1 was new.
+ */
+async function unnestInsertCharges(
+  trx: Transaction<unknown>,
+  values: BulkValue[][],
+): Promise<{ charge_id: string }[]> {
+  const columns = CHARGE_COLUMNS.map((_, c) => values.map((row) => row[c]));
+  const arrays = CHARGE_TYPES.map((t, c) => `$${c + 1}::${t}[]`).join(', ');
+  const names = CHARGE_COLUMNS.map((c) => `"${c}"`).join(', ');
+  const text = `insert into "edge_charges" (${names}) select * from unnest(${arrays}) ${DEDUP}`;
+  const result = await trx.executeQuery<{ charge_id: string }>(CompiledQuery.raw(text, columns));
+  return result.rows;
 }
 
 /**
