@@ -3,7 +3,8 @@
  * (`ingestReadings`: reading row, VEE, interval row, shared tariff kernel, charge row, balance,
  * outbox events, relay policy) with one transaction per 1,000-meter cycle, WAL +
  * synchronous=FULL. Per cycle the gateway writes a reading row and an interval row (with its
- * charge columns) per meter, the state rows, and ONE outbox `interval-block` event.
+ * charge columns) per meter, the balance/VEE state rows, the rating state checkpoints due
+ * (every 96 cycles per meter, staggered: ~11 of 1,000) and ONE outbox `interval-block` event.
  * Raw limit in the same run: plain INSERTs of (ts, meter_id, wh) rows, 1,000 per transaction,
  * same pragmas. Raw and gateway alternate for ROUNDS rounds (the shared machine's load
  * varies); the best of each is reported. Goal: ≥ 200,000 readings/s, ratio ≥ 0.4.
