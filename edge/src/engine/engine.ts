@@ -158,7 +158,9 @@ export class Engine {
   }
 
   private commitMaps(): void {
-    for (const m of [this.balances, this.vee, this.relays, this.rating]) m.commit();
+    for (const m of [this.balances, this.vee, this.relays]) m.commit();
+    // a nested transact's checkpoints are durable only when the outer one commits
+    if (!this.deps.db.inTransaction) this.rating.commit();
   }
 
   private rollbackMaps(): void {
