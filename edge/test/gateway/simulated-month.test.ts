@@ -43,7 +43,7 @@ function makeConfig(port: number): GatewayConfig {
     currency: 'KES',
     dataDir: dir,
     clockTrust: 'always',
-    buses: [{ id: 'tcp', kind: 'tcp', maxConcurrent: 4, timeoutMs: 100 }],
+    buses: [{ id: 'tcp', kind: 'tcp', maxConcurrent: 4, timeoutMs: 500 }],
     accounts: [
       { id: 'PRE-1', mode: 'prepaid', tariffId: 'flat-kes', openingBalanceMinor: 4_000 },
       { id: 'STUCK', mode: 'prepaid', tariffId: 'flat-kes', openingBalanceMinor: 0 },
