@@ -1,33 +1,16 @@
 import { GENESIS_HASH } from '@gridbill/shared/ledger';
-import type { CreateTableBuilder, Kysely, Migration, MigrationProvider } from 'kysely';
+import type { Kysely, Migration, MigrationProvider } from 'kysely';
+import { type ColumnType, createTable } from './create-table.js';
 
-type Col = 'text' | 'bigint';
-type Table = CreateTableBuilder<string, never>;
-
-/** Adds not-null columns given as `name: type` pairs; `?` after the name makes it nullable. */
-function cols(t: Table, spec: Record<string, Col>): Table {
-  let out = t;
-  for (const [raw, type] of Object.entries(spec)) {
-    const nullable = raw.endsWith('?');
-    const name = nullable ? raw.slice(0, -1) : raw;
-    out = out.addColumn(name, type, (c) => (nullable ? c : c.notNull()));
-  }
-  return out;
-}
-
-/** Creates a table: columns, primary key, then named unique constraints. */
-async function table(
+/** `createTable` with this file's defaults (primary key `id`). */
+function table(
   db: Kysely<unknown>,
   name: string,
-  spec: Record<string, Col>,
+  spec: Record<string, ColumnType>,
   primaryKey: string[] = ['id'],
   uniques: Record<string, string[]> = {},
 ): Promise<void> {
-  let t = cols(db.schema.createTable(name) as unknown as Table, spec);
-  t = t.addPrimaryKeyConstraint(`${name}_pk`, primaryKey as never);
-  for (const [uq, columns] of Object.entries(uniques))
-    t = t.addUniqueConstraint(uq, columns as never);
-  await t.execute();
+  return createTable(db, name, spec, { primaryKey, uniques });
 }
 
 async function records(db: Kysely<unknown>): Promise<void> {

@@ -1,22 +1,16 @@
-import { type Kysely, type Migration, Migrator, sql } from 'kysely';
+import { type Kysely, type Migration, Migrator } from 'kysely';
+import { type ColumnType, createTable } from '../store/create-table.js';
 import type { Store } from '../store/store.js';
 import { checkpointTable, reconcileTables } from './rerate/reconcile-migration.js';
 
-type Col = 'text' | 'bigint' | 'bytes' | 'bigint?';
-
-async function table(
+function table(
   db: Kysely<unknown>,
   binary: string,
   name: string,
-  spec: Record<string, Col>,
+  spec: Record<string, ColumnType>,
   primaryKey: string[],
 ): Promise<void> {
-  let t = db.schema.createTable(name);
-  for (const [col, type] of Object.entries(spec)) {
-    const sqlType = type === 'bytes' ? sql.raw(binary) : type === 'text' ? 'text' : 'bigint';
-    t = t.addColumn(col, sqlType as 'text', (c) => (type === 'bigint?' ? c : c.notNull()));
-  }
-  await t.addPrimaryKeyConstraint(`${name}_pk`, primaryKey as never).execute();
+  return createTable(db, name, spec, { primaryKey, binary });
 }
 
 function syncTables(binary: string): Migration {

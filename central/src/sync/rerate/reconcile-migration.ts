@@ -1,16 +1,13 @@
 import type { Kysely, Migration } from 'kysely';
+import { createTable } from '../../store/create-table.js';
 
-type Col = 'text' | 'bigint';
-
-async function create(
+function create(
   db: Kysely<unknown>,
   name: string,
-  spec: Record<string, Col>,
+  spec: Record<string, 'text' | 'bigint'>,
   primaryKey: string[],
 ): Promise<void> {
-  let t = db.schema.createTable(name);
-  for (const [col, type] of Object.entries(spec)) t = t.addColumn(col, type, (c) => c.notNull());
-  await t.addPrimaryKeyConstraint(`${name}_pk`, primaryKey as never).execute();
+  return createTable(db, name, spec, { primaryKey });
 }
 
 /**
