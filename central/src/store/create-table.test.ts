@@ -9,7 +9,7 @@ function sqlite() {
 }
 
 describe('createTable', () => {
-  it('makes columns NOT NULL unless marked optional, with the primary key and uniques', async () => {
+  it('makes columns NOT NULL unless marked optional, adds primary key and uniques', async () => {
     const { conn, db } = sqlite();
     const spec = {
       id: 'text',
