@@ -88,28 +88,43 @@ export function energyLines(v: CompiledVersion, e: CompiledEnergy, seg: SegmentS
     const wh = sums[k]!;
     const p = Math.floor(k / T);
     if (wh === 0 || !e.charged[p]) continue;
-    const line: BillLine = {
-      kind: 'energy',
-      componentId: e.id,
-      description: text.description[k]!,
-      quantity: wholeWhKwhText(wh),
-      unit: 'kWh',
-      rate: e.priceText[k]!,
-      amountMinor: 0n,
-      precise: whTimesPrice(wh, e.prices[k]!),
-      determinants: {
-        versionId: v.versionId,
-        fromMs: seg.fromMs,
-        toMs: seg.toMs,
-        period: v.periods[p]!,
-        tier: (k % T) + 1,
-        wh: String(wh),
-      },
-    };
-    if (seg.estimatedWh > 0) line.determinants.estimatedWh = seg.estimatedWh;
-    lines.push(line);
+    const amounts = { whText: String(wh), precise: whTimesPrice(wh, e.prices[k]!) };
+    lines.push(energyLine(v, e, seg, k, text, wholeWhKwhText(wh), amounts));
   }
   return lines;
+}
+
+/** One energy line for cell `k` (period × tier) of a component. */
+function energyLine(
+  v: CompiledVersion,
+  e: CompiledEnergy,
+  seg: SegmentState,
+  k: number,
+  text: ReturnType<typeof cellTextOf>,
+  quantity: string,
+  amounts: { whText: string; precise: BillLine['precise'] },
+): BillLine {
+  const T = e.tierCount;
+  const line: BillLine = {
+    kind: 'energy',
+    componentId: e.id,
+    description: text.description[k]!,
+    quantity,
+    unit: 'kWh',
+    rate: e.priceText[k]!,
+    amountMinor: 0n,
+    precise: amounts.precise,
+    determinants: {
+      versionId: v.versionId,
+      fromMs: seg.fromMs,
+      toMs: seg.toMs,
+      period: v.periods[Math.floor(k / T)]!,
+      tier: (k % T) + 1,
+      wh: amounts.whText,
+    },
+  };
+  if (seg.estimatedWh > 0) line.determinants.estimatedWh = seg.estimatedWh;
+  return line;
 }
 
 /** Lines of a component with proportionally shared tiers (cell Wh may be fractions). */
@@ -122,25 +137,9 @@ function rationalLines(v: CompiledVersion, e: CompiledEnergy, seg: SegmentState,
     const wh = whs[k]!;
     const p = Math.floor(k / T);
     if (wh.n === 0n || !e.charged[p]) continue;
-    lines.push({
-      kind: 'energy',
-      componentId: e.id,
-      description: text.description[k]!,
-      quantity: kwhText(wh),
-      unit: 'kWh',
-      rate: e.priceText[k]!,
-      amountMinor: 0n,
-      precise: mul(wh, text.price[k]!),
-      determinants: {
-        versionId: v.versionId,
-        fromMs: seg.fromMs,
-        toMs: seg.toMs,
-        period: v.periods[p]!,
-        tier: (k % T) + 1,
-        wh: wh.d === 1n ? wh.n.toString() : `${wh.n}/${wh.d}`,
-        ...(seg.estimatedWh > 0 ? { estimatedWh: seg.estimatedWh } : {}),
-      },
-    });
+    const whText = wh.d === 1n ? wh.n.toString() : `${wh.n}/${wh.d}`;
+    const amounts = { whText, precise: mul(wh, text.price[k]!) };
+    lines.push(energyLine(v, e, seg, k, text, kwhText(wh), amounts));
   }
   return lines;
 }
