@@ -12,7 +12,7 @@ import type { Database } from '../store/schema.js';
 import type { IntervalFact } from './interval-rows.js';
 import { type BulkValue, bulkInsert } from './bulk-insert.js';
 import { postEntriesOnce } from './post-entries.js';
-import { type SyncTrx, syncTrx } from './sync-schema.js';
+import { type SyncTables, type SyncTrx, syncTrx } from './sync-schema.js';
 
 export type BlockEvent = Extract<UpstreamEvent, { kind: 'interval-block' }>;
 
@@ -41,19 +41,8 @@ export function blockIntervals(e: BlockEvent): IntervalFact[] {
   return out;
 }
 
-type ChargeRow = {
-  charge_id: string;
-  gateway_id: string;
-  account_id: string;
-  meter_id: string;
-  interval_start_ms: bigint;
-  interval_seconds: bigint;
-  energy_wh: bigint;
-  amount_minor: bigint;
-  currency: string;
-  tariff_version_id: string;
-  price_source: string;
-};
+/** An `edge_charges` row, as the sync schema declares it. */
+type ChargeRow = SyncTables['edge_charges'];
 
 /** A charge row and the end of its interval (the ledger entry's effective time). */
 type BlockCharge = ChargeRow & { endMs: number };

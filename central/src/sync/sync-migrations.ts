@@ -1,17 +1,7 @@
-import { type Kysely, type Migration, Migrator } from 'kysely';
-import { type ColumnType, createTable } from '../store/create-table.js';
+import { type Migration, Migrator } from 'kysely';
+import { createTable } from '../store/create-table.js';
 import type { Store } from '../store/store.js';
 import { checkpointTable, reconcileTables } from './rerate/reconcile-migration.js';
-
-function table(
-  db: Kysely<unknown>,
-  binary: string,
-  name: string,
-  spec: Record<string, ColumnType>,
-  primaryKey: string[],
-): Promise<void> {
-  return createTable(db, name, spec, { primaryKey, binary });
-}
 
 function syncTables(binary: string): Migration {
   return {
@@ -27,15 +17,21 @@ function syncTables(binary: string): Migration {
         last_contact_ms: B,
         oldest_pending_ms: B,
       };
-      await table(db, binary, 'sync_streams', stream, ['gateway_id']);
+      await createTable(db, 'sync_streams', stream, { primaryKey: ['gateway_id'], binary });
       const hashes = { gateway_id: T, incarnation: T, seq: B, hash: T };
-      await table(db, binary, 'sync_event_hashes', hashes, ['gateway_id', 'incarnation', 'seq']);
+      await createTable(db, 'sync_event_hashes', hashes, {
+        primaryKey: ['gateway_id', 'incarnation', 'seq'],
+        binary,
+      });
       const applied = { event_id: T, gateway_id: T, kind: T, hash: T };
-      await table(db, binary, 'sync_applied_events', applied, ['event_id']);
+      await createTable(db, 'sync_applied_events', applied, { primaryKey: ['event_id'], binary });
       const q = { gateway_id: T, incarnation: T, seq: B, event_json: T, reason: T, at_ms: B };
-      await table(db, binary, 'sync_quarantine', q, ['gateway_id', 'incarnation', 'seq']);
+      await createTable(db, 'sync_quarantine', q, {
+        primaryKey: ['gateway_id', 'incarnation', 'seq'],
+        binary,
+      });
       const alarm = { id: T, gateway_id: T, kind: T, detail: T, at_ms: B };
-      await table(db, binary, 'sync_alarms', alarm, ['id']);
+      await createTable(db, 'sync_alarms', alarm, { primaryKey: ['id'], binary });
       const key = {
         gateway_id: T,
         key_id: T,
@@ -43,7 +39,10 @@ function syncTables(binary: string): Migration {
         created_at_ms: B,
         retired_at_ms: 'bigint?' as const,
       };
-      await table(db, binary, 'sync_gateway_keys', key, ['gateway_id', 'key_id']);
+      await createTable(db, 'sync_gateway_keys', key, {
+        primaryKey: ['gateway_id', 'key_id'],
+        binary,
+      });
       const day = {
         meter_id: T,
         channel: B,
@@ -51,10 +50,13 @@ function syncTables(binary: string): Migration {
         interval_seconds: B,
         packed: 'bytes' as const,
       };
-      await table(db, binary, 'interval_days', day, ['meter_id', 'channel', 'day_start_ms']);
+      await createTable(db, 'interval_days', day, {
+        primaryKey: ['meter_id', 'channel', 'day_start_ms'],
+        binary,
+      });
       const read = { meter_id: T, register: T, captured_at_ms: B, value_wh: B, quality: B };
       const readKey = ['meter_id', 'register', 'captured_at_ms'];
-      await table(db, binary, 'register_reads', read, readKey);
+      await createTable(db, 'register_reads', read, { primaryKey: readKey, binary });
       const charge = {
         charge_id: T,
         gateway_id: T,
@@ -68,9 +70,9 @@ function syncTables(binary: string): Migration {
         tariff_version_id: T,
         price_source: T,
       };
-      await table(db, binary, 'edge_charges', charge, ['charge_id']);
+      await createTable(db, 'edge_charges', charge, { primaryKey: ['charge_id'], binary });
       const fact = { event_id: T, gateway_id: T, kind: T, body: T, occurred_at_ms: B };
-      await table(db, binary, 'edge_facts', fact, ['event_id']);
+      await createTable(db, 'edge_facts', fact, { primaryKey: ['event_id'], binary });
     },
   };
 }
@@ -81,7 +83,7 @@ function feedTables(binary: string): Migration {
       const T = 'text' as const;
       const B = 'bigint' as const;
       const change = { gateway_id: T, cseq: B, change_id: T, kind: T, body: T, created_at_ms: B };
-      await table(db, binary, 'sync_changes', change, ['gateway_id', 'cseq']);
+      await createTable(db, 'sync_changes', change, { primaryKey: ['gateway_id', 'cseq'], binary });
       await db.schema
         .createIndex('sync_changes_id_uq')
         .on('sync_changes')
@@ -89,7 +91,7 @@ function feedTables(binary: string): Migration {
         .unique()
         .execute();
       const feed = { gateway_id: T, feed_epoch: T, last_cseq: B };
-      await table(db, binary, 'sync_feeds', feed, ['gateway_id']);
+      await createTable(db, 'sync_feeds', feed, { primaryKey: ['gateway_id'], binary });
     },
   };
 }
@@ -106,7 +108,10 @@ function hashRuns(binary: string): Migration {
         count: B,
         hashes: 'bytes' as const,
       };
-      await table(db, binary, 'sync_hash_runs', run, ['gateway_id', 'incarnation', 'from_seq']);
+      await createTable(db, 'sync_hash_runs', run, {
+        primaryKey: ['gateway_id', 'incarnation', 'from_seq'],
+        binary,
+      });
     },
   };
 }

@@ -1,14 +1,5 @@
-import type { Kysely, Migration } from 'kysely';
+import type { Migration } from 'kysely';
 import { createTable } from '../../store/create-table.js';
-
-function create(
-  db: Kysely<unknown>,
-  name: string,
-  spec: Record<string, 'text' | 'bigint'>,
-  primaryKey: string[],
-): Promise<void> {
-  return createTable(db, name, spec, { primaryKey });
-}
 
 /**
  * Re-rating tables (sync migration `0004_reconcile`): the stored report per gateway × account
@@ -35,7 +26,9 @@ export function reconcileTables(): Migration {
         revision: B,
         updated_at_ms: B,
       };
-      await create(db, 'reconcile_days', day, ['gateway_id', 'account_id', 'day']);
+      await createTable(db, 'reconcile_days', day, {
+        primaryKey: ['gateway_id', 'account_id', 'day'],
+      });
       await db.schema
         .createIndex('reconcile_days_gw_day')
         .on('reconcile_days')
@@ -51,7 +44,7 @@ export function reconcileTables(): Migration {
         reason: T,
         created_at_ms: B,
       };
-      await create(db, 'reconcile_adjustments', adj, ['entry_id']);
+      await createTable(db, 'reconcile_adjustments', adj, { primaryKey: ['entry_id'] });
       await db.schema
         .createIndex('reconcile_adjustments_day')
         .on('reconcile_adjustments')
@@ -65,7 +58,7 @@ export function reconcileTables(): Migration {
         .columns(['gateway_id', 'account_id', 'interval_start_ms'])
         .execute();
       const cursor = { name: T, ledger_seq: B, tariff_created_ms: B };
-      await create(db, 'reconcile_cursor', cursor, ['name']);
+      await createTable(db, 'reconcile_cursor', cursor, { primaryKey: ['name'] });
     },
   };
 }
@@ -92,7 +85,7 @@ export function checkpointTable(): Migration {
         posted_minor: B,
       };
       const key = ['gateway_id', 'account_id', 'meter_id', 'month_start_ms'];
-      await create(db, 'rerate_checkpoints', cp, key);
+      await createTable(db, 'rerate_checkpoints', cp, { primaryKey: key });
     },
   };
 }
