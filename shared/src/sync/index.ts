@@ -1,4 +1,5 @@
 export * from './build-ack.js';
+export * from './charge-day.js';
 export * from './checkpoint.js';
 export * from './classify-batch.js';
 export * from './content-hash.js';

@@ -1,0 +1,129 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  CHARGE_DAY_MS,
+  ChargeDayError,
+  chargeDayStartMs,
+  decodeChargeDay,
+  encodeChargeDay,
+  mergeChargeDay,
+  type PackedCharge,
+} from './charge-day.js';
+
+const DAY = Date.UTC(2026, 10, 27);
+
+function charge(offsetMs: number, version = 'tv-1', amountMinor = 8n): PackedCharge {
+  return {
+    startMs: DAY + offsetMs,
+    seconds: 900,
+    energyWh: 412,
+    amountMinor,
+    tariffVersionId: version,
+    currency: 'KES',
+    priceSource: 'tariff',
+  };
+}
+
+const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+
+describe('charge day codec', () => {
+  it('packs the documented example byte for byte', () => {
+    const bytes = encodeChargeDay(0, [
+      {
+        startMs: 900_000,
+        seconds: 900,
+        energyWh: 412,
+        amountMinor: 8n,
+        tariffVersionId: 'tv',
+        currency: 'KES',
+        priceSource: 'tariff',
+      },
+    ]);
+    expect(hex(bytes)).toBe(
+      '0100020001000000' +
+        '027476' +
+        '034b4553' +
+        'a0bb0d00840300009c01000000000000' +
+        '08000000000000000000010000000000',
+    );
+  });
+
+  it('round-trips extremes: int64 amounts, negative and large energy, off-grid starts', () => {
+    const list: PackedCharge[] = [
+      { ...charge(0), amountMinor: 2n ** 63n - 1n },
+      { ...charge(1), amountMinor: -(2n ** 63n), energyWh: -5 },
+      { ...charge(900_000), priceSource: 'fallback', currency: 'USD', seconds: 3600 },
+      { ...charge(CHARGE_DAY_MS - 1, 'tv-2'), energyWh: Number.MAX_SAFE_INTEGER },
+    ];
+    expect(decodeChargeDay(DAY, encodeChargeDay(DAY, list))).toEqual(list);
+  });
+
+  it('round-trips any list of distinct charges (sorted by start, then version)', () => {
+    const arb = fc.uniqueArray(
+      fc.record({
+        offset: fc.integer({ min: 0, max: CHARGE_DAY_MS - 1 }),
+        version: fc.constantFrom('tv-1', 'tv-2', 'v'),
+        wh: fc.maxSafeInteger(),
+        amount: fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }),
+      }),
+      { selector: (r) => `${r.offset}|${r.version}`, maxLength: 200 },
+    );
+    fc.assert(
+      fc.property(arb, (rows) => {
+        const list = rows.map((r) => ({
+          ...charge(r.offset, r.version, r.amount),
+          energyWh: r.wh,
+        }));
+        const sorted = [...list].sort((a, b) =>
+          a.startMs !== b.startMs
+            ? a.startMs - b.startMs
+            : a.tariffVersionId.localeCompare(b.tariffVersionId),
+        );
+        expect(decodeChargeDay(DAY, encodeChargeDay(DAY, list))).toEqual(sorted);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('refuses what it cannot pack, naming the charge and the field', () => {
+    expect(() => encodeChargeDay(DAY, [charge(CHARGE_DAY_MS)])).toThrow(
+      `charge at ${DAY + CHARGE_DAY_MS} (tv-1): start is not in the day starting ${DAY}`,
+    );
+    expect(() => encodeChargeDay(DAY, [charge(0, 'tv-1', 2n ** 63n)])).toThrow(
+      'amountMinor 9223372036854775808 does not fit in 64 bits',
+    );
+    expect(() => encodeChargeDay(DAY, [{ ...charge(0), seconds: 0 }])).toThrow(
+      'seconds 0 is not a positive 32-bit integer',
+    );
+    expect(() => encodeChargeDay(DAY, [{ ...charge(0), energyWh: 1.5 }])).toThrow(
+      'energyWh 1.5 is not a safe integer',
+    );
+    expect(() => encodeChargeDay(DAY, [charge(0, 'tv 1')])).toThrow(
+      "tariff version 'tv 1': need 1-255 printable ASCII chars",
+    );
+  });
+
+  it('refuses broken bytes with the reason', () => {
+    const good = encodeChargeDay(DAY, [charge(0)]);
+    expect(() => decodeChargeDay(DAY, good.subarray(0, 4))).toThrow(ChargeDayError);
+    expect(() => decodeChargeDay(DAY, good.subarray(0, good.length - 1))).toThrow(
+      'packed charges of 1 must be 49 bytes, got 48',
+    );
+    const wrong = good.slice();
+    wrong[0] = 9;
+    expect(() => decodeChargeDay(DAY, wrong)).toThrow('packed charges format 9 is not 1');
+    const badIndex = good.slice();
+    badIndex[good.length - 8] = 7;
+    expect(() => decodeChargeDay(DAY, badIndex)).toThrow('string or price source index');
+  });
+
+  it('merges once per (start, version): replays and repeats add nothing', () => {
+    const stored = [charge(0)];
+    const incoming = [charge(0, 'tv-1', 9n), charge(900_000), charge(900_000), charge(0, 'tv-2')];
+    const merged = mergeChargeDay(stored, incoming);
+    expect(merged.fresh).toEqual([charge(900_000), charge(0, 'tv-2')]);
+    expect(merged.charges).toEqual([charge(0), charge(0, 'tv-2'), charge(900_000)]);
+    expect(mergeChargeDay(merged.charges, incoming).fresh).toEqual([]);
+    expect(chargeDayStartMs(DAY + 5)).toBe(DAY);
+  });
+});
