@@ -28,6 +28,9 @@ const CREDIT_SOURCES: Record<string, 'payment' | 'token-issue' | 'adjustment'> =
   adjustment: 'adjustment',
 };
 
+/** The ledger entry kinds that may reach a gateway's balance. */
+export const CREDIT_KINDS = Object.keys(CREDIT_SOURCES);
+
 /**
  * Brings a gateway's feed up to date from central's records (idempotent: each source fact or
  * version maps to one change id), in the order the edge needs them: signing keys, tariff
@@ -89,28 +92,52 @@ async function deriveCredits(trx: SyncTrx, gatewayId: string, accountId: string,
         eb('ledger_postings.ledger_account', 'like', `receivable:${accountId}:%`),
       ]),
     )
-    .where('ledger_entries.kind', 'in', Object.keys(CREDIT_SOURCES))
+    .where('ledger_entries.kind', 'in', CREDIT_KINDS)
     .orderBy('ledger_entries.seq')
     .execute();
-  const sums = new Map<string, { row: (typeof rows)[number]; sum: bigint }>();
+  const sums = new Map<string, CreditSource>();
   for (const r of rows) {
-    const s = sums.get(r.id) ?? { row: r, sum: 0n };
+    const s = sums.get(r.id) ?? { ...r, sum: 0n };
     s.sum += BigInt(r.amount_minor);
     sums.set(r.id, s);
   }
   let appended = 0;
-  for (const { row, sum } of sums.values()) {
-    if (!feedsBalance(row.kind, sum)) continue;
-    const body = {
-      entryId: row.id,
-      accountId,
-      amountMinor: (-sum).toString(),
-      currency: row.currency,
-      source: CREDIT_SOURCES[row.kind] ?? 'adjustment',
-      reference: row.external_ref ?? `entry:${row.id}`,
-      postedAtMs: Number(row.posted_at_ms),
-    };
-    if (await appendChange(trx, gatewayId, 'credit', row.id, body, nowMs)) appended += 1;
-  }
+  for (const source of sums.values())
+    appended += await appendCredit(trx, gatewayId, accountId, source, nowMs);
   return appended;
+}
+
+/** One ledger entry's movement on one account of the gateway (Σ of its postings there). */
+export interface CreditSource {
+  id: string;
+  kind: string;
+  currency: string;
+  external_ref: string | null;
+  posted_at_ms: bigint | string | number;
+  sum: bigint;
+}
+
+/**
+ * Appends the `credit` change of one entry on one account when it feeds the balance
+ * (`feedsBalance`); returns 1 when appended, 0 when not due or already in the feed.
+ * Example: { id: 'e1', kind: 'payment', sum: -500n } on A-1 → credit { amountMinor: '500' }.
+ */
+export async function appendCredit(
+  trx: SyncTrx,
+  gatewayId: string,
+  accountId: string,
+  s: CreditSource,
+  nowMs: number,
+): Promise<number> {
+  if (!feedsBalance(s.kind, s.sum)) return 0;
+  const body = {
+    entryId: s.id,
+    accountId,
+    amountMinor: (-s.sum).toString(),
+    currency: s.currency,
+    source: CREDIT_SOURCES[s.kind] ?? 'adjustment',
+    reference: s.external_ref ?? `entry:${s.id}`,
+    postedAtMs: Number(s.posted_at_ms),
+  };
+  return (await appendChange(trx, gatewayId, 'credit', s.id, body, nowMs)) ? 1 : 0;
 }

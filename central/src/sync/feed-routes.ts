@@ -9,6 +9,7 @@ import { buildSnapshot } from './build-snapshot.js';
 import { appendChange, readFeedPage } from './change-feed.js';
 import { crashPoint } from './crash-point.js';
 import { deriveChanges } from './derive-changes.js';
+import { type DeriveMark, deriveSince } from './derive-incremental.js';
 import type { FeedSigningKey } from './derive-records.js';
 import { feedAppended } from './feed-notify.js';
 import { syncDb, syncTrx } from './sync-schema.js';
@@ -35,11 +36,27 @@ export function feedSigningKey(ctx: AppContext): FeedSigningKey {
   };
 }
 
-/** Appends what central's records say is missing from a gateway's feed (one transaction). */
-export function deriveFeed(ctx: AppContext, gatewayId: string): Promise<number> {
-  return ctx.committer.run((trx) =>
-    deriveChanges(syncTrx(trx), gatewayId, ctx.clock.wallMs(), feedSigningKey(ctx)),
+/** Marks of the last committed derive pass per gateway, per app context. */
+const deriveMarks = new WeakMap<object, Map<string, DeriveMark>>();
+
+/**
+ * Appends what central's records say is missing from a gateway's feed (one transaction),
+ * incrementally from this process's mark of the last committed pass (`deriveSince`).
+ */
+export async function deriveFeed(ctx: AppContext, gatewayId: string): Promise<number> {
+  const marks = deriveMarks.get(ctx) ?? new Map<string, DeriveMark>();
+  deriveMarks.set(ctx, marks);
+  const { appended, mark } = await ctx.committer.run((trx) =>
+    deriveSince(
+      syncTrx(trx),
+      gatewayId,
+      ctx.clock.wallMs(),
+      feedSigningKey(ctx),
+      marks.get(gatewayId),
+    ),
   );
+  marks.set(gatewayId, mark);
+  return appended;
 }
 
 async function handleChanges(c: Context, ctx: AppContext) {
