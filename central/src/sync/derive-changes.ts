@@ -74,8 +74,12 @@ export function feedsBalance(kind: string, sumOnAccountMinor: bigint): boolean {
   return sumOnAccountMinor < 0n || kind === 'adjustment';
 }
 
-async function deriveCredits(trx: SyncTrx, gatewayId: string, accountId: string, nowMs: number) {
-  const rows = await trx
+/**
+ * Postings of credit-kind entries (payments, top-ups, adjustments) with what a `credit` change
+ * needs; callers narrow it by account or by ledger seq.
+ */
+export function creditPostings(trx: SyncTrx) {
+  return trx
     .selectFrom('ledger_postings')
     .innerJoin('ledger_entries', 'ledger_entries.id', 'ledger_postings.entry_id')
     .select([
@@ -85,15 +89,20 @@ async function deriveCredits(trx: SyncTrx, gatewayId: string, accountId: string,
       'ledger_entries.external_ref',
       'ledger_entries.posted_at_ms',
       'ledger_postings.amount_minor',
+      'ledger_postings.ledger_account',
     ])
+    .where('ledger_entries.kind', 'in', CREDIT_KINDS)
+    .orderBy('ledger_entries.seq');
+}
+
+async function deriveCredits(trx: SyncTrx, gatewayId: string, accountId: string, nowMs: number) {
+  const rows = await creditPostings(trx)
     .where((eb) =>
       eb.or([
         eb('ledger_postings.ledger_account', '=', `wallet:${accountId}`),
         eb('ledger_postings.ledger_account', 'like', `receivable:${accountId}:%`),
       ]),
     )
-    .where('ledger_entries.kind', 'in', CREDIT_KINDS)
-    .orderBy('ledger_entries.seq')
     .execute();
   const sums = new Map<string, CreditSource>();
   for (const r of rows) {

@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
-import { sql } from 'kysely';
 import {
   appendCredit,
-  CREDIT_KINDS,
   type CreditSource,
+  creditPostings,
   deriveChanges,
   meterAccounts,
 } from './derive-changes.js';
@@ -113,22 +112,9 @@ async function creditsBetween(
   afterSeq: bigint,
   throughSeq: bigint,
 ) {
-  const rows = await trx
-    .selectFrom('ledger_postings')
-    .innerJoin('ledger_entries', 'ledger_entries.id', 'ledger_postings.entry_id')
-    .select([
-      'ledger_entries.id',
-      'ledger_entries.kind',
-      'ledger_entries.currency',
-      'ledger_entries.external_ref',
-      'ledger_entries.posted_at_ms',
-      'ledger_postings.amount_minor',
-      'ledger_postings.ledger_account',
-    ])
+  const rows = await creditPostings(trx)
     .where('ledger_entries.seq', '>', afterSeq)
     .where('ledger_entries.seq', '<=', throughSeq)
-    .where('ledger_entries.kind', 'in', CREDIT_KINDS)
-    .orderBy(sql`ledger_entries.seq`)
     .execute();
   const out = new Map<string, { accountId: string; source: CreditSource }>();
   for (const r of rows) {
