@@ -221,6 +221,51 @@ describe('acceptRelayOrder', () => {
     expect(openCommands(fx.engine)).toEqual([]);
   });
 
+  it('an untrusted clock far ahead does not expire a fresh order; monotonic time does', async () => {
+    let trusted = true;
+    fx = engineFixture({ clockTrusted: () => trusted });
+    const fresh = order({ expiresAtMs: fx.clock.wallMs() + 60_000 });
+    trusted = false;
+    fx.clock.jumpWall(10 * 86_400_000); // the gateway clock jumped 10 days ahead
+    expect(acceptRelayOrder(fx.engine, fresh, 'feed').outcome).toBe('accepted');
+    fx.clock.advance(30_000); // half its life on the monotonic clock: still due
+    expect(openCommands(fx.engine).map((c) => c.id)).toEqual(['ord-1']);
+    fx.clock.advance(40_000); // past its 61 s life since it arrived: dropped, never sent
+    const relay = start();
+    runner?.resume();
+    await runner?.idle();
+    expect(relay.sent).toEqual([]);
+    expect(relayEvents()).toEqual([expect.objectContaining({ outcome: 'expired' })]);
+  });
+
+  it('an untrusted clock far behind does not keep an order alive past its life', async () => {
+    fx = engineFixture({ clockTrusted: () => false });
+    const o = order({ orderId: 'ord-2', expiresAtMs: fx.clock.wallMs() + 60_000 });
+    fx.clock.jumpWall(-400 * 86_400_000); // the wall clock reads a year ago
+    expect(acceptRelayOrder(fx.engine, o, 'feed').outcome).toBe('accepted');
+    fx.clock.advance(120_000);
+    const relay = start();
+    runner?.resume();
+    await runner?.idle();
+    expect(relay.sent).toEqual([]);
+    expect(relayEvents()).toEqual([
+      expect.objectContaining({ commandId: 'ord-2', outcome: 'expired' }),
+    ]);
+  });
+
+  it('after a restart on an untrusted clock an unsent disconnect is dropped', async () => {
+    fx = engineFixture({ clockTrusted: () => false });
+    acceptRelayOrder(fx.engine, order(), 'feed'); // no runner: the gateway stops here
+    fx.reopen(); // its monotonic deadline is gone and the wall clock cannot say
+    const relay = start();
+    runner?.resume();
+    await runner?.idle();
+    expect(relay.sent).toEqual([]);
+    expect(relayEvents()).toEqual([
+      expect.objectContaining({ commandId: 'ord-1', outcome: 'expired' }),
+    ]);
+  });
+
   it('an operator order goes through the same entry point', async () => {
     fx = engineFixture();
     const relay = start();

@@ -101,14 +101,49 @@ export const OPERATOR_PRIORITY = 5;
 
 /**
  * True when `commandId` carries an order that expired before its command was sent (the
- * journal then drops it instead of sending: a stale queued order is never executed).
+ * journal then drops it instead of sending: a stale queued order is never executed). With an
+ * untrusted clock see `orderExpired`; after a restart the deadline of an opening order is
+ * unknown, so it counts as expired (a connect or unlock still runs).
  */
 export function orderExpiredUnsent(engine: Engine, commandId: string): boolean {
   const row = engine.deps.db
-    .prepare("SELECT expires_at_ms FROM relay_orders WHERE order_id = ? AND status = 'accepted'")
-    .pluck()
-    .get(commandId) as number | undefined;
-  return row !== undefined && row <= engine.deps.clock.wallMs();
+    .prepare(
+      'SELECT order_id AS orderId, action, issued_at_ms AS issuedAtMs, ' +
+        "expires_at_ms AS expiresAtMs FROM relay_orders WHERE order_id = ? AND status = 'accepted'",
+    )
+    .get(commandId) as (ExpiryFacts & { action: RelayOrder['action'] }) | undefined;
+  if (row === undefined) return false;
+  const opens = row.action === 'disconnect' || row.action === 'lock';
+  if (opens && !engine.deps.clockTrusted() && !deadlinesOf(engine).has(row.orderId)) return true;
+  return orderExpired(engine, row);
+}
+
+type ExpiryFacts = Pick<RelayOrder, 'orderId' | 'issuedAtMs' | 'expiresAtMs'>;
+
+/** Monotonic deadlines of orders judged while the gateway clock was untrusted (per engine). */
+const untrustedDeadlines = new WeakMap<Engine, Map<string, number>>();
+
+function deadlinesOf(engine: Engine): Map<string, number> {
+  const map = untrustedDeadlines.get(engine) ?? new Map<string, number>();
+  untrustedDeadlines.set(engine, map);
+  return map;
+}
+
+/**
+ * Whether an order has expired. With a trusted clock: wall time ≥ `expiresAtMs`. With an
+ * untrusted one the wall time says nothing, but the true time is at least the order's
+ * `issuedAtMs` (central's clock), so the order lives at most `expiresAtMs − issuedAtMs` from
+ * when this gateway first judged it, counted on the monotonic clock.
+ * Example: untrusted clock reading 2031, order issued 10:00 expiring 11:00 → not expired
+ *   until one monotonic hour after it arrived.
+ */
+export function orderExpired(engine: Engine, o: ExpiryFacts): boolean {
+  if (engine.deps.clockTrusted()) return o.expiresAtMs <= engine.deps.clock.wallMs();
+  const monoMs = engine.deps.clock.monoMs();
+  const deadlines = deadlinesOf(engine);
+  const deadline = deadlines.get(o.orderId) ?? monoMs + Math.max(0, o.expiresAtMs - o.issuedAtMs);
+  deadlines.set(o.orderId, deadline);
+  return monoMs >= deadline;
 }
 
 /**
@@ -161,9 +196,12 @@ function refusalOf(
   engine: Engine,
   order: RelayOrder,
 ): { outcome: 'expired' | 'refused'; detail: string } | null {
-  const nowMs = engine.deps.clock.wallMs();
-  if (order.expiresAtMs <= nowMs)
-    return { outcome: 'expired', detail: `expired at ${order.expiresAtMs}, received ${nowMs}` };
+  if (orderExpired(engine, order)) {
+    const at = engine.deps.clockTrusted()
+      ? `received ${engine.deps.clock.wallMs()}`
+      : 'its lifetime is over (clock untrusted)';
+    return { outcome: 'expired', detail: `expired at ${order.expiresAtMs}, ${at}` };
+  }
   if (!engine.meters.has(order.meterId))
     return { outcome: 'refused', detail: `unknown meter "${order.meterId}" on this gateway` };
   const opens = order.action === 'disconnect' || order.action === 'lock';
