@@ -11,14 +11,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { sql } from 'kysely';
+import { decodeChargeDay } from '@gridbill/shared/sync';
+import { type Kysely, sql } from 'kysely';
 import { createCommitter } from '../central/src/store/committer.js';
 import { migrate, openStore } from '../central/src/store/index.js';
+import { storeChargesOnce } from '../central/src/sync/charge-days.js';
 import { migrateSync, syncDb } from '../central/src/sync/index.js';
 import { reconcileGateway } from '../central/src/sync/rerate/reconcile-gateway.js';
 import { replayMeter } from '../central/src/sync/rerate/replay-meter.js';
 import {
-  chargeId,
   compileTariff,
   createIncrementalRater,
   parseTariffVersion,
@@ -84,25 +85,19 @@ async function seed(store: Awaited<ReturnType<typeof openStore>>) {
       energyWh: whOf(m, i),
     }));
     const rated = replayMeter(versions, meterId, 900, intervals);
-    const rows = rated.map((r, i) => ({
-      charge_id: chargeId(meterId, r.startMs, 'res-1'),
-      gateway_id: 'gw-b',
-      account_id: accountIdOf(m),
-      meter_id: meterId,
-      interval_start_ms: BigInt(r.startMs),
-      interval_seconds: 900n,
-      energy_wh: BigInt(intervals[i]!.energyWh),
-      amount_minor: r.amountMinor,
+    const charges = rated.map((r, i) => ({
+      meterId,
+      accountId: accountIdOf(m),
+      startMs: r.startMs,
+      seconds: 900,
+      energyWh: intervals[i]!.energyWh,
+      amountMinor: r.amountMinor,
       currency: 'KES',
-      tariff_version_id: 'res-1',
-      price_source: 'tariff',
+      tariffVersionId: 'res-1',
+      priceSource: 'tariff' as const,
     }));
     await db.transaction().execute(async (trx) => {
-      for (let i = 0; i < rows.length; i += 500)
-        await trx
-          .insertInto('edge_charges')
-          .values(rows.slice(i, i + 500))
-          .execute();
+      await storeChargesOnce(trx as unknown as Kysely<unknown>, 'gw-b', charges);
     });
   }
 }
@@ -153,11 +148,14 @@ async function main() {
     const resumedS = (performance.now() - t2) / 1000;
     if (again.adjustmentsPosted !== 0) throw new Error('second run posted');
     const t1 = performance.now();
-    const rows = await sql`select * from edge_charges where gateway_id = 'gw-b'`.execute(
+    const rows = await sql`select * from edge_charge_days where gateway_id = 'gw-b'`.execute(
       store.reader,
     );
+    let stored = 0;
+    for (const r of rows.rows as { day_start_ms: bigint; packed: Uint8Array }[])
+      stored += decodeChargeDay(Number(r.day_start_ms), new Uint8Array(r.packed)).length;
     const readS = (performance.now() - t1) / 1000;
-    if (rows.rows.length !== total) throw new Error('row count');
+    if (stored !== total) throw new Error('charge count');
     const stepS = rawStepSeconds();
     const rate = total / reconcileS;
     const raw = total / (readS + stepS);

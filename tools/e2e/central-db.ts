@@ -1,3 +1,5 @@
+import { decodeChargeDay } from '@gridbill/shared/sync';
+import { chargeId } from '@gridbill/shared/tariff';
 import BetterSqlite3 from 'better-sqlite3';
 
 /**
@@ -28,22 +30,24 @@ export function centralEntryIds(file: string): Map<string, Set<string>> {
 }
 
 /**
- * Edge-rated charge ids central stored, per account (`edge_charges`; a block's charges are
- * posted to the ledger as one entry per block and account, so ledger entry ids are not
- * charge ids), e.g. `centralChargeIds(file).get('A-1')` → Set { '3f1c…', … }.
+ * Edge-rated charge ids central stored, per account (`edge_charge_days`, packed per meter-day;
+ * the id is derived, `chargeId(meter, start, tariff version)`; a batch's charges are posted to
+ * the ledger as one entry, so ledger entry ids are not charge ids),
+ * e.g. `centralChargeIds(file).get('A-1')` → Set { '3f1c…', … }.
  */
 export function centralChargeIds(file: string): Map<string, Set<string>> {
   const db = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
   try {
     const rows = db
-      .prepare('SELECT charge_id AS id, account_id AS account FROM edge_charges')
-      .all() as {
-      id: string;
-      account: string;
-    }[];
+      .prepare('SELECT meter_id, account_id, day_start_ms, packed FROM edge_charge_days')
+      .all() as { meter_id: string; account_id: string; day_start_ms: number; packed: Buffer }[];
     const byAccount = new Map<string, Set<string>>();
-    for (const r of rows)
-      byAccount.set(r.account, (byAccount.get(r.account) ?? new Set()).add(r.id));
+    for (const r of rows) {
+      const set = byAccount.get(r.account_id) ?? new Set<string>();
+      for (const c of decodeChargeDay(r.day_start_ms, new Uint8Array(r.packed)))
+        set.add(chargeId(r.meter_id, c.startMs, c.tariffVersionId));
+      byAccount.set(r.account_id, set);
+    }
     return byAccount;
   } finally {
     db.close();

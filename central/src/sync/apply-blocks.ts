@@ -6,18 +6,14 @@ import {
   revenueAccount,
 } from '@gridbill/shared/ledger';
 import { PRICE_SOURCE_CODES, type UpstreamEvent } from '@gridbill/shared/sync';
-import { chargeId } from '@gridbill/shared/tariff';
-import { CompiledQuery, PostgresAdapter, type Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../store/schema.js';
+import { type ChargeInput, storeChargesOnce } from './charge-days.js';
 import type { IntervalFact } from './interval-rows.js';
-import { type BulkValue, bulkInsert } from './bulk-insert.js';
 import { postEntriesOnce } from './post-entries.js';
-import { type SyncTables, type SyncTrx, syncTrx } from './sync-schema.js';
+import { type SyncTrx, syncTrx } from './sync-schema.js';
 
 export type BlockEvent = Extract<UpstreamEvent, { kind: 'interval-block' }>;
-
-/** Rows per multi-row statement (11 columns × 500 stays under both backends' limits). */
-const CHUNK = 500;
 
 /**
  * The block's interval rows as interval facts (channel 0), for the packed day-row merge.
@@ -41,39 +37,37 @@ export function blockIntervals(e: BlockEvent): IntervalFact[] {
   return out;
 }
 
-/** An `edge_charges` row, as the sync schema declares it. */
-type ChargeRow = SyncTables['edge_charges'];
-
-/** A charge row and the end of its interval (the ledger entry's effective time). */
-type BlockCharge = ChargeRow & { endMs: number };
+/** A block's rated row as a charge to store, with the index of its block in the batch. */
+export interface BlockCharge extends ChargeInput {
+  block: number;
+}
 
 /**
- * The block's rated rows as `edge_charges` rows; the charge id is derived as on the edge,
- * `chargeId(meter, interval start, tariff version)`, never sent.
+ * The block's rated rows as charges to store (block index `block`); the charge id is derived
+ * as on the edge, `chargeId(meter, interval start, tariff version)`, never sent.
+ * Example: a block with one rated row (m1, T, 900 s, 412 Wh, a1, tv-1, '8', tariff) →
+ *   [{ meterId: 'm1', accountId: 'a1', startMs: T, seconds: 900, energyWh: 412,
+ *      amountMinor: 8n, tariffVersionId: 'tv-1', currency: 'KES', priceSource: 'tariff',
+ *      block }].
  */
-export function blockChargeRows(e: BlockEvent, gatewayId: string): BlockCharge[] {
+export function blockCharges(e: BlockEvent, block: number): BlockCharge[] {
   const b = e.body;
   const c = b.intervals;
   const rows: BlockCharge[] = [];
   for (let i = 0; i < c.meter.length; i += 1) {
     const account = c.account[i]!;
     if (account < 0) continue;
-    const meterId = b.meterIds[c.meter[i]!]!;
-    const version = b.tariffVersionIds[c.tariffVersion[i]!]!;
-    const startMs = c.startMs[i]!;
     rows.push({
-      charge_id: chargeId(meterId, startMs, version),
-      gateway_id: gatewayId,
-      account_id: b.accountIds[account]!,
-      meter_id: meterId,
-      interval_start_ms: BigInt(startMs),
-      interval_seconds: BigInt(c.seconds[i]!),
-      energy_wh: BigInt(c.energyWh[i]!),
-      amount_minor: BigInt(c.amountMinor[i]!),
+      meterId: b.meterIds[c.meter[i]!]!,
+      accountId: b.accountIds[account]!,
+      startMs: c.startMs[i]!,
+      seconds: c.seconds[i]!,
+      energyWh: c.energyWh[i]!,
+      amountMinor: BigInt(c.amountMinor[i]!),
+      tariffVersionId: b.tariffVersionIds[c.tariffVersion[i]!]!,
       currency: b.currency,
-      tariff_version_id: version,
-      price_source: PRICE_SOURCE_CODES[c.priceSource[i]!] ?? 'tariff',
-      endMs: startMs + c.seconds[i]! * 1000,
+      priceSource: PRICE_SOURCE_CODES[c.priceSource[i]!] ?? 'tariff',
+      block,
     });
   }
   return rows;
@@ -81,9 +75,9 @@ export function blockChargeRows(e: BlockEvent, gatewayId: string): BlockCharge[]
 
 /**
  * Applies fresh, owned blocks (their intervals are merged by the caller with the other
- * interval facts): charges with multi-row statements, then ONE ledger entry per block (a
- * posting per account) for the charges stored now — a charge central already had (from an
- * older per-fact event or another block) is not posted again — and one `edge_facts` row per
+ * interval facts): charges packed per meter-day (`storeChargesOnce`, once per charge id), then
+ * ONE ledger entry per batch for the charges stored now — a charge central already had (from
+ * an older per-fact event or another block) is not posted again — and one `edge_facts` row per
  * block holding its register reads (columnar, as sent) and the edge's balances. Returns the
  * number of ledger entries posted.
  */
@@ -94,104 +88,61 @@ export async function applyBlocks(
   nowMs: number,
 ): Promise<number> {
   if (blocks.length === 0) return 0;
-  const trx = syncTrx(coreTrx);
-  const drafts: EntryDraft[] = [];
-  for (const block of blocks) {
-    const rows = blockChargeRows(block, gatewayId);
-    const fresh = await insertChargesOnce(trx, rows);
-    drafts.push(...blockEntries(block, fresh, gatewayId));
+  const charges: BlockCharge[] = [];
+  for (let i = 0; i < blocks.length; i += 1) {
+    for (const c of blockCharges(blocks[i]!, i)) charges.push(c);
   }
-  await insertBlockFacts(trx, gatewayId, blocks);
+  const raw = coreTrx as unknown as Kysely<unknown>;
+  const fresh = await storeChargesOnce(raw, gatewayId, charges);
+  const drafts = batchEntries(blocks, fresh, gatewayId);
+  await insertBlockFacts(syncTrx(coreTrx), gatewayId, blocks);
   return (await postEntriesOnce(coreTrx, drafts, nowMs)).length;
 }
 
-const CHARGE_COLUMNS = [
-  'charge_id',
-  'gateway_id',
-  'account_id',
-  'meter_id',
-  'interval_start_ms',
-  'interval_seconds',
-  'energy_wh',
-  'amount_minor',
-  'currency',
-  'tariff_version_id',
-  'price_source',
-] as const;
-
-/** Inserts charges (a known charge id is skipped) and returns the rows stored now. */
-export async function insertChargesOnce<R extends ChargeRow>(
-  trx: SyncTrx,
-  rows: R[],
-): Promise<R[]> {
-  const fresh = new Set<string>();
-  const raw = trx as unknown as Transaction<unknown>;
-  const pg = raw.getExecutor().adapter instanceof PostgresAdapter;
-  const size = pg ? PG_CHUNK : CHUNK;
-  for (let i = 0; i < rows.length; i += size) {
-    const values = rows.slice(i, i + size).map((r) => CHARGE_COLUMNS.map((c) => r[c]));
-    const stored = pg
-      ? await unnestInsertCharges(raw, values)
-      : await bulkInsert<{ charge_id: string }>(raw, 'edge_charges', CHARGE_COLUMNS, values, DEDUP);
-    for (const r of stored) fresh.add(r.charge_id);
-  }
-  return rows.filter((r) => fresh.delete(r.charge_id));
-}
-
-const DEDUP = 'ON CONFLICT (charge_id) DO NOTHING RETURNING charge_id';
-/** PostgreSQL: one statement per block (11 array parameters, not 11 per row). */
-const PG_CHUNK = 5000;
-const CHARGE_TYPES = [
-  'text',
-  'text',
-  'text',
-  'text',
-  'int8',
-  'int8',
-  'int8',
-  'int8',
-  'text',
-  'text',
-  'text',
-] as const;
-
 /**
- * PostgreSQL multi-row insert as `insert … select * from unnest($1::text[], …)`: one array per
- * column, so parse and bind cost 11 parameters whatever the row count.
- * Example: rows [['c1', 'gw-1', …]] → `… unnest($1::text[], $2::text[], …)` bound to
- *   [['c1'], ['gw-1'], …] → [{ charge_id: 'c1' }] when c1 was new.
+ * ONE entry per batch (per currency) for the fresh charges of all its blocks: a
+ * `receivable:<acc>:energy` posting per account (Σ of its fresh charges; zero sums post
+ * nothing) and one `revenue:energy` posting of minus the total (omitted when zero), effective
+ * at the end of the latest fresh interval of the batch, id
+ * `contentId('gridbill.edge-batch-charge', currency, …ids of the blocks with fresh charges)`.
+ * A re-sent block has no fresh charges, so a re-send posts nothing.
+ * Example: fresh charges a1 +8 (block B1), a2 +5 (B2), a1 +2 (B2), latest end T → one entry
+ *   [receivable:a1:energy +10, receivable:a2:energy +5, revenue:energy −15], effective T,
+ *   id contentId('gridbill.edge-batch-charge', 'KES', B1, B2).
  */
-async function unnestInsertCharges(
-  trx: Transaction<unknown>,
-  values: BulkValue[][],
-): Promise<{ charge_id: string }[]> {
-  const columns = CHARGE_COLUMNS.map((_, c) => values.map((row) => row[c]));
-  const arrays = CHARGE_TYPES.map((t, c) => `$${c + 1}::${t}[]`).join(', ');
-  const names = CHARGE_COLUMNS.map((c) => `"${c}"`).join(', ');
-  const text = `insert into "edge_charges" (${names}) select * from unnest(${arrays}) ${DEDUP}`;
-  const result = await trx.executeQuery<{ charge_id: string }>(CompiledQuery.raw(text, columns));
-  return result.rows;
-}
-
-/**
- * ONE entry per block for its fresh charges: a `receivable:<acc>:energy` posting per account
- * (Σ of its fresh charges; zero sums post nothing) and one `revenue:energy` posting of minus
- * the total (omitted when the total is zero), effective at the end of the block's latest fresh
- * interval, id `contentId('gridbill.edge-block-charge', block id)`. Returns no entry when no
- * account moves.
- * Example: fresh charges a1 +8, a2 +5, a1 +2 (latest end T) → postings
- *   [receivable:a1:energy +10, receivable:a2:energy +5, revenue:energy −15], effective T.
- */
-function blockEntries(
-  block: BlockEvent,
+export function batchEntries(
+  blocks: readonly BlockEvent[],
   fresh: readonly BlockCharge[],
   gatewayId: string,
 ): EntryDraft[] {
+  const byCurrency = new Map<string, BlockCharge[]>();
+  for (const c of fresh) {
+    const list = byCurrency.get(c.currency);
+    if (list) list.push(c);
+    else byCurrency.set(c.currency, [c]);
+  }
+  const out: EntryDraft[] = [];
+  for (const [currency, list] of byCurrency) {
+    const entry = currencyEntry(blocks, currency, list, gatewayId);
+    if (entry) out.push(entry);
+  }
+  return out;
+}
+
+function currencyEntry(
+  blocks: readonly BlockEvent[],
+  currency: string,
+  fresh: readonly BlockCharge[],
+  gatewayId: string,
+): EntryDraft | null {
   const byAccount = new Map<string, bigint>();
+  const blockIndexes = new Set<number>();
   let endMs = 0;
-  for (const r of fresh) {
-    byAccount.set(r.account_id, (byAccount.get(r.account_id) ?? 0n) + r.amount_minor);
-    if (r.endMs > endMs) endMs = r.endMs;
+  for (const c of fresh) {
+    byAccount.set(c.accountId, (byAccount.get(c.accountId) ?? 0n) + c.amountMinor);
+    blockIndexes.add(c.block);
+    const end = c.startMs + c.seconds * 1000;
+    if (end > endMs) endMs = end;
   }
   const postings: Posting[] = [];
   let total = 0n;
@@ -200,19 +151,18 @@ function blockEntries(
     postings.push({ account: receivableAccount(accountId, 'energy'), amountMinor: sum });
     total += sum;
   }
-  if (postings.length === 0) return [];
+  if (postings.length === 0) return null;
   if (total !== 0n) postings.push({ account: revenueAccount('energy'), amountMinor: -total });
-  return [
-    {
-      id: contentId('gridbill.edge-block-charge', block.eventId),
-      kind: 'charge',
-      currency: block.body.currency,
-      effectiveAtMs: endMs,
-      postings,
-      memo: `edge charges: block ${block.eventId}, ${fresh.length} intervals`,
-      actorId: `gateway:${gatewayId}`,
-    },
-  ];
+  const ids = [...blockIndexes].sort((a, b) => a - b).map((i) => blocks[i]!.eventId);
+  return {
+    id: contentId('gridbill.edge-batch-charge', currency, ...ids),
+    kind: 'charge',
+    currency,
+    effectiveAtMs: endMs,
+    postings,
+    memo: `edge charges: ${ids.length} blocks from ${ids[0]}, ${fresh.length} intervals`,
+    actorId: `gateway:${gatewayId}`,
+  };
 }
 
 /**

@@ -1,9 +1,14 @@
 import type { UpstreamEvent } from '@gridbill/shared/sync';
 import { eventContentHash } from '@gridbill/shared/sync';
-import type { Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../store/schema.js';
 import { contentId } from '@gridbill/shared/ids';
-import { applyBlocks, type BlockEvent, blockIntervals, insertChargesOnce } from './apply-blocks.js';
+import {
+  applyBlocks,
+  type BlockEvent,
+  blockIntervals,
+} from './apply-blocks.js';
+import { storeChargesOnce } from './charge-days.js';
 import { chargeEntry } from './charge-postings.js';
 import { type IntervalFact, mergeIntervalRows } from './interval-rows.js';
 import { postEntriesOnce } from './post-entries.js';
@@ -52,7 +57,9 @@ export async function applyEvents(
   const blocks: BlockEvent[] = [];
   const facts: UpstreamEvent[] = [];
   for (const e of todo) {
-    if (e.kind === 'charge') charges.push(e);
+    const problem = amountProblem(e);
+    if (problem) outcome.refused.set(e.seq, `seq ${e.seq} (${e.kind}): ${problem}`);
+    else if (e.kind === 'charge') charges.push(e);
     else if (e.kind === 'interval-block') blocks.push(e);
     else if (e.kind === 'reading') await insertReading(trx, e);
     else facts.push(e);
@@ -154,32 +161,40 @@ async function insertReading(trx: SyncTrx, e: Extract<UpstreamEvent, { kind: 're
     .execute();
 }
 
+/**
+ * Why an event's money cannot be stored (packed charges hold int64 amounts; a block's column
+ * check already allows at most 18 digits), or null.
+ */
+function amountProblem(e: UpstreamEvent): string | null {
+  if (e.kind !== 'charge') return null;
+  const a = e.body.amountMinor;
+  if (a >= -(2n ** 63n) && a < 2n ** 63n) return null;
+  return `amountMinor ${a} does not fit in 64 bits`;
+}
+
 async function applyCharges(
   coreTrx: Transaction<Database>,
   gatewayId: string,
   charges: Extract<UpstreamEvent, { kind: 'charge' }>[],
   nowMs: number,
 ): Promise<number> {
-  const trx = syncTrx(coreTrx);
-  const rows = charges.map(({ body: c }) => ({
-    charge_id: c.chargeId,
-    gateway_id: gatewayId,
-    account_id: c.accountId,
-    meter_id: c.meterId,
-    interval_start_ms: BigInt(c.intervalStartMs),
-    interval_seconds: BigInt(c.intervalSeconds),
-    energy_wh: BigInt(c.energyWh),
-    amount_minor: c.amountMinor,
+  const inputs = charges.map(({ body: c }) => ({
+    meterId: c.meterId,
+    accountId: c.accountId,
+    startMs: c.intervalStartMs,
+    seconds: c.intervalSeconds,
+    energyWh: c.energyWh,
+    amountMinor: c.amountMinor,
+    tariffVersionId: c.tariffVersionId,
     currency: c.currency,
-    tariff_version_id: c.tariffVersionId,
-    price_source: c.priceSource,
+    priceSource: c.priceSource,
+    body: c,
   }));
   // post only the charges stored now: one central already had (e.g. from a block) is not
-  // debited twice
-  const fresh = new Set((await insertChargesOnce(trx, rows)).map((r) => r.charge_id));
-  const drafts = charges.flatMap((c) =>
-    fresh.has(c.body.chargeId) ? (chargeEntry(c.body, gatewayId) ?? []) : [],
-  );
+  // debited twice; the entry keeps the event's charge id
+  const raw = coreTrx as unknown as Kysely<unknown>;
+  const fresh = await storeChargesOnce(raw, gatewayId, inputs);
+  const drafts = fresh.flatMap((c) => chargeEntry(c.body, gatewayId) ?? []);
   return (await postEntriesOnce(coreTrx, drafts, nowMs)).length;
 }
 

@@ -1,4 +1,4 @@
-import { CompiledQuery, type Transaction } from 'kysely';
+import { CompiledQuery, type Kysely } from 'kysely';
 
 /** Values a driver binds as is (bigint and bytes included, on both backends). */
 export type BulkValue = string | number | bigint | Uint8Array | null;
@@ -15,7 +15,7 @@ export type BulkValue = string | number | bigint | Uint8Array | null;
  * // → [{ charge_id: 'c1' }] (the rows stored now)
  */
 export async function bulkInsert<T = Record<string, unknown>>(
-  trx: Transaction<unknown>,
+  trx: Kysely<unknown>,
   table: string,
   columns: readonly string[],
   rows: readonly BulkValue[][],
@@ -44,11 +44,11 @@ export async function bulkInsert<T = Record<string, unknown>>(
 const dialects = new WeakMap<object, boolean>();
 
 /** True on PostgreSQL: compiles a one-parameter query once per executor and looks. */
-function usesDollarPlaceholders(trx: Transaction<unknown>): boolean {
+export function usesDollarPlaceholders(trx: Kysely<unknown>): boolean {
   const key = trx.getExecutor().adapter;
   let dollar = dialects.get(key);
   if (dollar === undefined) {
-    const probe = (trx as Transaction<Record<string, { a: number }>>)
+    const probe = (trx as Kysely<Record<string, { a: number }>>)
       .selectFrom('probe')
       .select('a')
       .where('a', '=', 1)

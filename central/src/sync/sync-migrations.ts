@@ -1,6 +1,7 @@
 import { type Migration, Migrator } from 'kysely';
 import { createTable } from '../store/create-table.js';
 import type { Store } from '../store/store.js';
+import { chargeDaysTable } from './charge-days-migration.js';
 import { checkpointTable, reconcileTables } from './rerate/reconcile-migration.js';
 
 function syncTables(binary: string): Migration {
@@ -118,9 +119,9 @@ function hashRuns(binary: string): Migration {
 
 /**
  * Creates the sync tables on either backend (tracked in `sync_migration`). Run after the core
- * `migrate(store)`.
+ * `migrate(store)`. `target` stops at that migration (tests of a later migration's copy).
  */
-export async function migrateSync(store: Store): Promise<string[]> {
+export async function migrateSync(store: Store, target?: string): Promise<string[]> {
   const binary = store.backend === 'postgres' ? 'bytea' : 'blob';
   // PostgreSQL: name the schema, as `migrate` does, or Kysely may look in another schema.
   const migrationTableSchema =
@@ -135,12 +136,15 @@ export async function migrateSync(store: Store): Promise<string[]> {
         '0003_hash_runs': hashRuns(binary),
         '0004_reconcile': reconcileTables(),
         '0005_rerate_checkpoints': checkpointTable(),
+        '0006_charge_days': chargeDaysTable(binary),
       }),
     },
     migrationTableName: 'sync_migration',
     migrationLockTableName: 'sync_migration_lock',
   });
-  const { error, results } = await migrator.migrateToLatest();
+  const { error, results } = await (target
+    ? migrator.migrateTo(target)
+    : migrator.migrateToLatest());
   if (error) {
     const msg = error instanceof Error ? error.message : String(error);
     throw new Error(`sync migration failed: ${msg}`);

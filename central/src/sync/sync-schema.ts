@@ -57,18 +57,16 @@ export interface SyncTables {
     value_wh: bigint;
     quality: bigint;
   };
-  edge_charges: {
-    charge_id: string;
+  /**
+   * Edge-rated charges packed per gateway × meter × account × UTC day (`encodeChargeDay`,
+   * `@gridbill/shared/sync`); replaced the row-per-interval `edge_charges` (migration 0006).
+   */
+  edge_charge_days: {
     gateway_id: string;
-    account_id: string;
+    day_start_ms: bigint;
     meter_id: string;
-    interval_start_ms: bigint;
-    interval_seconds: bigint;
-    energy_wh: bigint;
-    amount_minor: bigint;
-    currency: string;
-    tariff_version_id: string;
-    price_source: string;
+    account_id: string;
+    packed: Uint8Array;
   };
   sync_changes: {
     gateway_id: string;

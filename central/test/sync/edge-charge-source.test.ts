@@ -1,25 +1,101 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chargeId } from '@gridbill/shared/tariff';
+import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Store } from '../../src/store/index.js';
-import { edgeChargeAccounts, readEdgeCharges } from '../../src/sync/edge-charge-source.js';
+import { migrate, openStore, type Store } from '../../src/store/index.js';
+import { type ChargeInput, storeChargesOnce } from '../../src/sync/charge-days.js';
+import {
+  countEdgeCharges,
+  edgeChargeAccounts,
+  edgeChargeGateways,
+  edgeChargeTotalsBefore,
+  readEdgeCharges,
+} from '../../src/sync/edge-charge-source.js';
+import { migrateSync } from '../../src/sync/sync-migrations.js';
 import { syncDb } from '../../src/sync/sync-schema.js';
 import { BACKENDS, backendTitle } from '../helpers/backends.js';
 
 const DAY = Date.UTC(2026, 10, 27);
+const D = 86_400_000;
 
-function row(id: string, gw: string, acc: string, startMs: number, amount: bigint) {
+function charge(acc: string, startMs: number, amount: bigint, source = 'tariff'): ChargeInput {
   return {
-    charge_id: id,
-    gateway_id: gw,
-    account_id: acc,
-    meter_id: `m-${acc}`,
-    interval_start_ms: BigInt(startMs),
-    interval_seconds: 900n,
-    energy_wh: 412n,
-    amount_minor: amount,
+    meterId: `m-${acc}`,
+    accountId: acc,
+    startMs,
+    seconds: 900,
+    energyWh: 412,
+    amountMinor: amount,
     currency: 'KES',
-    tariff_version_id: 'tv-1',
-    price_source: id === 'c3' ? 'fallback' : 'tariff',
+    tariffVersionId: 'tv-1',
+    priceSource: source as 'tariff',
   };
+}
+
+/** The charges of the reader test: (gateway, charge), c1..c5 in the old test's naming. */
+const CHARGES: [string, ChargeInput][] = [
+  ['gw-1', charge('a1', DAY + 900_000, 9n)], // c2
+  ['gw-1', charge('a1', DAY, 8n)], // c1
+  ['gw-1', charge('a2', DAY, 2n ** 60n, 'fallback')], // c3
+  ['gw-1', charge('a1', DAY + D, 1n)], // c4
+  ['gw-2', charge('a1', DAY, 1n)], // c5
+];
+const id = (c: ChargeInput) => chargeId(c.meterId, c.startMs, c.tariffVersionId);
+const [c2, c1, c3] = CHARGES.map(([, c]) => c) as [ChargeInput, ChargeInput, ChargeInput];
+
+async function storeAll(store: Store, list: [string, ChargeInput][]) {
+  const raw = store.db as unknown as Kysely<unknown>;
+  const fresh = [];
+  for (const [gw, c] of list) fresh.push(...(await storeChargesOnce(raw, gw, [c])));
+  return fresh;
+}
+
+async function expectReads(store: Store) {
+  const db = syncDb(store.db);
+  const got = await readEdgeCharges(db, { gatewayId: 'gw-1', fromMs: DAY, toMs: DAY + D });
+  expect(got.map((c) => c.chargeId)).toEqual([id(c1), id(c2), id(c3)]);
+  expect(got[0]).toEqual({
+    chargeId: id(c1),
+    gatewayId: 'gw-1',
+    accountId: 'a1',
+    meterId: 'm-a1',
+    intervalStartMs: DAY,
+    intervalSeconds: 900,
+    energyWh: 412,
+    amountMinor: 8n,
+    currency: 'KES',
+    tariffVersionId: 'tv-1',
+    priceSource: 'tariff',
+  });
+  expect(got[2]).toMatchObject({ amountMinor: 2n ** 60n, priceSource: 'fallback' });
+  const a2 = await readEdgeCharges(db, {
+    gatewayId: 'gw-1',
+    fromMs: DAY,
+    toMs: DAY + 2 * D,
+    accountIds: ['a2'],
+  });
+  expect(a2.map((c) => c.chargeId)).toEqual([id(c3)]);
+  const none = { gatewayId: 'gw-1', fromMs: DAY, toMs: DAY + 1, accountIds: [] };
+  expect(await readEdgeCharges(db, none)).toEqual([]);
+  const range = { gatewayId: 'gw-1', fromMs: DAY, toMs: DAY + D };
+  expect(await edgeChargeAccounts(db, range)).toEqual(['a1', 'a2']);
+  // a range inside one day: only the charge at DAY + 15 min
+  const part = { gatewayId: 'gw-1', fromMs: DAY + 1, toMs: DAY + D - 1 };
+  expect((await readEdgeCharges(db, part)).map((c) => c.chargeId)).toEqual([id(c2)]);
+  expect(await edgeChargeAccounts(db, part)).toEqual(['a1']);
+  expect(await edgeChargeGateways(db, DAY, DAY + D)).toEqual(['gw-1', 'gw-2']);
+  expect(await edgeChargeGateways(db, DAY + D, DAY + 2 * D)).toEqual(['gw-1']);
+  expect(await edgeChargeGateways(db, DAY + 1, DAY + 900_000)).toEqual([]);
+  const before = { gatewayId: 'gw-1', accountId: 'a1', meterId: 'm-a1' };
+  expect(await edgeChargeTotalsBefore(db, { ...before, beforeMs: DAY + D })).toEqual({
+    count: 2,
+    energyWh: 824,
+  });
+  expect(await countEdgeCharges(db)).toBe(5);
+  expect(await countEdgeCharges(db, 'gw-2')).toBe(1);
 }
 
 describe.each(BACKENDS)('edge charge source on $name', (b) => {
@@ -27,53 +103,76 @@ describe.each(BACKENDS)('edge charge source on $name', (b) => {
   beforeAll(async () => {
     if (b.skip) return;
     store = await b.open();
-    await syncDb(store.db)
-      .insertInto('edge_charges')
-      .values([
-        row('c2', 'gw-1', 'a1', DAY + 900_000, 9n),
-        row('c1', 'gw-1', 'a1', DAY, 8n),
-        row('c3', 'gw-1', 'a2', DAY, 2n ** 60n),
-        row('c4', 'gw-1', 'a1', DAY + 86_400_000, 1n),
-        row('c5', 'gw-2', 'a1', DAY, 1n),
-      ])
-      .execute();
   });
   afterAll(async () => {
     if (!b.skip) await store.close();
   });
 
   it.skipIf(b.skip)(`${backendTitle(b)}: reads one gateway and range, ordered`, async () => {
-    const db = syncDb(store.db);
-    const got = await readEdgeCharges(db, {
-      gatewayId: 'gw-1',
-      fromMs: DAY,
-      toMs: DAY + 86_400_000,
-    });
-    expect(got.map((c) => c.chargeId)).toEqual(['c1', 'c2', 'c3']);
-    expect(got[0]).toEqual({
-      chargeId: 'c1',
-      gatewayId: 'gw-1',
-      accountId: 'a1',
-      meterId: 'm-a1',
-      intervalStartMs: DAY,
-      intervalSeconds: 900,
-      energyWh: 412,
-      amountMinor: 8n,
-      currency: 'KES',
-      tariffVersionId: 'tv-1',
-      priceSource: 'tariff',
-    });
-    expect(got[2]).toMatchObject({ amountMinor: 2n ** 60n, priceSource: 'fallback' });
-    const a2 = await readEdgeCharges(db, {
-      gatewayId: 'gw-1',
-      fromMs: DAY,
-      toMs: DAY + 2 * 86_400_000,
-      accountIds: ['a2'],
-    });
-    expect(a2.map((c) => c.chargeId)).toEqual(['c3']);
-    const none = { gatewayId: 'gw-1', fromMs: DAY, toMs: DAY + 1, accountIds: [] };
-    expect(await readEdgeCharges(db, none)).toEqual([]);
-    const range = { gatewayId: 'gw-1', fromMs: DAY, toMs: DAY + 86_400_000 };
-    expect(await edgeChargeAccounts(db, range)).toEqual(['a1', 'a2']);
+    expect(await storeAll(store, CHARGES)).toHaveLength(5);
+    await expectReads(store);
+  });
+
+  it.skipIf(b.skip)(`${backendTitle(b)}: stores a charge id once, any account`, async () => {
+    const raw = store.db as unknown as Kysely<unknown>;
+    // a replay, the same key under another amount or account: nothing new
+    const again = [c1, { ...c1, amountMinor: 99n }, { ...c1, accountId: 'a9' }];
+    expect(await storeChargesOnce(raw, 'gw-1', again)).toEqual([]);
+    const other = { ...c1, tariffVersionId: 'tv-2' };
+    expect(await storeChargesOnce(raw, 'gw-1', [other, other])).toEqual([other]);
+    expect(await countEdgeCharges(syncDb(store.db), 'gw-1')).toBe(5);
+  });
+});
+
+/** A store migrated up to 0005 (edge_charges as rows), as before the packed table. */
+async function openAt0005(name: 'sqlite' | 'postgres') {
+  if (name === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'gridbill-charges-'));
+    const store = await openStore({ dataDir: dir });
+    return { store, done: async () => rmSync(dir, { recursive: true, force: true }) };
+  }
+  const schema = `t_${randomBytes(6).toString('hex')}`;
+  const store = await openStore({ db: process.env.GRIDBILL_TEST_PG, pgSchema: schema });
+  const done = async () => {
+    const s = await openStore({ db: process.env.GRIDBILL_TEST_PG, pgSchema: schema });
+    await s.db.schema.dropSchema(schema).cascade().execute();
+    await s.close();
+  };
+  return { store, done };
+}
+
+describe.each(BACKENDS)('migration 0006 on $name', (b) => {
+  it.skipIf(b.skip)(`${backendTitle(b)}: copies edge_charges rows, then drops them`, async () => {
+    const { store, done } = await openAt0005(b.name);
+    try {
+      await migrate(store);
+      await migrateSync(store, '0005_rerate_checkpoints');
+      const old = store.db as unknown as Kysely<{ edge_charges: Record<string, unknown> }>;
+      await old
+        .insertInto('edge_charges')
+        .values(
+          CHARGES.map(([gw, c]) => ({
+            charge_id: `${gw}/${id(c)}`, // old rows: any unique id
+            gateway_id: gw,
+            account_id: c.accountId,
+            meter_id: c.meterId,
+            interval_start_ms: BigInt(c.startMs),
+            interval_seconds: 900n,
+            energy_wh: 412n,
+            amount_minor: c.amountMinor,
+            currency: 'KES',
+            tariff_version_id: 'tv-1',
+            price_source: c.priceSource,
+          })),
+        )
+        .execute();
+      expect(await migrateSync(store)).toEqual(['0006_charge_days']);
+      await expectReads(store);
+      const gone = old.selectFrom('edge_charges').selectAll().execute();
+      await expect(gone).rejects.toThrow(/edge_charges/);
+    } finally {
+      await store.close();
+      await done();
+    }
   });
 });

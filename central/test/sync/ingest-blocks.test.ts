@@ -1,8 +1,10 @@
+import { contentId } from '@gridbill/shared/ids';
 import { IntervalBlockBuilder, intervalBlockId } from '@gridbill/shared/sync';
 import { chargeId } from '@gridbill/shared/tariff';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, seedAccount } from '../helpers/api-harness.js';
 import { BACKENDS, backendTitle } from '../helpers/backends.js';
+import { countEdgeCharges } from '../../src/sync/edge-charge-source.js';
 import { readIntervalDay, syncDb } from '../../src/sync/index.js';
 import {
   batchText,
@@ -106,8 +108,10 @@ async function count(h: Harness, table: string): Promise<number> {
 }
 
 async function snapshot(h: Harness) {
-  const tables = ['ledger_entries', 'edge_charges', 'interval_days', 'edge_facts'];
-  return Object.fromEntries(await Promise.all(tables.map(async (t) => [t, await count(h, t)])));
+  const tables = ['ledger_entries', 'edge_charge_days', 'interval_days', 'edge_facts'];
+  const counts = await Promise.all(tables.map(async (t) => [t, await count(h, t)]));
+  const charges = await countEdgeCharges(syncDb(h.store.db));
+  return { ...Object.fromEntries(counts), edge_charges: charges };
 }
 
 async function dayValues(h: Harness, meterId: string) {
@@ -230,5 +234,29 @@ describe.each(BACKENDS)('central ingest of interval blocks on $name', (b) => {
       },
     ]);
     expect(await snapshot(h)).toEqual(before);
+  });
+
+  it.skipIf(b.skip)('one ledger entry per batch; a charge past int64 is refused', async () => {
+    const entries = await count(h, 'ledger_entries');
+    const before = { a: await receivable(h, a.accountId), c: await receivable(h, c.accountId) };
+    const b1 = blockEvent(15, [...rowsOf(a, 2, 40), ...rowsOf(c, 1, 40)]);
+    const b2 = blockEvent(16, [...rowsOf(a, 1, 42), ...rowsOf(a, 1, 40)]);
+    const huge = chargeFact(17, { ...rowsOf(c, 1, 50)[0]!, minor: 2n ** 63n });
+    const res = await postSigned(h, batchText(INC_B, [b1, b2, huge], 17));
+    expect(res.body.quarantined).toEqual([
+      { seq: 17, reason: 'seq 17 (charge): amountMinor 9223372036854775808 does not fit in 64 bits' },
+    ]);
+    expect(await count(h, 'ledger_entries')).toBe(entries + 1);
+    const sumA = [...rowsOf(a, 2, 40), ...rowsOf(a, 1, 42)].reduce((s, r) => s + r.minor, 0n);
+    expect(await receivable(h, a.accountId)).toBe(before.a + sumA);
+    expect(await receivable(h, c.accountId)).toBe(before.c + rowsOf(c, 1, 40)[0]!.minor);
+    const entry = await h.store.db
+      .selectFrom('ledger_entries')
+      .select(['id', 'effective_at_ms'])
+      .orderBy('seq', 'desc')
+      .executeTakeFirstOrThrow();
+    const ids = [b1.eventId, b2.eventId];
+    expect(entry.id).toBe(contentId('gridbill.edge-batch-charge', 'KES', ...ids));
+    expect(Number(entry.effective_at_ms)).toBe(DAY + 43 * Q);
   });
 });

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   CHARGE_DAY_MS,
   ChargeDayError,
+  chargeDayCount,
   chargeDayStartMs,
   decodeChargeDay,
   encodeChargeDay,
@@ -46,6 +47,7 @@ describe('charge day codec', () => {
         'a0bb0d00840300009c01000000000000' +
         '08000000000000000000010000000000',
     );
+    expect(chargeDayCount(bytes)).toBe(1);
   });
 
   it('round-trips extremes: int64 amounts, negative and large energy, off-grid starts', () => {

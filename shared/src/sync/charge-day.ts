@@ -171,6 +171,17 @@ export function decodeChargeDay(dayStartMs: number, bytes: Uint8Array): PackedCh
   return out;
 }
 
+/**
+ * Number of charges in a packed day, from its header alone.
+ * Example: the 47-byte example of encodeChargeDay → 1.
+ */
+export function chargeDayCount(bytes: Uint8Array): number {
+  if (bytes.length < HEADER_BYTES || bytes[0] !== CHARGE_DAY_FORMAT) {
+    throw new ChargeDayError(`packed charges: no format ${CHARGE_DAY_FORMAT} header`);
+  }
+  return bytes[4]! + bytes[5]! * 256;
+}
+
 function readStrings(bytes: Uint8Array, n: number): { texts: string[]; end: number } {
   const texts: string[] = [];
   let at = HEADER_BYTES;

@@ -1,0 +1,141 @@
+import {
+  chargeDayStartMs,
+  decodeChargeDay,
+  encodeChargeDay,
+  mergeChargeDay,
+  type PackedCharge,
+} from '@gridbill/shared/sync';
+import { CompiledQuery, type Kysely } from 'kysely';
+import { bulkInsert, usesDollarPlaceholders } from './bulk-insert.js';
+
+/** An edge-rated charge to store: the packed fields plus its meter and account. */
+export interface ChargeInput extends PackedCharge {
+  meterId: string;
+  accountId: string;
+}
+
+/** A stored day row of one meter, decoded (all its accounts). */
+interface StoredDay {
+  byAccount: Map<string, PackedCharge[]>;
+  all: PackedCharge[];
+}
+
+/** Meters per load statement (× days in one `in` list each). */
+const LOAD_CHUNK = 400;
+/** Rows per upsert statement on SQLite (5 values each). */
+const UPSERT_CHUNK = 400;
+const KEY = '(gateway_id, day_start_ms, meter_id, account_id)';
+const UPSERT = `ON CONFLICT ${KEY} DO UPDATE SET packed = excluded.packed`;
+
+/**
+ * Stores charges once per (meter, interval start, tariff version) — the key of the charge id
+ * `chargeId(meter, start, version)` — in `edge_charge_days` (one packed row per gateway ×
+ * meter × account × UTC day): one load per chunk of meters, decode, merge, encode, one
+ * multi-row upsert per chunk. Returns the charges stored now (input order, same objects); a
+ * charge already stored (for any account of that meter-day) or earlier in `charges` is not.
+ * Example: [c(m1, T, tv-1), c(m1, T, tv-1), c(m1, T+900 s, tv-1)] on an empty table →
+ *   [first c(m1, T), c(m1, T+900 s)]; the same call again → [].
+ */
+export async function storeChargesOnce<C extends ChargeInput>(
+  db: Kysely<unknown>,
+  gatewayId: string,
+  charges: readonly C[],
+): Promise<C[]> {
+  if (charges.length === 0) return [];
+  const groups = new Map<string, C[]>();
+  for (const c of charges) {
+    const key = `${c.meterId}|${chargeDayStartMs(c.startMs)}`;
+    const list = groups.get(key);
+    if (list) list.push(c);
+    else groups.set(key, [c]);
+  }
+  const stored = await loadDays(db, gatewayId, groups);
+  const fresh = new Set<PackedCharge>();
+  const rows: RowValues[] = [];
+  for (const [key, group] of groups) {
+    const first = group[0]!;
+    const dayStartMs = chargeDayStartMs(first.startMs);
+    const day = stored.get(key);
+    const merged = mergeChargeDay(day?.all ?? [], group);
+    if (merged.fresh.length === 0) continue;
+    const byAccount = new Map<string, PackedCharge[]>();
+    for (const c of merged.fresh as C[]) {
+      fresh.add(c);
+      const list = byAccount.get(c.accountId);
+      if (list) list.push(c);
+      else byAccount.set(c.accountId, [c]);
+    }
+    for (const [accountId, added] of byAccount) {
+      const prior = day?.byAccount.get(accountId) ?? [];
+      const packed = encodeChargeDay(dayStartMs, [...prior, ...added]);
+      rows.push([gatewayId, BigInt(dayStartMs), first.meterId, accountId, packed]);
+    }
+  }
+  await upsertDays(db, rows);
+  return charges.filter((c) => fresh.delete(c));
+}
+
+type RowValues = [string, bigint, string, string, Uint8Array];
+
+async function loadDays(
+  db: Kysely<unknown>,
+  gatewayId: string,
+  groups: Map<string, ChargeInput[]>,
+): Promise<Map<string, StoredDay>> {
+  const out = new Map<string, StoredDay>();
+  const meters = [...new Set([...groups.values()].map((g) => g[0]!.meterId))];
+  const days = [...new Set([...groups.values()].map((g) => chargeDayStartMs(g[0]!.startMs)))];
+  const dollar = usesDollarPlaceholders(db);
+  for (let i = 0; i < meters.length; i += LOAD_CHUNK) {
+    const chunk = meters.slice(i, i + LOAD_CHUNK);
+    const params = [gatewayId, ...days.map(BigInt), ...chunk];
+    const mark = (n: number) => (dollar ? `$${n}` : '?');
+    const dayMarks = days.map((_, d) => mark(2 + d)).join(', ');
+    const meterMarks = chunk.map((_, m) => mark(2 + days.length + m)).join(', ');
+    const text =
+      'select meter_id, account_id, day_start_ms, packed from edge_charge_days ' +
+      `where gateway_id = ${mark(1)} and day_start_ms in (${dayMarks}) ` +
+      `and meter_id in (${meterMarks})`;
+    const result = await db.executeQuery<DayRow>(CompiledQuery.raw(text, params));
+    for (const r of result.rows) {
+      const dayStartMs = Number(r.day_start_ms);
+      const key = `${r.meter_id}|${dayStartMs}`;
+      if (!groups.has(key)) continue;
+      const decoded = decodeChargeDay(dayStartMs, new Uint8Array(r.packed));
+      const day: StoredDay = out.get(key) ?? { byAccount: new Map(), all: [] };
+      day.byAccount.set(r.account_id, decoded);
+      for (const c of decoded) day.all.push(c);
+      out.set(key, day);
+    }
+  }
+  return out;
+}
+
+interface DayRow {
+  meter_id: string;
+  account_id: string;
+  day_start_ms: bigint | number | string;
+  packed: Uint8Array;
+}
+
+const COLUMNS = ['gateway_id', 'day_start_ms', 'meter_id', 'account_id', 'packed'] as const;
+
+/**
+ * Multi-row upsert of packed day rows: SQLite one SQL text per 400 rows, PostgreSQL one
+ * `insert … select * from unnest($1::text[], $2::int8[], $3::text[], $4::text[], $5::bytea[])`
+ * per call (5 array parameters whatever the row count).
+ */
+async function upsertDays(db: Kysely<unknown>, rows: RowValues[]): Promise<void> {
+  if (rows.length === 0) return;
+  if (!usesDollarPlaceholders(db)) {
+    for (let i = 0; i < rows.length; i += UPSERT_CHUNK) {
+      await bulkInsert(db, 'edge_charge_days', COLUMNS, rows.slice(i, i + UPSERT_CHUNK), UPSERT);
+    }
+    return;
+  }
+  const columns = COLUMNS.map((_, c) => rows.map((row) => row[c]));
+  const text =
+    `insert into edge_charge_days (${COLUMNS.join(', ')}) select * from ` +
+    `unnest($1::text[], $2::int8[], $3::text[], $4::text[], $5::bytea[]) ${UPSERT}`;
+  await db.executeQuery(CompiledQuery.raw(text, columns));
+}
