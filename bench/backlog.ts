@@ -21,7 +21,13 @@ import BetterSqlite3 from 'better-sqlite3';
 import { createContext } from '../central/src/app/create-context.js';
 import { startServer } from '../central/src/app/serve.js';
 import { migrate, openStore } from '../central/src/store/index.js';
-import { migrateSync, registerGatewayKey, syncDb, syncMount } from '../central/src/sync/index.js';
+import {
+  countEdgeCharges,
+  migrateSync,
+  registerGatewayKey,
+  syncDb,
+  syncMount,
+} from '../central/src/sync/index.js';
 import { openDatabase } from '../edge/src/store/open-store.js';
 import { Outbox } from '../edge/src/store/outbox.js';
 import { createUpstreamSender, OutboxStream } from '../edge/src/sync/index.js';
@@ -118,10 +124,7 @@ while (stream.pending() > 0) {
 const seconds = (clock.monoMs() - start) / 1000;
 clearInterval(poller);
 const drained = live;
-const stored = await db
-  .selectFrom('edge_charges')
-  .select((eb) => eb.fn.countAll().as('n'))
-  .executeTakeFirstOrThrow();
+const stored = { n: await countEdgeCharges(db) };
 if (String(stored.n) !== String(drained))
   throw new Error(`central holds ${stored.n} charges, the gateway sent ${drained}`);
 await server.close();

@@ -10,3 +10,4 @@ export { type SyncDb, syncDb } from './sync-schema.js';
 export { appendChange, FIRST_EPOCH, type FeedPage, readFeedPage } from './change-feed.js';
 export { deriveChanges } from './derive-changes.js';
 export { type ConsumptionPoint, consumptionSeries } from './consumption.js';
+export { countEdgeCharges, readEdgeCharges } from './edge-charge-source.js';
