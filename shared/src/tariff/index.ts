@@ -26,3 +26,5 @@ export { importUrdb, isUrdbRate } from './urdb.js';
 export { fixed30MonthFraction } from './month-fraction.js';
 export type { RegisterRead } from './register-read.js';
 export { registerReadUsage } from './register-read.js';
+export type { StandingCharge } from './standing-charges.js';
+export { standingChargesOfDay } from './standing-charges.js';
