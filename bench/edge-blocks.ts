@@ -1,12 +1,14 @@
 /**
  * Bench helper: interval blocks as the gateway builds them (the same `IntervalBlockBuilder`
  * and block id as `edge/src/engine`): per 15-minute cycle one rated interval and one register
- * read per meter, each account's balance movement, at most 5,000 rows per block.
+ * read per meter, each account's balance movement, at most 5,000 rows (or `rowsPerBlock`) per
+ * block.
  */
 import {
   IntervalBlockBuilder,
   type IntervalBlockWire,
   intervalBlockId,
+  MAX_BLOCK_ROWS,
 } from '@gridbill/shared/sync';
 import { chargeId } from '@gridbill/shared/tariff';
 import { accountIdOf, meterIdOf } from './central-seed.js';
@@ -26,7 +28,10 @@ const minorOf = (k: number) => BigInt(2 + (k % 5));
 
 /**
  * Blocks for readings `from .. from + n − 1` (reading k = meter k % meters in cycle
- * ⌊k / meters⌋ after `day0Ms`), in arrival order.
+ * ⌊k / meters⌋ after `day0Ms`), in arrival order, at most `rowsPerBlock` intervals (and as
+ * many reads) each: the gateway writes one block per poll cycle, so `rowsPerBlock = meters`
+ * is what a gateway of that many meters sends.
+ * Example: buildBlocks('gw', 1000, T, 0, 3000, true, 1000) → 3 blocks of 1,000 rows.
  */
 export function buildBlocks(
   gatewayId: string,
@@ -35,10 +40,13 @@ export function buildBlocks(
   from: number,
   n: number,
   rated = true,
+  rowsPerBlock = MAX_BLOCK_ROWS,
 ): WireBlock[] {
   const out: WireBlock[] = [];
   const b = new IntervalBlockBuilder('KES');
+  let rows = 0;
   const flush = () => {
+    rows = 0;
     if (b.empty) return;
     const body = b.take();
     const last = body.intervals.startMs[body.intervals.startMs.length - 1] ?? day0Ms;
@@ -50,7 +58,8 @@ export function buildBlocks(
     });
   };
   for (let k = from; k < from + n; k += 1) {
-    if (b.full) flush();
+    if (b.full || rows >= rowsPerBlock) flush();
+    rows += 1;
     const i = k % meters;
     const startMs = day0Ms + Math.floor(k / meters) * Q_MS;
     const amountMinor = minorOf(k);

@@ -3,13 +3,17 @@
  * raw insert rate of the same rows into a plain table measured in the same run as the limit.
  * The ingest path is everything after HTTP: JSON.parse, schema parse (zod envelope + the
  * block's linear column check), classification, one content hash per block, ownership, packed
- * meter-channel-day merge, register reads and charges (multi-row), one ledger entry per block
- * (a posting per account), applied-event and hash rows, watermark. Input: what the gateway sends —
- * interval blocks of 5,000 rated intervals + 5,000 register reads, two blocks per request.
+ * meter-channel-day merge, charges packed per meter-day (`edge_charge_days`), ONE ledger entry
+ * per request (a posting per account), one `edge_facts` row per block (its register reads),
+ * applied-event and hash rows, watermark. Input: what the gateway sends — one interval block
+ * per 1,000-meter poll cycle (1,000 rated intervals + 1,000 register reads), requests cut as
+ * the upstream sender cuts them (at most 2,000 events and 4 MiB of event bodies).
+ * Prints wall rate, CPU µs per reading (this process; on PostgreSQL also the server backends
+ * of this run, from /proc), the raw insert rate and the ratio.
  *
- *   npx tsx bench/ingest.ts [--pg postgres://…] [--readings 200000]
+ *   npx tsx bench/ingest.ts [--pg postgres://…] [--readings 480000] [--unrated]
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -19,49 +23,60 @@ import { tokenKeyPairFromSeed } from '@gridbill/shared/token';
 import { sql } from 'kysely';
 import { createContext } from '../central/src/app/create-context.js';
 import { migrate, openStore, type Store } from '../central/src/store/index.js';
-import { ingestBatch, migrateSync, syncDb } from '../central/src/sync/index.js';
+import { countEdgeCharges, ingestBatch, migrateSync, syncDb } from '../central/src/sync/index.js';
 import { seedGateway } from './central-seed.js';
 import { buildBlocks } from './edge-blocks.js';
 
 const { values } = parseArgs({
   options: {
     pg: { type: 'string', default: process.env.GRIDBILL_TEST_PG },
-    readings: { type: 'string', default: '200000' },
+    readings: { type: 'string', default: '480000' },
     /** Blocks without charges (interval data only, like the per-fact bench before blocks). */
     unrated: { type: 'boolean', default: false },
   },
 });
 const READINGS = Number(values.readings);
 const METERS = 1000;
+/** Rows per raw-insert transaction. */
 const BATCH = 5000;
-/** Blocks (of 5,000 intervals) per request: 10,000 readings, ~1 MB of JSON. */
-const BATCH_BLOCKS = 2;
+/** The upstream sender's limits (`edge/src/sync/upstream-sender.ts`). */
+const BATCH_EVENTS = 2000;
+const MAX_BODY_CHARS = 4 * 1024 * 1024;
 const DAY0 = Date.UTC(2026, 9, 1);
 const INC = '0193a2c4-5e6f-7a80-9b1c-2d3e4f506172';
 const clock = createSystemClock();
 
 /**
- * Signed-batch bodies as the gateway sends them: interval blocks (5,000 rated intervals and
- * 5,000 register reads each, built by the gateway's block builder), BATCH_BLOCKS per request.
+ * Signed-batch bodies as the gateway sends them: one interval block per poll cycle of METERS
+ * meters, as many per request as the sender puts in one (≤ 2,000 events, ≤ 4 MiB of bodies).
  */
 function batchTexts(): string[] {
-  const blocks = buildBlocks('gw-bench', METERS, DAY0, 0, READINGS, !values.unrated);
+  const blocks = buildBlocks('gw-bench', METERS, DAY0, 0, READINGS, !values.unrated, METERS);
   const texts: string[] = [];
-  for (let b = 0; b < blocks.length; b += BATCH_BLOCKS) {
-    const events = blocks.slice(b, b + BATCH_BLOCKS).map((block, i) => ({
-      seq: b + i + 1,
-      eventId: block.eventId,
-      occurredAtMs: block.occurredAtMs,
-      clockTrusted: true,
-      kind: 'interval-block',
-      body: block.body,
-    }));
+  let b = 0;
+  while (b < blocks.length) {
+    const events = [];
+    let chars = 0;
+    for (; b < blocks.length && events.length < BATCH_EVENTS; b += 1) {
+      const block = blocks[b]!;
+      const size = JSON.stringify(block.body).length;
+      if (events.length > 0 && chars + size > MAX_BODY_CHARS) break;
+      chars += size;
+      events.push({
+        seq: b + 1,
+        eventId: block.eventId,
+        occurredAtMs: block.occurredAtMs,
+        clockTrusted: true,
+        kind: 'interval-block',
+        body: block.body,
+      });
+    }
     texts.push(
       JSON.stringify({
         v: 1,
         gatewayId: 'gw-bench',
         incarnation: INC,
-        fromSeq: b + 1,
+        fromSeq: events[0]!.seq,
         headSeq: blocks.length,
         sentAtMs: DAY0,
         events,
@@ -96,25 +111,51 @@ async function rawRate(store: Store): Promise<number> {
   return READINGS / ((clock.monoMs() - start) / 1000);
 }
 
-/** Every reading stored once: one charge each, and the expected packed day rows. */
+/** Every reading stored once: one packed charge each, and the expected packed day rows. */
 async function checkStored(store: Store) {
   const db = syncDb(store.db);
-  const count = async (table: 'edge_charges' | 'interval_days') => {
+  const charges = await countEdgeCharges(db);
+  if (charges !== (values.unrated ? 0 : READINGS))
+    throw new Error(`${charges} charges, expected ${READINGS}`);
+  const count = async (table: 'edge_charge_days' | 'interval_days') => {
     const row = await db
       .selectFrom(table)
       .select((eb) => eb.fn.countAll().as('n'))
       .executeTakeFirstOrThrow();
     return String(row.n);
   };
-  const charges = await count('edge_charges');
-  if (charges !== String(values.unrated ? 0 : READINGS))
-    throw new Error(`${charges} charges, expected ${READINGS}`);
-  const days = await count('interval_days');
   const expectDays = METERS * Math.ceil(READINGS / METERS / 96);
+  const days = await count('interval_days');
   if (days !== String(expectDays)) throw new Error(`${days} day rows, expected ${expectDays}`);
+  const chargeDays = await count('edge_charge_days');
+  const expectChargeDays = values.unrated ? 0 : expectDays;
+  if (chargeDays !== String(expectChargeDays))
+    throw new Error(`${chargeDays} charge day rows, expected ${expectChargeDays}`);
 }
 
-async function run(name: string, store: Store) {
+/** CPU seconds (user + system) of processes by pid, from /proc (0 for a pid gone). */
+function procCpuSeconds(pids: readonly number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // the backend ended: its CPU is not counted
+    }
+  }
+  return ticks / 100;
+}
+
+/** PostgreSQL backends of this process's pool (by application_name). */
+async function backendPids(store: Store, app: string): Promise<number[]> {
+  const rows = await sql<{ pid: number }>`select pid from pg_stat_activity
+    where application_name = ${app}`.execute(store.db);
+  return rows.rows.map((r) => Number(r.pid));
+}
+
+async function run(name: string, store: Store, app?: string) {
   await migrate(store);
   await migrateSync(store);
   await seedGateway(store, 'gw-bench', METERS);
@@ -125,6 +166,9 @@ async function run(name: string, store: Store) {
     tokenKey: tokenKeyPairFromSeed('k', new Uint8Array(32).fill(1)),
   });
   const texts = batchTexts();
+  const pids = app ? await backendPids(store, app) : [];
+  const serverCpu0 = procCpuSeconds(pids);
+  const cpu0 = process.cpuUsage();
   const start = clock.monoMs();
   let acked = 0;
   for (const text of texts) {
@@ -133,23 +177,32 @@ async function run(name: string, store: Store) {
     acked = result.ack.ackedThroughSeq;
   }
   const seconds = (clock.monoMs() - start) / 1000;
-  const blocks = Math.ceil(READINGS / 5000);
+  const cpu = process.cpuUsage(cpu0);
+  const allPids = app ? [...new Set([...pids, ...(await backendPids(store, app))])] : [];
+  const serverCpu = procCpuSeconds(allPids) - serverCpu0;
+  const blocks = Math.ceil(READINGS / METERS);
   if (acked !== blocks) throw new Error(`acked ${acked}, expected ${blocks}`);
   await checkStored(store);
   const rate = READINGS / seconds;
   const raw = await rawRate(store);
   const ratio = (rate / raw).toFixed(2);
-  const line = `| ${name} | ${READINGS} | ${Math.round(rate)} | ${Math.round(raw)} | ${ratio} |`;
+  const cpuUs = ((cpu.user + cpu.system) / READINGS).toFixed(2);
+  const serverUs = app ? ((serverCpu * 1e6) / READINGS).toFixed(2) : '-';
+  const line =
+    `| ${name} | ${READINGS} | ${texts.length} | ${Math.round(rate)} | ${cpuUs} | ` +
+    `${serverUs} | ${Math.round(raw)} | ${ratio} |`;
   process.stdout.write(`${line}\n`);
   return line;
 }
 
 process.stdout.write(
   `ingest bench: ${cpus().length} cores, load ${loadavg()[0]?.toFixed(1)}, ` +
-    `${READINGS} readings, ${METERS} meters, ${BATCH_BLOCKS} blocks of 5000 per request, ` +
+    `${READINGS} readings, ${METERS} meters, one block per cycle, requests of ≤ ` +
+    `${BATCH_EVENTS} events / 4 MiB, ` +
     `${values.unrated ? 'unrated (intervals + reads only)' : 'rated (charges + ledger)'}\n` +
-    '| backend | readings | ingest readings/s | raw insert rows/s | ratio |\n' +
-    '|---|---:|---:|---:|---:|\n',
+    '| backend | readings | requests | ingest readings/s | CPU µs/reading | ' +
+    'PG server CPU µs/reading | raw insert rows/s | ratio |\n' +
+    '|---|---:|---:|---:|---:|---:|---:|---:|\n',
 );
 const dir = mkdtempSync(join(tmpdir(), 'gridbill-bench-ingest-'));
 try {
@@ -158,9 +211,12 @@ try {
   await lite.close();
   if (values.pg) {
     const schema = `bench_${process.pid}`;
-    const pgStore = await openStore({ db: values.pg, pgSchema: schema });
+    const app = `gridbill-bench-ingest-${process.pid}`;
+    const url = new URL(values.pg);
+    url.searchParams.set('application_name', app);
+    const pgStore = await openStore({ db: url.toString(), pgSchema: schema });
     try {
-      await run('postgres', pgStore);
+      await run('postgres', pgStore, app);
     } finally {
       await sql`drop schema ${sql.id(schema)} cascade`.execute(pgStore.db);
       await pgStore.close();
