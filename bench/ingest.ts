@@ -11,7 +11,7 @@
  * Prints wall rate, CPU µs per reading (this process; on PostgreSQL also the server backends
  * of this run, from /proc), the raw insert rate and the ratio.
  *
- *   npx tsx bench/ingest.ts [--pg postgres://…] [--readings 480000] [--unrated]
+ *   npx tsx bench/ingest.ts [--pg postgres://…] [--readings 480000] [--unrated] [--no-raw]
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -33,6 +33,8 @@ const { values } = parseArgs({
     readings: { type: 'string', default: '480000' },
     /** Blocks without charges (interval data only, like the per-fact bench before blocks). */
     unrated: { type: 'boolean', default: false },
+    /** Skip the raw insert measure (for `--cpu-prof` of the ingest alone). */
+    'no-raw': { type: 'boolean', default: false },
   },
 });
 const READINGS = Number(values.readings);
@@ -184,7 +186,7 @@ async function run(name: string, store: Store, app?: string) {
   if (acked !== blocks) throw new Error(`acked ${acked}, expected ${blocks}`);
   await checkStored(store);
   const rate = READINGS / seconds;
-  const raw = await rawRate(store);
+  const raw = values['no-raw'] ? Number.NaN : await rawRate(store);
   const ratio = (rate / raw).toFixed(2);
   const cpuUs = ((cpu.user + cpu.system) / READINGS).toFixed(2);
   const serverUs = app ? ((serverCpu * 1e6) / READINGS).toFixed(2) : '-';

@@ -31,8 +31,9 @@ const UPSERT = `ON CONFLICT ${KEY} DO UPDATE SET packed = excluded.packed`;
  * Stores charges once per (meter, interval start, tariff version) — the key of the charge id
  * `chargeId(meter, start, version)` — in `edge_charge_days` (one packed row per gateway ×
  * meter × account × UTC day): one load per chunk of meters, decode, merge, encode, one
- * multi-row upsert per chunk. Returns the charges stored now (input order, same objects); a
- * charge already stored (for any account of that meter-day) or earlier in `charges` is not.
+ * multi-row upsert per chunk. Returns the charges stored now (same objects, grouped by
+ * meter-day in order of first appearance, input order within a group); a charge already
+ * stored (for any account of that meter-day) or earlier in `charges` is not.
  * Example: [c(m1, T, tv-1), c(m1, T, tv-1), c(m1, T+900 s, tv-1)] on an empty table →
  *   [first c(m1, T), c(m1, T+900 s)]; the same call again → [].
  */
@@ -42,37 +43,60 @@ export async function storeChargesOnce<C extends ChargeInput>(
   charges: readonly C[],
 ): Promise<C[]> {
   if (charges.length === 0) return [];
-  const groups = new Map<string, C[]>();
-  for (const c of charges) {
-    const key = `${c.meterId}|${chargeDayStartMs(c.startMs)}`;
-    const list = groups.get(key);
-    if (list) list.push(c);
-    else groups.set(key, [c]);
-  }
+  const groups = groupByMeterDay(charges);
   const stored = await loadDays(db, gatewayId, groups);
-  const fresh = new Set<PackedCharge>();
+  const fresh: C[] = [];
   const rows: RowValues[] = [];
-  for (const [key, group] of groups) {
-    const first = group[0]!;
-    const dayStartMs = chargeDayStartMs(first.startMs);
-    const day = stored.get(key);
-    const merged = mergeChargeDay(day?.all ?? [], group);
+  for (const group of groups.list) {
+    const day = stored.get(group.key);
+    const merged = mergeChargeDay(day?.all ?? [], group.charges);
     if (merged.fresh.length === 0) continue;
     const byAccount = new Map<string, PackedCharge[]>();
     for (const c of merged.fresh as C[]) {
-      fresh.add(c);
+      fresh.push(c);
       const list = byAccount.get(c.accountId);
       if (list) list.push(c);
       else byAccount.set(c.accountId, [c]);
     }
     for (const [accountId, added] of byAccount) {
-      const prior = day?.byAccount.get(accountId) ?? [];
-      const packed = encodeChargeDay(dayStartMs, [...prior, ...added]);
-      rows.push([gatewayId, BigInt(dayStartMs), first.meterId, accountId, packed]);
+      const prior = day?.byAccount.get(accountId);
+      const packed = encodeChargeDay(group.dayStartMs, prior ? [...prior, ...added] : added);
+      rows.push([gatewayId, BigInt(group.dayStartMs), group.meterId, accountId, packed]);
     }
   }
   await upsertDays(db, rows);
-  return charges.filter((c) => fresh.delete(c));
+  return fresh;
+}
+
+/** The incoming charges of one meter-day. */
+interface Group<C> {
+  key: string;
+  meterId: string;
+  dayStartMs: number;
+  charges: C[];
+}
+
+/** Groups by meter, then UTC day (nested maps: no key string per charge). */
+function groupByMeterDay<C extends ChargeInput>(charges: readonly C[]) {
+  const byMeter = new Map<string, Map<number, Group<C>>>();
+  const list: Group<C>[] = [];
+  for (const c of charges) {
+    let days = byMeter.get(c.meterId);
+    if (!days) {
+      days = new Map();
+      byMeter.set(c.meterId, days);
+    }
+    const dayStartMs = chargeDayStartMs(c.startMs);
+    const group = days.get(dayStartMs);
+    if (group) group.charges.push(c);
+    else {
+      const key = `${c.meterId}|${dayStartMs}`;
+      const created = { key, meterId: c.meterId, dayStartMs, charges: [c] };
+      days.set(dayStartMs, created);
+      list.push(created);
+    }
+  }
+  return { list, keys: new Set(list.map((g) => g.key)) };
 }
 
 type RowValues = [string, bigint, string, string, Uint8Array];
@@ -80,11 +104,11 @@ type RowValues = [string, bigint, string, string, Uint8Array];
 async function loadDays(
   db: Kysely<unknown>,
   gatewayId: string,
-  groups: Map<string, ChargeInput[]>,
+  groups: { list: Group<ChargeInput>[]; keys: Set<string> },
 ): Promise<Map<string, StoredDay>> {
   const out = new Map<string, StoredDay>();
-  const meters = [...new Set([...groups.values()].map((g) => g[0]!.meterId))];
-  const days = [...new Set([...groups.values()].map((g) => chargeDayStartMs(g[0]!.startMs)))];
+  const meters = [...new Set(groups.list.map((g) => g.meterId))];
+  const days = [...new Set(groups.list.map((g) => g.dayStartMs))];
   const dollar = usesDollarPlaceholders(db);
   for (let i = 0; i < meters.length; i += LOAD_CHUNK) {
     const chunk = meters.slice(i, i + LOAD_CHUNK);
@@ -100,7 +124,7 @@ async function loadDays(
     for (const r of result.rows) {
       const dayStartMs = Number(r.day_start_ms);
       const key = `${r.meter_id}|${dayStartMs}`;
-      if (!groups.has(key)) continue;
+      if (!groups.keys.has(key)) continue;
       const decoded = decodeChargeDay(dayStartMs, new Uint8Array(r.packed));
       const day: StoredDay = out.get(key) ?? { byAccount: new Map(), all: [] };
       day.byAccount.set(r.account_id, decoded);

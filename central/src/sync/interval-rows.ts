@@ -6,6 +6,8 @@ import {
   intervalIndex,
   mergeIntervals,
 } from '@gridbill/shared/interval-pack';
+import { CompiledQuery, type Kysely } from 'kysely';
+import { type BulkValue, bulkInsert, usesDollarPlaceholders } from './bulk-insert.js';
 import type { SyncTrx } from './sync-schema.js';
 
 export const DAY_MS = 86_400_000;
@@ -29,16 +31,37 @@ export function dayKey(f: IntervalFact): string {
   return `${f.meterId}|${f.channel}|${dayStartMs}`;
 }
 
-/** Groups intervals by packed row. */
-export function groupByDay(facts: readonly IntervalFact[]): Map<string, IntervalFact[]> {
-  const groups = new Map<string, IntervalFact[]>();
+/** The intervals of one packed row (meter × channel × UTC day). */
+interface DayGroup {
+  key: string;
+  dayStartMs: number;
+  facts: IntervalFact[];
+}
+
+/**
+ * Groups intervals by packed row, in order of first appearance (nested maps: no key string
+ * per interval). Example: facts of m1 on days D and D+1 → two groups, keys 'm1|0|D', 'm1|0|D+1'.
+ */
+export function groupByDay(facts: readonly IntervalFact[]): DayGroup[] {
+  const byMeter = new Map<string, Map<number, DayGroup>>();
+  const list: DayGroup[] = [];
   for (const f of facts) {
-    const key = dayKey(f);
-    const list = groups.get(key);
-    if (list) list.push(f);
-    else groups.set(key, [f]);
+    let days = byMeter.get(f.meterId);
+    if (!days) {
+      days = new Map();
+      byMeter.set(f.meterId, days);
+    }
+    const dayStartMs = Math.floor(f.intervalStartMs / DAY_MS) * DAY_MS;
+    const slot = dayStartMs + f.channel; // unique: days are 86,400,000 ms apart
+    const group = days.get(slot);
+    if (group) group.facts.push(f);
+    else {
+      const created = { key: dayKey(f), dayStartMs, facts: [f] };
+      days.set(slot, created);
+      list.push(created);
+    }
   }
-  return groups;
+  return list;
 }
 
 export interface MergeReport {
@@ -60,10 +83,9 @@ export async function mergeIntervalRows(
   const report: MergeReport = { rowsWritten: 0, conflicts: [], mismatched: [] };
   const groups = groupByDay(facts);
   const stored = await loadRows(trx, groups);
-  const rows: RowValues[] = [];
-  for (const [key, group] of groups) {
+  const rows: BulkValue[][] = [];
+  for (const { key, dayStartMs, facts: group } of groups) {
     const first = group[0]!;
-    const dayStartMs = Math.floor(first.intervalStartMs / DAY_MS) * DAY_MS;
     const prior = stored.get(key);
     const seconds = prior?.intervalSeconds ?? first.intervalSeconds;
     const day = prior ?? emptyDay(DAY_MS / 1000 / seconds, seconds);
@@ -81,64 +103,74 @@ export async function mergeIntervalRows(
       report.conflicts.push({ meterId: first.meterId, intervalStartMs, ...pick(c) });
     }
     if (!merged.outcomes.some((o) => o === 'filled' || o === 'upgraded')) continue;
-    rows.push({
-      meter_id: first.meterId,
-      channel: BigInt(first.channel),
-      day_start_ms: BigInt(dayStartMs),
-      interval_seconds: BigInt(seconds),
-      packed: encodeIntervalDay(merged.day),
-    });
+    const packed = encodeIntervalDay(merged.day);
+    rows.push([first.meterId, BigInt(first.channel), BigInt(dayStartMs), BigInt(seconds), packed]);
   }
   await upsertRows(trx, rows);
   report.rowsWritten = rows.length;
   return report;
 }
 
-type RowValues = {
-  meter_id: string;
-  channel: bigint;
-  day_start_ms: bigint;
-  interval_seconds: bigint;
-  packed: Uint8Array;
-};
-
 function pick(c: { storedWh: number; incomingWh: number }) {
   return { storedWh: c.storedWh, incomingWh: c.incomingWh };
 }
 
 const CHUNK = 400;
+const COLUMNS = ['meter_id', 'channel', 'day_start_ms', 'interval_seconds', 'packed'] as const;
+const UPSERT =
+  'ON CONFLICT (meter_id, channel, day_start_ms) DO UPDATE SET packed = excluded.packed';
 
-async function loadRows(trx: SyncTrx, groups: Map<string, IntervalFact[]>) {
+/** The stored rows of the groups: one raw select per 400 meters (all days of the request). */
+async function loadRows(trx: SyncTrx, groups: readonly DayGroup[]) {
   const out = new Map<string, ReturnType<typeof decodeIntervalDay>>();
-  const meters = [...new Set([...groups.values()].map((g) => g[0]!.meterId))];
-  const days = [...new Set([...groups.keys()].map((k) => BigInt(k.split('|')[2]!)))];
+  const keys = new Set(groups.map((g) => g.key));
+  const meters = [...new Set(groups.map((g) => g.facts[0]!.meterId))];
+  const days = [...new Set(groups.map((g) => g.dayStartMs))];
+  const raw = trx as unknown as Kysely<unknown>;
+  const dollar = usesDollarPlaceholders(raw);
+  const mark = (n: number) => (dollar ? `$${n}` : '?');
   for (let i = 0; i < meters.length; i += CHUNK) {
-    const rows = await trx
-      .selectFrom('interval_days')
-      .select(['meter_id', 'channel', 'day_start_ms', 'packed'])
-      .where('meter_id', 'in', meters.slice(i, i + CHUNK))
-      .where('day_start_ms', 'in', days)
-      .execute();
-    for (const r of rows) {
+    const chunk = meters.slice(i, i + CHUNK);
+    const dayMarks = days.map((_, d) => mark(1 + d)).join(', ');
+    const meterMarks = chunk.map((_, m) => mark(1 + days.length + m)).join(', ');
+    const text =
+      'select meter_id, channel, day_start_ms, packed from interval_days ' +
+      `where day_start_ms in (${dayMarks}) and meter_id in (${meterMarks})`;
+    const params = [...days.map(BigInt), ...chunk];
+    const result = await raw.executeQuery<StoredRow>(CompiledQuery.raw(text, params));
+    for (const r of result.rows) {
       const key = `${r.meter_id}|${r.channel}|${r.day_start_ms}`;
-      if (groups.has(key)) out.set(key, decodeIntervalDay(new Uint8Array(r.packed)));
+      if (keys.has(key)) out.set(key, decodeIntervalDay(new Uint8Array(r.packed)));
     }
   }
   return out;
 }
 
-async function upsertRows(trx: SyncTrx, rows: RowValues[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += CHUNK) {
-    await trx
-      .insertInto('interval_days')
-      .values(rows.slice(i, i + CHUNK))
-      .onConflict((oc) =>
-        oc
-          .columns(['meter_id', 'channel', 'day_start_ms'])
-          .doUpdateSet((eb) => ({ packed: eb.ref('excluded.packed') })),
-      )
-      .execute();
+interface StoredRow {
+  meter_id: string;
+  channel: bigint | number | string;
+  day_start_ms: bigint | number | string;
+  packed: Uint8Array;
+}
+
+/**
+ * Multi-row upsert: SQLite one SQL text per 400 rows; PostgreSQL one
+ * `insert … select * from unnest($1::text[], $2::int8[], …, $5::bytea[])`.
+ */
+async function upsertRows(trx: SyncTrx, rows: BulkValue[][]): Promise<void> {
+  if (rows.length === 0) return;
+  const raw = trx as unknown as Kysely<unknown>;
+  if (!usesDollarPlaceholders(raw)) {
+    for (let i = 0; i < rows.length; i += CHUNK) {
+      await bulkInsert(raw, 'interval_days', COLUMNS, rows.slice(i, i + CHUNK), UPSERT);
+    }
+    return;
   }
+  const columns = COLUMNS.map((_, c) => rows.map((row) => row[c]));
+  const text =
+    `insert into interval_days (${COLUMNS.join(', ')}) select * from ` +
+    `unnest($1::text[], $2::int8[], $3::int8[], $4::int8[], $5::bytea[]) ${UPSERT}`;
+  await raw.executeQuery(CompiledQuery.raw(text, columns));
 }
 
 /** Reads one packed day back (tests, reconciliation). */

@@ -44,8 +44,12 @@ describe('charge day codec', () => {
       '0100020001000000' +
         '027476' +
         '034b4553' +
-        'a0bb0d00840300009c01000000000000' +
-        '08000000000000000000010000000000',
+        'a0f736' +
+        '8407' +
+        '02' +
+        '9c03' +
+        '08' +
+        '0001',
     );
     expect(chargeDayCount(bytes)).toBe(1);
   });
@@ -109,14 +113,20 @@ describe('charge day codec', () => {
     const good = encodeChargeDay(DAY, [charge(0)]);
     expect(() => decodeChargeDay(DAY, good.subarray(0, 4))).toThrow(ChargeDayError);
     expect(() => decodeChargeDay(DAY, good.subarray(0, good.length - 1))).toThrow(
-      'packed charges of 1 must be 49 bytes, got 48',
+      'packed charges: truncated',
+    );
+    expect(() => decodeChargeDay(DAY, new Uint8Array([...good, 0]))).toThrow(
+      'packed charges: 1 bytes after 1 charges',
     );
     const wrong = good.slice();
     wrong[0] = 9;
-    expect(() => decodeChargeDay(DAY, wrong)).toThrow('packed charges format 9 is not 1');
+    expect(() => decodeChargeDay(DAY, wrong)).toThrow('packed charges: no format 1 header');
     const badIndex = good.slice();
-    badIndex[good.length - 8] = 7;
-    expect(() => decodeChargeDay(DAY, badIndex)).toThrow('string or price source index');
+    badIndex[good.length - 1] = 7;
+    expect(() => decodeChargeDay(DAY, badIndex)).toThrow('string index out of range');
+    const badAmount = encodeChargeDay(DAY, [charge(0)]);
+    badAmount[badAmount.length - 6] = 9 << 1;
+    expect(() => decodeChargeDay(DAY, badAmount)).toThrow('amount of 9 bytes');
   });
 
   it('merges once per (start, version): replays and repeats add nothing', () => {

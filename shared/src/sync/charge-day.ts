@@ -6,11 +6,12 @@
 export const CHARGE_DAY_FORMAT = 1;
 export const CHARGE_DAY_MS = 86_400_000;
 const HEADER_BYTES = 8;
-const ENTRY_BYTES = 32;
 const MAX_COUNT = 65_535;
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 const TWO_32 = 4_294_967_296;
+/** Tag bit: the energy is negative (its magnitude follows as a uvarint). */
+const NEGATIVE_WH = 0x20;
 /** `priceSource` codes stored in an entry (the index is the code). */
 const PRICE_SOURCES = ['tariff', 'fallback'] as const;
 
@@ -51,129 +52,228 @@ export function chargeKey(startMs: number, tariffVersionId: string): string {
 /**
  * Packs a day's charges, sorted by (start, tariff version): u8 format (1) · u8 0 ·
  * u16 strings · u16 count · u16 0 · strings (u8 length + ASCII; versions and currencies) ·
- * count × 32-byte entries (u32 start offset ms in the day · u32 seconds · i64 Wh · i64 amount
- * minor · u16 version string · u16 currency string · u8 price source · 3 × 0), little-endian.
+ * per charge: uvarint Δ start ms (from the day start, then from the previous charge) ·
+ * uvarint seconds · u8 tag (price source code | amount bytes << 1 | 0x20 when Wh < 0) ·
+ * uvarint |Wh| · the amount's minimal two's-complement bytes (0..8, little-endian; int64) ·
+ * uvarint version string · uvarint currency string. About 11 bytes per 15-minute charge.
  * Example: day 0, [{ startMs: 900000, seconds: 900, energyWh: 412, amountMinor: 8n,
  *   tariffVersionId: 'tv', currency: 'KES', priceSource: 'tariff' }] →
  *   01 00 02 00 01 00 00 00 · 02 74 76 · 03 4b 45 53 ·
- *   a0 bb 0d 00 84 03 00 00 9c 01 00 00 00 00 00 00 ·
- *   08 00 00 00 00 00 00 00 00 00 01 00 00 00 00 00 (47 bytes)
+ *   a0 f7 36 · 84 07 · 02 · 9c 03 · 08 · 00 · 01 (26 bytes)
  */
 export function encodeChargeDay(dayStartMs: number, charges: readonly PackedCharge[]): Uint8Array {
   if (charges.length > MAX_COUNT) {
     throw new ChargeDayError(`cannot pack ${charges.length} charges in one day (max ${MAX_COUNT})`);
   }
-  const sorted = [...charges].sort(byStartThenVersion);
+  const sorted = isSorted(charges) ? charges : [...charges].sort(byStartThenVersion);
   const strings = new Map<string, number>();
-  let stringBytes = 0;
-  const indexOf = (text: string, field: string) => {
-    let index = strings.get(text);
-    if (index === undefined) {
-      checkAscii(text, field);
-      index = strings.size;
-      strings.set(text, index);
-      stringBytes += 1 + text.length;
-    }
-    return index;
-  };
-  const refs = sorted.map(
-    (c) => [indexOf(c.tariffVersionId, 'tariff version'), indexOf(c.currency, 'currency')] as const,
-  );
-  const entriesAt = HEADER_BYTES + stringBytes;
-  const bytes = new Uint8Array(entriesAt + sorted.length * ENTRY_BYTES);
-  const view = new DataView(bytes.buffer);
-  view.setUint8(0, CHARGE_DAY_FORMAT);
-  view.setUint16(2, strings.size, true);
-  view.setUint16(4, sorted.length, true);
-  let at = HEADER_BYTES;
-  for (const text of strings.keys()) {
-    bytes[at] = text.length;
-    for (let i = 0; i < text.length; i += 1) bytes[at + 1 + i] = text.charCodeAt(i);
-    at += 1 + text.length;
+  const w = new Writer(HEADER_BYTES + sorted.length * 16);
+  w.at = HEADER_BYTES;
+  let prevMs = dayStartMs;
+  const entries = new Writer(sorted.length * 16);
+  for (const c of sorted) {
+    checkCharge(dayStartMs, c);
+    entries.uvarint(c.startMs - prevMs);
+    prevMs = c.startMs;
+    entries.uvarint(c.seconds);
+    const negative = c.energyWh < 0 ? NEGATIVE_WH : 0;
+    entries.amount(PRICE_SOURCES.indexOf(c.priceSource) | negative, c.amountMinor, c.energyWh);
+    entries.uvarint(stringIndex(strings, c.tariffVersionId, 'tariff version'));
+    entries.uvarint(stringIndex(strings, c.currency, 'currency'));
   }
-  for (let i = 0; i < sorted.length; i += 1) {
-    const [version, currency] = refs[i]!;
-    writeEntry(view, entriesAt + i * ENTRY_BYTES, dayStartMs, sorted[i]!, version, currency);
-  }
-  return bytes;
+  for (const text of strings.keys()) w.ascii(text);
+  w.bytes(entries.buf.subarray(0, entries.at));
+  const out = w.buf.slice(0, w.at);
+  out[0] = CHARGE_DAY_FORMAT;
+  out[2] = strings.size & 0xff;
+  out[3] = strings.size >> 8;
+  out[4] = sorted.length & 0xff;
+  out[5] = sorted.length >> 8;
+  return out;
 }
 
-function writeEntry(
-  view: DataView,
-  at: number,
-  dayStartMs: number,
-  c: PackedCharge,
-  version: number,
-  currency: number,
-): void {
+function stringIndex(strings: Map<string, number>, text: string, field: string): number {
+  let index = strings.get(text);
+  if (index === undefined) {
+    checkAscii(text, field);
+    index = strings.size;
+    strings.set(text, index);
+  }
+  return index;
+}
+
+function isSorted(charges: readonly PackedCharge[]): boolean {
+  for (let i = 1; i < charges.length; i += 1) {
+    if (byStartThenVersion(charges[i - 1]!, charges[i]!) >= 0) return false;
+  }
+  return true;
+}
+
+function where(c: PackedCharge): string {
+  return `charge at ${c.startMs} (${c.tariffVersionId})`;
+}
+
+function checkCharge(dayStartMs: number, c: PackedCharge): void {
   const offsetMs = c.startMs - dayStartMs;
-  const where = `charge at ${c.startMs} (${c.tariffVersionId})`;
   if (!Number.isSafeInteger(offsetMs) || offsetMs < 0 || offsetMs >= CHARGE_DAY_MS) {
-    throw new ChargeDayError(`${where}: start is not in the day starting ${dayStartMs}`);
+    throw new ChargeDayError(`${where(c)}: start is not in the day starting ${dayStartMs}`);
   }
   if (!Number.isInteger(c.seconds) || c.seconds <= 0 || c.seconds >= TWO_32) {
-    throw new ChargeDayError(`${where}: seconds ${c.seconds} is not a positive 32-bit integer`);
+    throw new ChargeDayError(`${where(c)}: seconds ${c.seconds} is not a positive 32-bit integer`);
   }
   if (!Number.isSafeInteger(c.energyWh)) {
-    throw new ChargeDayError(`${where}: energyWh ${c.energyWh} is not a safe integer`);
+    throw new ChargeDayError(`${where(c)}: energyWh ${c.energyWh} is not a safe integer`);
   }
   if (c.amountMinor < INT64_MIN || c.amountMinor > INT64_MAX) {
-    throw new ChargeDayError(`${where}: amountMinor ${c.amountMinor} does not fit in 64 bits`);
+    throw new ChargeDayError(`${where(c)}: amountMinor ${c.amountMinor} does not fit in 64 bits`);
   }
-  const source = PRICE_SOURCES.indexOf(c.priceSource);
-  if (source < 0) throw new ChargeDayError(`${where}: unknown price source '${c.priceSource}'`);
-  const high = Math.floor(c.energyWh / TWO_32);
-  view.setUint32(at, offsetMs, true);
-  view.setUint32(at + 4, c.seconds, true);
-  view.setUint32(at + 8, c.energyWh - high * TWO_32, true);
-  view.setInt32(at + 12, high, true);
-  view.setBigInt64(at + 16, c.amountMinor, true);
-  view.setUint16(at + 24, version, true);
-  view.setUint16(at + 26, currency, true);
-  view.setUint8(at + 28, source);
+  if (c.priceSource !== 'tariff' && c.priceSource !== 'fallback') {
+    throw new ChargeDayError(`${where(c)}: unknown price source '${c.priceSource}'`);
+  }
+}
+
+/** 8 bytes for int64 ↔ bytes (used synchronously within one call). */
+const SCRATCH = new DataView(new ArrayBuffer(8));
+
+/** A growing byte buffer with the varint writers of the layout. */
+class Writer {
+  buf: Uint8Array;
+  at = 0;
+  private readonly scratch = SCRATCH;
+
+  constructor(size: number) {
+    this.buf = new Uint8Array(Math.max(size, 64));
+  }
+
+  private room(n: number): void {
+    if (this.at + n <= this.buf.length) return;
+    const next = new Uint8Array(Math.max(this.buf.length * 2, this.at + n));
+    next.set(this.buf.subarray(0, this.at));
+    this.buf = next;
+  }
+
+  /** Unsigned LEB128 of a safe integer ≥ 0. */
+  uvarint(v: number): void {
+    this.room(8);
+    let x = v;
+    while (x >= 0x80) {
+      this.buf[this.at++] = (x % 0x80) | 0x80;
+      x = Math.floor(x / 0x80);
+    }
+    this.buf[this.at++] = x;
+  }
+
+  /**
+   * Tag byte (flags | amount byte count << 1), uvarint |Wh|, then the amount's minimal
+   * two's-complement bytes.
+   */
+  amount(flags: number, v: bigint, energyWh: number): void {
+    this.room(9);
+    this.scratch.setBigInt64(0, v, true);
+    let n = v === 0n ? 0 : 8;
+    while (n > 1) {
+      const top = this.scratch.getUint8(n - 1);
+      const next = this.scratch.getUint8(n - 2) & 0x80;
+      if ((top === 0 && next === 0) || (top === 0xff && next !== 0)) n -= 1;
+      else break;
+    }
+    this.buf[this.at++] = flags | (n << 1);
+    this.uvarint(Math.abs(energyWh));
+    this.room(n);
+    for (let i = 0; i < n; i += 1) this.buf[this.at++] = this.scratch.getUint8(i);
+  }
+
+  ascii(text: string): void {
+    this.room(1 + text.length);
+    this.buf[this.at++] = text.length;
+    for (let i = 0; i < text.length; i += 1) this.buf[this.at++] = text.charCodeAt(i);
+  }
+
+  bytes(b: Uint8Array): void {
+    this.room(b.length);
+    this.buf.set(b, this.at);
+    this.at += b.length;
+  }
 }
 
 /** Inverse of encodeChargeDay; throws ChargeDayError on a wrong format, length or index. */
 export function decodeChargeDay(dayStartMs: number, bytes: Uint8Array): PackedCharge[] {
-  if (bytes.length < HEADER_BYTES) {
-    throw new ChargeDayError(`packed charges too short: ${bytes.length} bytes, header needs 8`);
+  if (bytes.length < HEADER_BYTES || bytes[0] !== CHARGE_DAY_FORMAT) {
+    throw new ChargeDayError(`packed charges: no format ${CHARGE_DAY_FORMAT} header`);
   }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (view.getUint8(0) !== CHARGE_DAY_FORMAT) {
-    throw new ChargeDayError(`packed charges format ${view.getUint8(0)} is not 1`);
-  }
-  const strings = readStrings(bytes, view.getUint16(2, true));
-  const count = view.getUint16(4, true);
-  const entriesAt = strings.end;
-  if (bytes.length !== entriesAt + count * ENTRY_BYTES) {
-    const want = entriesAt + count * ENTRY_BYTES;
-    throw new ChargeDayError(`packed charges of ${count} must be ${want} bytes, got ${bytes.length}`);
-  }
+  const strings = readStrings(bytes, bytes[2]! + bytes[3]! * 256);
+  const count = bytes[4]! + bytes[5]! * 256;
+  const r = new Reader(bytes, strings.end);
   const out: PackedCharge[] = new Array(count);
+  let startMs = dayStartMs;
   for (let i = 0; i < count; i += 1) {
-    const at = entriesAt + i * ENTRY_BYTES;
-    const version = strings.texts[view.getUint16(at + 24, true)];
-    const currency = strings.texts[view.getUint16(at + 26, true)];
-    const source = PRICE_SOURCES[view.getUint8(at + 28)];
+    startMs += r.uvarint();
+    const seconds = r.uvarint();
+    const tag = r.byte();
+    const wh = r.uvarint();
+    const energyWh = tag & NEGATIVE_WH ? -wh : wh;
+    const amountMinor = r.amount((tag >> 1) & 0x0f);
+    const version = strings.texts[r.uvarint()];
+    const currency = strings.texts[r.uvarint()];
+    const source = PRICE_SOURCES[tag & 1];
     if (version === undefined || currency === undefined || source === undefined) {
-      throw new ChargeDayError(`packed charge ${i}: string or price source index out of range`);
+      throw new ChargeDayError(`packed charge ${i}: string index out of range`);
     }
     out[i] = {
-      startMs: dayStartMs + view.getUint32(at, true),
-      seconds: view.getUint32(at + 4, true),
-      energyWh: view.getInt32(at + 12, true) * TWO_32 + view.getUint32(at + 8, true),
-      amountMinor: view.getBigInt64(at + 16, true),
+      startMs,
+      seconds,
+      energyWh,
+      amountMinor,
       tariffVersionId: version,
       currency,
       priceSource: source,
     };
   }
+  if (r.at !== bytes.length) {
+    throw new ChargeDayError(`packed charges: ${bytes.length - r.at} bytes after ${count} charges`);
+  }
   return out;
+}
+
+class Reader {
+  private readonly scratch = SCRATCH;
+
+  constructor(
+    private readonly bytes: Uint8Array,
+    public at: number,
+  ) {}
+
+  byte(): number {
+    const b = this.bytes[this.at++];
+    if (b === undefined) throw new ChargeDayError('packed charges: truncated');
+    return b;
+  }
+
+  uvarint(): number {
+    let v = 0;
+    let scale = 1;
+    for (;;) {
+      const b = this.byte();
+      v += (b & 0x7f) * scale;
+      if (b < 0x80) return v;
+      scale *= 0x80;
+      if (scale > 2 ** 56) throw new ChargeDayError('packed charges: varint too long');
+    }
+  }
+
+  amount(n: number): bigint {
+    if (n > 8) throw new ChargeDayError(`packed charges: amount of ${n} bytes`);
+    if (n === 0) return 0n;
+    for (let i = 0; i < n; i += 1) this.scratch.setUint8(i, this.byte());
+    const fill = this.scratch.getUint8(n - 1) & 0x80 ? 0xff : 0;
+    for (let i = n; i < 8; i += 1) this.scratch.setUint8(i, fill);
+    return this.scratch.getBigInt64(0, true);
+  }
 }
 
 /**
  * Number of charges in a packed day, from its header alone.
- * Example: the 47-byte example of encodeChargeDay → 1.
+ * Example: the 26-byte example of encodeChargeDay → 1.
  */
 export function chargeDayCount(bytes: Uint8Array): number {
   if (bytes.length < HEADER_BYTES || bytes[0] !== CHARGE_DAY_FORMAT) {
@@ -218,15 +318,38 @@ export function mergeChargeDay(
   stored: readonly PackedCharge[],
   incoming: readonly PackedCharge[],
 ): { charges: PackedCharge[]; fresh: PackedCharge[] } {
-  const keys = new Set<string>();
-  for (const c of stored) keys.add(chargeKey(c.startMs, c.tariffVersionId));
-  const fresh: PackedCharge[] = [];
-  for (const c of incoming) {
-    const key = chargeKey(c.startMs, c.tariffVersionId);
-    if (keys.has(key)) continue;
-    keys.add(key);
-    fresh.push(c);
+  if (appendsInOrder(stored, incoming)) {
+    return { charges: [...stored, ...incoming], fresh: [...incoming] };
   }
-  const charges = fresh.length === 0 ? [...stored] : [...stored, ...fresh].sort(byStartThenVersion);
-  return { charges, fresh };
+  const seen = new Map<string, Set<number>>();
+  for (const c of stored) firstTime(seen, c);
+  const fresh: PackedCharge[] = [];
+  for (const c of incoming) if (firstTime(seen, c)) fresh.push(c);
+  if (fresh.length === 0) return { charges: [...stored], fresh };
+  const charges = [...stored, ...fresh];
+  return { charges: isSorted(charges) ? charges : charges.sort(byStartThenVersion), fresh };
+}
+
+/**
+ * The common case, checked without hashing: incoming starts strictly increase and all come
+ * after the last stored start (time-ordered arrival), so no key repeats.
+ */
+function appendsInOrder(stored: readonly PackedCharge[], incoming: readonly PackedCharge[]) {
+  let lastMs = stored.length > 0 ? stored[stored.length - 1]!.startMs : -1;
+  for (const c of incoming) {
+    if (c.startMs <= lastMs) return false;
+    lastMs = c.startMs;
+  }
+  return true;
+}
+
+function firstTime(seen: Map<string, Set<number>>, c: PackedCharge): boolean {
+  let starts = seen.get(c.tariffVersionId);
+  if (!starts) {
+    starts = new Set();
+    seen.set(c.tariffVersionId, starts);
+  }
+  if (starts.has(c.startMs)) return false;
+  starts.add(c.startMs);
+  return true;
 }

@@ -128,22 +128,36 @@ function moneyText(what: string): Rule {
 /** Row-level rules: alignment, rated/unrated consistency, no duplicate (meter, start). */
 function checkRows(body: BlockColumnsInput, n: number, issues: BlockIssue[]): void {
   const c = body.intervals as Record<string, number[]> & { amountMinor: string[] };
-  const seen = new Set<string>();
+  const { meter, startMs, seconds, account, tariffVersion, priceSource } = c;
+  const metersAt = new Map<number, Set<number>>();
   for (let row = 0; row < n && issues.length < MAX_ISSUES; row += 1) {
-    const start = c.startMs![row]!;
-    const at = (field: string, message: string) =>
-      issues.push({ path: ['intervals', field, row], message: `row ${row}: ${message}` });
-    if (start % (c.seconds![row]! * 1000) !== 0)
-      at('startMs', `startMs ${start} is not aligned to ${c.seconds![row]} s intervals`);
-    const rated = [c.account![row]! >= 0, c.tariffVersion![row]! >= 0, c.priceSource![row]! >= 0];
-    if (rated.some((r) => r !== rated[0]))
-      at('account', 'account, tariffVersion and priceSource must all be set or all be -1');
-    else if (!rated[0] && c.amountMinor[row] !== '0')
-      at('amountMinor', `an unrated row must have amountMinor "0", got "${c.amountMinor[row]}"`);
-    const key = `${c.meter![row]}@${start}`;
-    if (seen.has(key)) at('startMs', `meter index ${c.meter![row]} has start ${start} twice`);
-    seen.add(key);
+    const start = startMs![row]!;
+    if (start % (seconds![row]! * 1000) !== 0) {
+      const why = `startMs ${start} is not aligned to ${seconds![row]} s intervals`;
+      rowIssue(issues, 'startMs', row, why);
+    }
+    const rated = account![row]! >= 0;
+    if (rated !== tariffVersion![row]! >= 0 || rated !== priceSource![row]! >= 0) {
+      const why = 'account, tariffVersion and priceSource must all be set or all be -1';
+      rowIssue(issues, 'account', row, why);
+    } else if (!rated && c.amountMinor[row] !== '0') {
+      const why = `an unrated row must have amountMinor "0", got "${c.amountMinor[row]}"`;
+      rowIssue(issues, 'amountMinor', row, why);
+    }
+    const m = meter![row]!;
+    let meters = metersAt.get(start);
+    if (!meters) {
+      meters = new Set();
+      metersAt.set(start, meters);
+    }
+    if (meters.has(m))
+      rowIssue(issues, 'startMs', row, `meter index ${m} has start ${start} twice`);
+    meters.add(m);
   }
+}
+
+function rowIssue(issues: BlockIssue[], field: string, row: number, message: string): void {
+  issues.push({ path: ['intervals', field, row], message: `row ${row}: ${message}` });
 }
 
 function checkUniqueAccounts(account: number[], n: number, issues: BlockIssue[]): void {
