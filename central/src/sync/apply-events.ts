@@ -3,13 +3,10 @@ import { eventContentHash } from '@gridbill/shared/sync';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../store/schema.js';
 import { contentId } from '@gridbill/shared/ids';
-import {
-  applyBlocks,
-  type BlockEvent,
-  blockIntervals,
-} from './apply-blocks.js';
+import { applyBlocks, type BlockEvent, blockIntervals } from './apply-blocks.js';
 import { storeChargesOnce } from './charge-days.js';
 import { chargeEntry } from './charge-postings.js';
+import { standingChargeEntry } from './fee-postings.js';
 import { type IntervalFact, mergeIntervalRows } from './interval-rows.js';
 import { postEntriesOnce } from './post-entries.js';
 import { raiseAlarm } from './stream-repo.js';
@@ -70,6 +67,7 @@ export async function applyEvents(
   outcome.ledgerEntriesPosted = await applyCharges(coreTrx, gatewayId, charges, nowMs);
   outcome.ledgerEntriesPosted += await applyBlocks(coreTrx, gatewayId, blocks, nowMs);
   await checkTokens(trx, facts, outcome.refused);
+  outcome.ledgerEntriesPosted += await applyStandingCharges(coreTrx, gatewayId, facts, nowMs);
   await insertFacts(
     trx,
     gatewayId,
@@ -195,6 +193,20 @@ async function applyCharges(
   const raw = coreTrx as unknown as Kysely<unknown>;
   const fresh = await storeChargesOnce(raw, gatewayId, inputs);
   const drafts = fresh.flatMap((c) => chargeEntry(c.body, gatewayId) ?? []);
+  return (await postEntriesOnce(coreTrx, drafts, nowMs)).length;
+}
+
+/** Standing charges the gateway drew (`fixed-fee` balance changes): one entry each, once. */
+async function applyStandingCharges(
+  coreTrx: Transaction<Database>,
+  gatewayId: string,
+  facts: readonly UpstreamEvent[],
+  nowMs: number,
+): Promise<number> {
+  const drafts = facts.flatMap((f) =>
+    f.kind === 'balance-change' ? (standingChargeEntry(f, gatewayId) ?? []) : [],
+  );
+  if (drafts.length === 0) return 0;
   return (await postEntriesOnce(coreTrx, drafts, nowMs)).length;
 }
 
