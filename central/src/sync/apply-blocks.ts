@@ -182,8 +182,8 @@ async function insertBlockFacts(trx: SyncTrx, gatewayId: string, blocks: readonl
       accountIds: b.body.accountIds,
       balances: {
         account: b.body.balances.account,
-        amountMinor: b.body.balances.amountMinor.map(String),
-        balanceAfterMinor: b.body.balances.balanceAfterMinor.map(String),
+        amountMinor: b.body.balances.amountMinor,
+        balanceAfterMinor: b.body.balances.balanceAfterMinor,
       },
     }),
     occurred_at_ms: BigInt(b.occurredAtMs),

@@ -75,6 +75,8 @@ export function checkBlockColumns(
   col('reads', 'valueWh', int(-Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, 'valueWh'));
   col('reads', 'quality', int(0, 255, 'quality'));
   col('balances', 'account', int(0, body.accountIds.length - 1, 'account index'));
+  col('balances', 'amountMinor', moneyText('amountMinor'));
+  col('balances', 'balanceAfterMinor', moneyText('balanceAfterMinor'));
   if (issues.length === 0) checkRows(body, n, issues);
   if (issues.length === 0) checkUniqueAccounts(body.balances.account as number[], accounts, issues);
   return issues.slice(0, MAX_ISSUES);

@@ -67,7 +67,8 @@ describe('interval-block', () => {
       balanceAfterMinor: ['990'],
     });
     const parsed = intervalBlockBodySchema.parse(body);
-    expect(parsed.balances.balanceAfterMinor).toEqual([990n]);
+    // money columns stay decimal text after the parse (checked, not converted)
+    expect(parsed.balances.balanceAfterMinor).toEqual(['990']);
     expect(issuesOf(body)).toEqual([]);
   });
 
@@ -96,6 +97,13 @@ describe('interval-block', () => {
           b.intervals.quality![0] = 256;
         },
         'intervals.quality.0: row 0: quality must be in 0..255, got 256',
+      ],
+      [
+        (b) => {
+          (b.balances as unknown as { balanceAfterMinor: string[] }).balanceAfterMinor[0] = '1e3';
+        },
+        'balances.balanceAfterMinor.0: row 0: balanceAfterMinor must be integer minor units as a ' +
+          'decimal string, got "1e3"',
       ],
       [
         (b) => {

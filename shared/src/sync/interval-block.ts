@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ALLOWED_INTERVAL_SECONDS } from '../interval-pack/index.js';
 import { checkBlockColumns } from './interval-block-check.js';
-import { currencyCodeSchema, minorUnitsSchema, objectIdSchema } from './primitives.js';
+import { currencyCodeSchema, objectIdSchema } from './primitives.js';
 
 /** At most this many interval rows (and as many register reads) per block. */
 export const MAX_BLOCK_ROWS = 5000;
@@ -42,11 +42,14 @@ const readColumnsSchema = z.strictObject({
   quality: numberColumn,
 });
 
-/** Per account: the net balance change of the block's charges and the balance after them. */
+/**
+ * Per account: the net balance change of the block's charges and the balance after them
+ * (decimal integer strings, checked by `checkBlockColumns` like `intervals.amountMinor`).
+ */
 const balanceColumnsSchema = z.strictObject({
   account: numberColumn,
-  amountMinor: z.array(minorUnitsSchema).max(MAX_BLOCK_ROWS),
-  balanceAfterMinor: z.array(minorUnitsSchema).max(MAX_BLOCK_ROWS),
+  amountMinor: textColumn,
+  balanceAfterMinor: textColumn,
 });
 
 /**
