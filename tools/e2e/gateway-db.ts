@@ -1,4 +1,5 @@
 import BetterSqlite3 from 'better-sqlite3';
+import { registerStoreFunctions } from '@gridbill/edge/store';
 
 export interface GatewayDbView {
   readings: { captureMs: number; meterId: string; valueWh: number }[];
@@ -30,6 +31,7 @@ export interface GatewayDbView {
 export function readGatewayDb(file: string): GatewayDbView {
   const db = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
   db.defaultSafeIntegers(false);
+  registerStoreFunctions(db); // the charges view derives charge ids with it
   try {
     const all = <T>(sql: string) => db.prepare(sql).all() as T[];
     const sums = (sql: string) =>

@@ -118,7 +118,7 @@ describe('ingestReadings', () => {
     const bad = { ...snapshot('m1', T0 + Q, 100), meterId: 'm1' };
     // force a failure inside the transaction, after rating (when the cycle's rows are written)
     e.deps.db.exec(
-      "CREATE TRIGGER fail BEFORE INSERT ON intervals BEGIN SELECT RAISE(ABORT, 'forced'); END",
+      "CREATE TRIGGER fail BEFORE INSERT ON cycle_records BEGIN SELECT RAISE(ABORT, 'forced'); END",
     );
     expect(() => ingestReadings(e, [bad])).toThrow();
     expect(e.outbox.lastSeq()).toBe(seq);

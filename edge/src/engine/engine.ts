@@ -8,6 +8,8 @@ import { Outbox } from '../store/outbox.js';
 import { discardCycle, flushCycle, Statements } from '../store/statements.js';
 import type { ContentId } from './content-id.js';
 import { MassCap } from './mass-cap.js';
+import { MeterLog } from './meter-log.js';
+import { restoreMeterStates } from './meter-replay.js';
 import { SafeMode } from './safe-mode.js';
 import type { IntervalRater } from './rater.js';
 import { restoreRatingStates } from './rating-replay.js';
@@ -47,6 +49,8 @@ export class Engine {
   readonly stmts: Statements;
   readonly balances = new TxMap<string, bigint>();
   readonly vee = new TxMap<string, VeeState>();
+  /** Duplicate marks per meter and the `meter_state` checkpoint schedule. */
+  readonly meterLog = new MeterLog();
   readonly relays = new TxMap<string, RelayRecord>();
   readonly rating = new RatingStates((keys) =>
     restoreRatingStates(this.deps.db, this.deps.rater, this.meters, keys),
@@ -146,8 +150,8 @@ export class Engine {
     const wallMs = this.deps.clock.wallMs();
     for (const [k, v] of this.balances.dirty())
       this.stmts.upsertBalance.push(k, v.toString(), wallMs);
-    // VEE and relay states hold no bigint: plain JSON.stringify (the replacer costs ~2x)
-    for (const [k, v] of this.vee.dirty()) this.stmts.upsertMeterState.push(k, JSON.stringify(v));
+    this.flushMeters();
+    // relay states hold no bigint: plain JSON.stringify (the replacer costs ~2x)
     for (const [k, v] of this.relays.dirty())
       this.stmts.upsertRelayState.push(k, JSON.stringify(v));
     this.rating.flush((k, json, throughMs) => {
@@ -157,14 +161,39 @@ export class Engine {
     flushCycle(this.stmts);
   }
 
+  /**
+   * The changed VEE states go into the transaction's cycle record (with its reads and
+   * intervals); the meters whose checkpoint is due get their `meter_state` row, through it.
+   */
+  private flushMeters(): void {
+    const record = this.stmts.cycleRecord;
+    const seq = this.stmts.nextCycleSeq();
+    const changed = new Set<string>();
+    for (const [id, v] of this.vee.dirty()) {
+      record.addVee(id, v);
+      changed.add(id);
+    }
+    const throughSeq = record.write(seq) ? seq : seq - 1;
+    for (const [id] of this.meterLog.marks.dirty()) changed.add(id);
+    if (changed.size === 0) return;
+    for (const id of this.meterLog.due(changed)) {
+      const marks = this.meterLog.marks.get(id) ?? { reads: {}, ivMs: null };
+      const state = JSON.stringify({ vee: this.vee.get(id) ?? null, ...marks });
+      this.stmts.upsertMeterState.push(id, state, throughSeq);
+    }
+  }
+
   private commitMaps(): void {
     for (const m of [this.balances, this.vee, this.relays]) m.commit();
     // a nested transact's checkpoints are durable only when the outer one commits
-    if (!this.deps.db.inTransaction) this.rating.commit();
+    if (this.deps.db.inTransaction) return;
+    this.rating.commit();
+    this.meterLog.commit();
   }
 
   private rollbackMaps(): void {
-    for (const m of [this.balances, this.vee, this.relays, this.rating]) m.rollback();
+    for (const m of [this.balances, this.vee, this.relays, this.rating, this.meterLog])
+      m.rollback();
   }
 
   private load(): void {
@@ -174,8 +203,10 @@ export class Engine {
       this.balances.load(a.id, opening ? a.openingBalanceMinor : 0n);
     for (const r of db.prepare('SELECT * FROM balances').all() as Row[])
       this.balances.load(r.account_id as string, BigInt(r.balance_minor as string));
-    for (const r of db.prepare('SELECT * FROM meter_state').all() as Row[])
-      this.vee.load(r.meter_id as string, JSON.parse(r.state as string));
+    for (const [id, m] of restoreMeterStates(db)) {
+      if (m.vee) this.vee.load(id, m.vee);
+      this.meterLog.load(id, { reads: m.reads, ivMs: m.ivMs });
+    }
     for (const r of db.prepare('SELECT * FROM relay_state').all() as Row[])
       this.relays.load(r.meter_id as string, restoreRelay(JSON.parse(r.state as string), this));
     for (const [key, entry] of restoreRatingStates(db, this.deps.rater, this.meters))

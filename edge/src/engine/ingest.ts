@@ -77,17 +77,22 @@ function ingestOne(engine: Engine, reading: PolledReading, cycle: Cycle): void {
   validateAligned(engine, meter, { ...reading, captureMs: aligned }, cycle);
 }
 
+/**
+ * Adds a new reading to the cycle record and block; a reading captured at or before the last
+ * one stored for its meter and register is a duplicate (a re-poll, an overlapping catch-up).
+ */
 function storeReading(engine: Engine, r: PolledReading, block: IntervalBlockBuilder): boolean {
-  const quality = r.source === 'snapshot' ? 'snapshot' : 'profile';
-  const run = engine.stmts.insertReading.run(
-    r.captureMs,
-    r.meterId,
-    r.register,
-    r.valueWh,
-    r.serial,
-    quality,
-  );
-  if (run.changes === 0) return false;
+  const log = engine.meterLog;
+  if (!log.isNewRead(r.meterId, r.register, r.captureMs)) return false;
+  log.forUpdate(r.meterId).reads[r.register] = r.captureMs;
+  engine.stmts.cycleRecord.addRead({
+    meterId: r.meterId,
+    register: r.register,
+    captureMs: r.captureMs,
+    valueWh: r.valueWh,
+    serial: r.serial,
+    snapshot: r.source === 'snapshot',
+  });
   if (block.full) appendBlock(engine, block);
   block.addRead({
     meterId: r.meterId,
@@ -141,28 +146,28 @@ function validateAligned(
 }
 
 /**
- * Rates a new interval and buffers its row (with the charge columns) and its block row;
- * an interval already stored is skipped (never rated twice). Returns true when charged.
+ * Rates a new interval and adds it (with its charge) to the cycle record and block; an
+ * interval starting at or before the meter's last stored one is skipped (never rated twice).
+ * Returns true when charged.
  */
 function storeInterval(engine: Engine, meter: MeterInfo, iv: IntervalDelta, cycle: Cycle): boolean {
   const meterId = meter.config.id;
-  if (engine.stmts.intervalExists.get(iv.startMs, meterId) !== undefined) return false;
+  if (!engine.meterLog.isNewInterval(meterId, iv.startMs)) {
+    engine.deps.logger.warn({ meterId, startMs: iv.startMs }, 'interval already stored: skipped');
+    return false;
+  }
+  engine.meterLog.forUpdate(meterId).ivMs = iv.startMs;
   cycle.summary.intervals += 1;
   if (cycle.block.full) appendBlock(engine, cycle.block);
   const charge = rateInterval(engine, meter, iv, cycle.block);
-  const source = iv.flags.includes('snapshot') ? 'snapshot' : 'profile';
-  engine.stmts.intervalRows.push(
-    iv.startMs,
+  engine.stmts.cycleRecord.addInterval({
     meterId,
-    iv.endMs,
-    iv.energyWh,
-    iv.flags.join(','),
-    source,
-    charge?.chargeId ?? null,
-    charge?.accountId ?? null,
-    charge?.tariffVersionId ?? null,
-    charge ? charge.amountMinor.toString() : null,
-  );
+    startMs: iv.startMs,
+    endMs: iv.endMs,
+    energyWh: iv.energyWh,
+    flags: iv.flags.join(','),
+    charge,
+  });
   cycle.block.addInterval({
     meterId,
     startMs: iv.startMs,

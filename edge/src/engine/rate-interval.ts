@@ -1,25 +1,24 @@
 import { flagsToBits } from '@gridbill/shared/interval-pack';
 import type { BlockCharge, IntervalBlockBuilder } from '@gridbill/shared/sync';
-import { chargeId as tariffChargeId } from '@gridbill/shared/tariff';
 import type { IntervalDelta } from '@gridbill/shared/vee';
 import { type Engine, type MeterInfo, ratingKey } from './engine.js';
 import { raiseAlarm } from './events.js';
 
-export interface IntervalCharge extends BlockCharge {
-  chargeId: string;
-}
+/** A charge as rated; its id is not hashed here but derived where it is read. */
+export type IntervalCharge = BlockCharge;
 
 /**
- * Rates one new interval (the caller checked it is not stored yet): the charge id is the
- * kernel's deterministic `chargeId(meter, interval start, tariff version)` (the same on
- * central, which derives it from the block row), the version is chosen by the interval's
- * start, the balance moves in memory (written once per cycle) and the movement is noted in
- * the cycle's block. The caller stores the charge in the interval's row, whose key
- * (start, meter) makes "rated exactly once" a unique-key guarantee.
+ * Rates one new interval (the caller checked it is not stored yet): the version is chosen by
+ * the interval's start, the balance moves in memory and the movement is noted in the cycle's
+ * block. The charge id is not computed here: it is the kernel's deterministic
+ * `chargeId(meter, interval start, tariff version)`, derived where a charge is read (central
+ * from the block row, the store's `charges` view by `gridbill_charge_id`). The caller stores
+ * the charge with its interval in the cycle record; the meter's interval mark (`MeterLog`)
+ * makes "rated exactly once" hold.
  *
  * @example
  * rateInterval(engine, meter, { startMs: 0, endMs: 900_000, energyWh: 250, flags: [] }, block)
- * // → { chargeId: '…', accountId: 'a1', tariffVersionId: 'flat@v1', amountMinor: 500n,
+ * // → { accountId: 'a1', tariffVersionId: 'flat@v1', amountMinor: 500n,
  * //      priceSource: 'tariff' }, or null when no tariff version is in force
  */
 export function rateInterval(
@@ -55,7 +54,6 @@ export function rateInterval(
   engine.balances.set(account.id, after);
   block.noteBalance(account.id, -result.amountMinor, after);
   return {
-    chargeId: tariffChargeId(meter.config.id, interval.startMs, result.versionId),
     accountId: account.id,
     tariffVersionId: result.versionId,
     amountMinor: result.amountMinor,

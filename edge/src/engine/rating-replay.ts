@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { flagsToBits, type IntervalFlag } from '@gridbill/shared/interval-pack';
+import { cycleRecordsAfter } from '../store/cycle-record.js';
 import type { MeterInfo } from './engine.js';
 import type { RatingEntry } from './rating-states.js';
 import type { IntervalRater } from './rater.js';
@@ -28,7 +29,8 @@ export function ratingKey(meterId: string, tariffId: string): string {
 
 /**
  * Rebuilds rating states from the store: each checkpoint row, then every rated interval of
- * its meter after `through_ms` (one scan in time order) rated again through the kernel. A
+ * its meter after `through_ms` rated again through the kernel, in the order they were rated:
+ * the older `intervals_v1` rows (one scan in time order), then the cycle records. A
  * replayed amount that differs from the stored charge is a corrupt store: it throws.
  * `keys` limits the rebuild (after a rolled back cycle); undefined rebuilds all rows.
  *
@@ -77,16 +79,38 @@ function replay(
   const rows = db
     .prepare(
       'SELECT start_ms, end_ms, meter_id, energy_wh, flags, tariff_version, amount_minor ' +
-        'FROM intervals WHERE start_ms > ? AND charge_id IS NOT NULL ORDER BY start_ms',
+        'FROM intervals_v1 WHERE start_ms > ? AND charge_id IS NOT NULL ORDER BY start_ms',
     )
     .iterate(fromMs) as Iterable<RatedRow>;
-  for (const iv of rows) {
-    const meter = meters.get(iv.meter_id);
-    for (const { tariffId, entry } of byMeter.get(iv.meter_id) ?? []) {
-      if (!meter || iv.start_ms <= entry.throughMs) continue;
-      if (rater.versionFor(tariffId, iv.start_ms) !== iv.tariff_version) continue;
-      replayOne(rater, meter, tariffId, entry, iv);
+  for (const iv of rows) replayRow(rater, meters, byMeter, iv);
+  for (const { body } of cycleRecordsAfter(db, 0, fromMs)) {
+    const i = body.i;
+    for (let k = 0; k < i.m.length; k++) {
+      if (i.a[k]! < 0 || i.t[k]! <= fromMs) continue;
+      replayRow(rater, meters, byMeter, {
+        start_ms: i.t[k]!,
+        end_ms: i.end[k]!,
+        meter_id: body.m[i.m[k]!]!,
+        energy_wh: i.wh[k]!,
+        flags: body.f[i.f[k]!]!,
+        tariff_version: body.tv[i.tv[k]!]!,
+        amount_minor: i.am[k]!,
+      });
     }
+  }
+}
+
+function replayRow(
+  rater: IntervalRater,
+  meters: ReadonlyMap<string, MeterInfo>,
+  byMeter: Map<string, { tariffId: string; entry: RatingEntry }[]>,
+  iv: RatedRow,
+): void {
+  const meter = meters.get(iv.meter_id);
+  for (const { tariffId, entry } of byMeter.get(iv.meter_id) ?? []) {
+    if (!meter || iv.start_ms <= entry.throughMs) continue;
+    if (rater.versionFor(tariffId, iv.start_ms) !== iv.tariff_version) continue;
+    replayOne(rater, meter, tariffId, entry, iv);
   }
 }
 

@@ -106,8 +106,12 @@ describe('rating checkpoints + replay', () => {
   it('a stored charge the replay cannot reproduce stops the start with a specific error', () => {
     fx = fixture();
     for (let k = 0; k <= 5; k++) ingestReadings(fx.engine, cycle(k));
+    // the cycle record holding that interval: its amount rewritten
     fx.engine.deps.db
-      .prepare("UPDATE intervals SET amount_minor = '999' WHERE start_ms = ?")
+      .prepare(
+        "UPDATE cycle_records SET body = json_replace(body, '$.i.am[0]', '999') " +
+          "WHERE body ->> '$.i.t[0]' = ?",
+      )
       .run(T0 + 4 * 900_000);
     expect(() => fx.reopen()).toThrow(/meter m1 \(tariff tier\) does not replay: interval/);
   });

@@ -8,13 +8,32 @@ import {
 import { addDays, localMidnightUtcMs, localParts } from '@gridbill/shared/time';
 import type { IntervalRater, RateContext, RateInput, RateResult } from './rater.js';
 
-/** Running rating state per meter and tariff (JSON; persisted each cycle). */
+/**
+ * Running rating state per meter and tariff. The totals are bigints in memory and decimal
+ * strings in the checkpoint JSON (`toJSON`); a state parsed from a checkpoint holds strings
+ * until its first `rate`, e.g. { totalNano: '125000000', postedMinor: '13' } → 125000000n, 13n.
+ */
 export interface TariffRatingState {
   period: PeriodState;
-  /** Kernel amounts since the meter started, in 1e-9 currency (decimal string). */
-  totalNano: string;
-  /** Minor units already posted as charges (decimal string). */
-  postedMinor: string;
+  /** Kernel amounts since the meter started, in 1e-9 currency. */
+  totalNano: bigint | string;
+  /** Minor units already posted as charges. */
+  postedMinor: bigint | string;
+}
+
+/** Checkpoint form of a state: the totals as decimal strings (JSON has no bigint). */
+function stateJson(this: TariffRatingState) {
+  return {
+    period: this.period,
+    totalNano: String(this.totalNano),
+    postedMinor: String(this.postedMinor),
+  };
+}
+
+/** Gives a state its `toJSON` (not enumerable, so a copy made by spreading stays plain). */
+function withJson(state: TariffRatingState): TariffRatingState {
+  Object.defineProperty(state, 'toJSON', { value: stateJson, enumerable: false });
+  return state;
 }
 
 const NANO_DIGITS = 9;
@@ -54,11 +73,12 @@ export function createTariffRater(tariffs: ReadonlyMap<string, CompiledVersion[]
     tariffs.get(tariffId)?.find((v) => v.fromMs <= startMs && startMs < v.toMs);
   return {
     versionFor: (tariffId, startMs) => versionAt(tariffId, startMs)?.versionId,
-    initialState: (ctx, startMs): TariffRatingState => ({
-      period: openMonth(driverFor(ctx), versionsOf(ctx.tariffId), startMs),
-      totalNano: '0',
-      postedMinor: '0',
-    }),
+    initialState: (ctx, startMs): TariffRatingState =>
+      withJson({
+        period: openMonth(driverFor(ctx), versionsOf(ctx.tariffId), startMs),
+        totalNano: 0n,
+        postedMinor: 0n,
+      }),
     rate: (ctx, raw, input) => rateOne(driverFor(ctx), versionsOf(ctx.tariffId), raw, input),
   };
 }
@@ -70,21 +90,30 @@ function rateOne(
   input: RateInput,
 ): RateResult {
   const state = raw as TariffRatingState;
+  if (typeof state.totalNano === 'string') withJson(state);
   if (input.startMs >= state.period.toMs) {
     const { carry } = driver.close(state.period);
     state.period = openMonth(driver, versions, input.startMs, carry);
   }
-  const charge = driver.charge(state.period, input.startMs, input.energyWh, input.qualityBits);
-  if (!Number.isSafeInteger(charge.amountNano))
-    throw new Error(`kernel amount ${charge.amountNano} is not an integer number of nano units`);
-  const version = versions.find((v) => v.versionId === charge.versionId) ?? versions[0]!;
-  const totalNano = BigInt(state.totalNano) + BigInt(charge.amountNano);
-  const scale = 10n ** BigInt(NANO_DIGITS - version.exponent);
-  const roundedMinor = divRound(totalNano, scale, version.rounding);
+  // `step`, not `charge`: the charge id is derived where it is read (chargeId in the kernel)
+  const amountNano = driver.step(state.period, input.startMs, input.energyWh, input.qualityBits);
+  if (!Number.isSafeInteger(amountNano))
+    throw new Error(`kernel amount ${amountNano} is not an integer number of nano units`);
+  const versionId = state.period.segments[state.period.seg]!.versionId;
+  const version = versions.find((v) => v.versionId === versionId) ?? versions[0]!;
+  const totalNano = BigInt(state.totalNano) + BigInt(amountNano);
+  const roundedMinor = divRound(totalNano, scaleOf(version.exponent), version.rounding);
   const amountMinor = roundedMinor - BigInt(state.postedMinor);
-  state.totalNano = totalNano.toString();
-  state.postedMinor = roundedMinor.toString();
-  return { versionId: charge.versionId, amountMinor, priceSource: 'tariff' };
+  state.totalNano = totalNano;
+  state.postedMinor = roundedMinor;
+  return { versionId, amountMinor, priceSource: 'tariff' };
+}
+
+const SCALES = Array.from({ length: NANO_DIGITS + 1 }, (_, e) => 10n ** BigInt(NANO_DIGITS - e));
+
+/** 10^(9 − exponent) as a bigint, e.g. scaleOf(2) → 10_000_000n (nano units per minor unit). */
+function scaleOf(exponent: number): bigint {
+  return SCALES[exponent] ?? 10n ** BigInt(NANO_DIGITS - exponent);
 }
 
 /** Opens the calendar month (local to the tariff) that contains `startMs`. */

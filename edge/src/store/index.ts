@@ -12,3 +12,10 @@ export { Outbox, type OutboxEvent, type OutboxKind, type OutboxRow } from './out
 export { applyRetention, type RetentionResult } from './retention.js';
 export { Statements } from './statements.js';
 export { invocationCounterStore } from './invocation-counter-store.js';
+export {
+  type CycleRecordBody,
+  CycleRecordWriter,
+  cycleRecordsAfter,
+  lastCycleSeq,
+} from './cycle-record.js';
+export { registerStoreFunctions } from './store-functions.js';

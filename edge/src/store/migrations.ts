@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { CYCLE_RECORDS_MIGRATION } from './migration-cycle-records.js';
 import { RATED_INTERVALS_MIGRATION } from './migration-rated-intervals.js';
 import { RATING_CHECKPOINT_MIGRATION } from './migration-rating-checkpoint.js';
 
@@ -64,6 +65,7 @@ export const MIGRATIONS: readonly string[] = [
    CREATE TABLE safe_mode_probe (id INTEGER PRIMARY KEY, filler BLOB NOT NULL) STRICT;`,
   RATED_INTERVALS_MIGRATION,
   RATING_CHECKPOINT_MIGRATION,
+  CYCLE_RECORDS_MIGRATION,
 ];
 
 /** Applies pending migrations inside one transaction each; returns the resulting version. */

@@ -1,5 +1,6 @@
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { migrate } from './migrations.js';
+import { registerStoreFunctions } from './store-functions.js';
 
 export class StoreIntegrityError extends Error {
   constructor(
@@ -53,6 +54,7 @@ export interface OpenedDatabase {
  */
 export function openDatabase(path: string, options: OpenStoreOptions): OpenedDatabase {
   const db = new BetterSqlite3(path, { readonly: options.readonly ?? false });
+  registerStoreFunctions(db);
   try {
     try {
       configureConnection(db, path, options.readonly ?? false);

@@ -1,4 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
+import { CycleRecordWriter } from './cycle-record.js';
 import { RowBuffer } from './row-buffer.js';
 
 /**
@@ -6,10 +7,9 @@ import { RowBuffer } from './row-buffer.js';
  * writes are `RowBuffer`s (buffered, written by `flushCycle` inside the transaction).
  */
 export class Statements {
-  readonly insertReading: Statement;
-  /** Interval rows with their charge columns, written per cycle by `RowBuffer`. */
-  readonly intervalRows: RowBuffer;
-  readonly intervalExists: Statement;
+  /** The transaction's reads, intervals and VEE states: one `cycle_records` row. */
+  readonly cycleRecord: CycleRecordWriter;
+  private readonly lastCycleSeq: Statement;
   readonly insertQuarantine: Statement;
   /** Per-cycle state writes, buffered and written as multi-row upserts by the engine. */
   readonly upsertBalance: RowBuffer;
@@ -22,21 +22,8 @@ export class Statements {
   readonly insertTokenFailure: Statement;
 
   constructor(db: Database) {
-    this.insertReading = db.prepare(
-      'INSERT OR IGNORE INTO readings ' +
-        '(capture_ms, meter_id, register, value_wh, serial, quality) VALUES (?, ?, ?, ?, ?, ?)',
-    );
-    // plain INSERT: `intervalExists` is checked before rating, so a conflict here is a bug
-    // and must roll the cycle back rather than drop a rated interval silently
-    this.intervalRows = new RowBuffer(
-      db,
-      'INSERT INTO intervals (start_ms, meter_id, end_ms, energy_wh, flags, source, ' +
-        'charge_id, account_id, tariff_version, amount_minor) VALUES',
-      10,
-    );
-    this.intervalExists = db
-      .prepare('SELECT 1 FROM intervals WHERE start_ms = ? AND meter_id = ?')
-      .pluck();
+    this.cycleRecord = new CycleRecordWriter(db);
+    this.lastCycleSeq = db.prepare('SELECT coalesce(max(seq), 0) FROM cycle_records').pluck();
     this.insertQuarantine = db.prepare(
       'INSERT OR IGNORE INTO quarantine (meter_id, capture_ms, reason, detail) VALUES (?, ?, ?, ?)',
     );
@@ -47,7 +34,13 @@ export class Statements {
       'ON CONFLICT (account_id) DO UPDATE SET balance_minor = excluded.balance_minor, ' +
         'updated_wall_ms = excluded.updated_wall_ms',
     );
-    this.upsertMeterState = upsert(db, 'meter_state', 'meter_id');
+    this.upsertMeterState = new RowBuffer(
+      db,
+      'INSERT INTO meter_state (meter_id, state, through_seq) VALUES',
+      3,
+      'ON CONFLICT (meter_id) DO UPDATE SET state = excluded.state, ' +
+        'through_seq = excluded.through_seq',
+    );
     this.upsertRelayState = upsert(db, 'relay_state', 'meter_id');
     this.upsertRatingState = new RowBuffer(
       db,
@@ -72,6 +65,11 @@ export class Statements {
       'INSERT INTO token_failures (wall_ms, reason) VALUES (?, ?)',
     );
   }
+
+  /** Seq of the next cycle record (the store's last + 1; a rolled back one is reused). */
+  nextCycleSeq(): number {
+    return (this.lastCycleSeq.get() as number) + 1;
+  }
 }
 
 /** Writes every buffered row (end of the engine transaction, before commit). */
@@ -82,16 +80,11 @@ export function flushCycle(s: Statements): void {
 /** Drops every buffered row (the transaction rolled back). */
 export function discardCycle(s: Statements): void {
   for (const b of cycleBuffers(s)) b.discard();
+  s.cycleRecord.discard();
 }
 
 function cycleBuffers(s: Statements): RowBuffer[] {
-  return [
-    s.intervalRows,
-    s.upsertBalance,
-    s.upsertMeterState,
-    s.upsertRelayState,
-    s.upsertRatingState,
-  ];
+  return [s.upsertBalance, s.upsertMeterState, s.upsertRelayState, s.upsertRatingState];
 }
 
 function upsert(db: Database, table: string, key: string): RowBuffer {

@@ -8,6 +8,7 @@ import { signToken, tokenKeyPairFromSeed, tokenPublicKeyRaw } from '@gridbill/sh
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, type RunningSim, startSim } from '../support/sim.js';
+import { registerStoreFunctions } from '../../src/store/index.js';
 
 /**
  * Real gateway processes (bin/gridbill-edge.js run) killed with SIGKILL at named points
@@ -144,6 +145,13 @@ async function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   }
 }
 
+/** A read-only connection to the gateway's store, with the functions its views use. */
+function storeReader(dir: string) {
+  const db = new BetterSqlite3(join(dir, 'data', 'gateway.db'), { readonly: true });
+  registerStoreFunctions(db);
+  return db;
+}
+
 /** Restart without a crash point, let it run, stop it cleanly. */
 /**
  * Restart without a crash point and let it run until the relay journal is empty and at least
@@ -152,7 +160,7 @@ async function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 async function restartAndSettle(file: string, dir: string, cycles: number): Promise<void> {
   const child = startGatewayProcess(file);
   await within(child.port, 30_000, 'restart');
-  const db = new BetterSqlite3(join(dir, 'data', 'gateway.db'), { readonly: true });
+  const db = storeReader(dir);
   const q = (sql: string) => db.prepare(sql).pluck().get() as number;
   const open = "SELECT count(*) FROM relay_commands WHERE status NOT IN ('done', 'failed')";
   const start = q('SELECT count(*) FROM charges');
@@ -189,7 +197,7 @@ function chargeIdsOf(b: BlockBody): string[] {
 }
 
 function checkStore(dir: string) {
-  const db = new BetterSqlite3(join(dir, 'data', 'gateway.db'), { readonly: true });
+  const db = storeReader(dir);
   try {
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
     const q = (sql: string) => db.prepare(sql).pluck().get() as number;

@@ -1,0 +1,164 @@
+import BetterSqlite3 from 'better-sqlite3';
+import { chargeId } from '@gridbill/shared/tariff';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  type EngineFixture,
+  engineFixture,
+  snapshot,
+  T0,
+} from '../../test/support/engine-fixture.js';
+import { MIGRATIONS } from '../store/index.js';
+import { ingestReadings } from './ingest.js';
+import { METER_CHECKPOINT_CYCLES } from './meter-log.js';
+
+const Q = 900_000;
+let fx: EngineFixture;
+afterEach(() => fx?.close());
+
+const count = (sql: string) => fx.engine.deps.db.prepare(sql).pluck().get() as number;
+
+describe('cycle records', () => {
+  it('one record per cycle; the views show its reads, intervals and charges', () => {
+    fx = engineFixture();
+    ingestReadings(fx.engine, [snapshot('m1', T0, 1_000)]);
+    ingestReadings(fx.engine, [snapshot('m1', T0 + Q, 1_250), snapshot('m1', T0 + 2 * Q, 1_300)]);
+    expect(count('SELECT count(*) FROM cycle_records')).toBe(2);
+    const db = fx.engine.deps.db;
+    expect(db.prepare('SELECT * FROM readings ORDER BY capture_ms').all()).toEqual([
+      {
+        capture_ms: T0,
+        meter_id: 'm1',
+        register: 'importWh',
+        value_wh: 1_000,
+        serial: 'S1',
+        quality: 'snapshot',
+      },
+      {
+        capture_ms: T0 + Q,
+        meter_id: 'm1',
+        register: 'importWh',
+        value_wh: 1_250,
+        serial: 'S1',
+        quality: 'snapshot',
+      },
+      {
+        capture_ms: T0 + 2 * Q,
+        meter_id: 'm1',
+        register: 'importWh',
+        value_wh: 1_300,
+        serial: 'S1',
+        quality: 'snapshot',
+      },
+    ]);
+    expect(db.prepare('SELECT * FROM charges ORDER BY interval_start_ms').all()).toEqual([
+      {
+        interval_start_ms: T0,
+        meter_id: 'm1',
+        tariff_version: 'flat@v1',
+        id: chargeId('m1', T0, 'flat@v1'),
+        account_id: 'ACC-1001',
+        energy_wh: 250,
+        amount_minor: '500',
+      },
+      {
+        interval_start_ms: T0 + Q,
+        meter_id: 'm1',
+        tariff_version: 'flat@v1',
+        id: chargeId('m1', T0 + Q, 'flat@v1'),
+        account_id: 'ACC-1001',
+        energy_wh: 50,
+        amount_minor: '100',
+      },
+    ]);
+    expect(db.prepare('SELECT end_ms, flags, source FROM intervals').all()).toEqual([
+      { end_ms: T0 + Q, flags: 'snapshot', source: 'snapshot' },
+      { end_ms: T0 + 2 * Q, flags: 'snapshot', source: 'snapshot' },
+    ]);
+  });
+
+  it('re-polled and overlapping reads are duplicates, also after a restart', () => {
+    fx = engineFixture();
+    ingestReadings(fx.engine, [snapshot('m1', T0, 1_000), snapshot('m1', T0 + Q, 1_100)]);
+    const again = ingestReadings(fx.engine, [snapshot('m1', T0 + Q, 1_100)]);
+    expect(again).toMatchObject({ stored: 0, duplicates: 1, charges: 0 });
+    const reopened = fx.reopen();
+    const overlap = ingestReadings(reopened, [
+      snapshot('m1', T0, 1_000),
+      snapshot('m1', T0 + Q, 1_100),
+      snapshot('m1', T0 + 2 * Q, 1_150),
+    ]);
+    expect(overlap).toMatchObject({ stored: 1, duplicates: 2, charges: 1 });
+    expect(count('SELECT count(*) FROM charges')).toBe(2);
+    expect(reopened.balanceOf('ACC-1001')).toBe(1000n - 200n - 100n);
+  });
+
+  it('meter state: checkpointed on its first cycle, then replayed from the records', () => {
+    fx = engineFixture({ wallMs: T0 + 2 * METER_CHECKPOINT_CYCLES * Q });
+    const cycles = METER_CHECKPOINT_CYCLES + 10;
+    for (let k = 0; k <= cycles; k++)
+      ingestReadings(fx.engine, [snapshot('m1', T0 + k * Q, 1_000 + k)]);
+    const through = count('SELECT through_seq FROM meter_state');
+    expect(through).toBeGreaterThan(1); // rewritten by its slot, not every cycle
+    expect(through).toBeLessThan(cycles + 1);
+    const before = fx.engine.vee.get('m1');
+    const reopened = fx.reopen();
+    expect(reopened.vee.get('m1')).toEqual(before);
+    expect(reopened.meterLog.marks.get('m1')).toEqual({
+      reads: { importWh: T0 + cycles * Q },
+      ivMs: T0 + (cycles - 1) * Q,
+    });
+    ingestReadings(reopened, [snapshot('m1', T0 + (cycles + 1) * Q, 1_000 + cycles + 1)]);
+    expect(count('SELECT count(*) FROM charges')).toBe(cycles + 1);
+    expect(count('SELECT count(DISTINCT interval_start_ms) FROM charges')).toBe(cycles + 1);
+  });
+});
+
+describe('store migration 6 (cycle records)', () => {
+  it('keeps a store of version 5: its rows in the views, its marks, no charge twice', () => {
+    fx = engineFixture();
+    fx.engine.deps.db.close();
+    const legacy = legacyStore(fx.dbPath);
+    expect(legacy).toBe(5);
+    const e = fx.reopen();
+    expect(count('SELECT count(*) FROM charges')).toBe(1);
+    expect(e.meterLog.marks.get('m1')).toEqual({ reads: { importWh: T0 + Q }, ivMs: T0 });
+    expect(e.vee.get('m1')?.lastValueWh).toBe(1_100);
+    const again = ingestReadings(e, [
+      snapshot('m1', T0 + Q, 1_100),
+      snapshot('m1', T0 + 2 * Q, 1_200),
+    ]);
+    expect(again).toMatchObject({ stored: 1, duplicates: 1, charges: 1 });
+    expect(count('SELECT count(*) FROM charges')).toBe(2);
+    expect(count('SELECT count(*) FROM readings')).toBe(3);
+    expect(
+      count("SELECT count(*) FROM charges WHERE id = '" + chargeId('m1', T0, 'flat@v1') + "'"),
+    ).toBe(1);
+  });
+});
+
+/**
+ * Rebuilds the file as a version-5 store (migrations 1–5) holding what the old gateway wrote
+ * for m1: two readings, one rated interval, its VEE state row. Returns the schema version.
+ */
+function legacyStore(path: string): number {
+  const db = new BetterSqlite3(path);
+  for (const t of db
+    .prepare("SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'")
+    .all() as { type: string; name: string }[])
+    if (t.type === 'table' || t.type === 'view') db.exec(`DROP ${t.type} IF EXISTS "${t.name}"`);
+  for (const sql of MIGRATIONS.slice(0, 5)) db.exec(sql);
+  db.exec(
+    `INSERT INTO meta VALUES ('schema_version', '5'), ('incarnation_id', 'inc-test'),
+    ('created_wall_ms', '0'), ('outbox_seq', '0');
+    INSERT INTO balances VALUES ('ACC-1001', '800', 0);
+    INSERT INTO readings VALUES (${T0}, 'm1', 'importWh', 1000, 'S1', 'snapshot'),
+      (${T0 + Q}, 'm1', 'importWh', 1100, 'S1', 'snapshot');
+    INSERT INTO intervals VALUES (${T0}, 'm1', ${T0 + Q}, 100, 'snapshot', 'snapshot',
+      '${chargeId('m1', T0, 'flat@v1')}', 'ACC-1001', 'flat@v1', '200');
+    INSERT INTO meter_state VALUES ('m1', '{"lastCaptureMs":${T0 + Q},"lastValueWh":1100,` +
+      `"serial":"S1","rateMilliWhPerHour":400000}');`,
+  );
+  const version = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get();
+  db.close();
+  return Number.parseInt(version as string, 10);
+}

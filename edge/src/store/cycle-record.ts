@@ -1,0 +1,211 @@
+import type { Database, Statement } from 'better-sqlite3';
+
+/** Index of a string in a record's table, added when new. */
+class Strings {
+  readonly list: string[] = [];
+  private readonly index = new Map<string, number>();
+  of(s: string): number {
+    let i = this.index.get(s);
+    if (i === undefined) {
+      i = this.list.length;
+      this.list.push(s);
+      this.index.set(s, i);
+    }
+    return i;
+  }
+}
+
+/**
+ * The JSON body of one `cycle_records` row, columnar: string tables (`m` meters, `a` accounts,
+ * `tv` tariff versions, `g` registers, `s` serials, `f` interval flags) and one array per
+ * column, indexes into the tables where a column holds a string.
+ * - `r` reads: meter, register, capture ms, value Wh, serial, quality (1 snapshot, 0 profile)
+ * - `i` intervals: meter, start ms, end ms, energy Wh, flags, account (-1 unrated), tariff
+ *   version (-1 unrated), amount (minor units, decimal string; '0' unrated)
+ * - `v` VEE states after the cycle: meter, last capture ms, last value Wh, serial, rate
+ *   (mWh/h)
+ */
+export interface CycleRecordBody {
+  m: string[];
+  a: string[];
+  tv: string[];
+  g: string[];
+  s: string[];
+  f: string[];
+  r: { m: number[]; g: number[]; t: number[]; wh: number[]; s: number[]; q: number[] };
+  i: {
+    m: number[];
+    t: number[];
+    end: number[];
+    wh: number[];
+    f: number[];
+    a: number[];
+    tv: number[];
+    am: string[];
+  };
+  v: { m: number[]; t: number[]; wh: number[]; s: number[]; rate: number[] };
+}
+
+export interface RecordRead {
+  meterId: string;
+  register: string;
+  captureMs: number;
+  valueWh: number;
+  serial: string;
+  snapshot: boolean;
+}
+
+export interface RecordInterval {
+  meterId: string;
+  startMs: number;
+  endMs: number;
+  energyWh: number;
+  flags: string;
+  /** Null when the interval was not rated. */
+  charge: { accountId: string; tariffVersionId: string; amountMinor: bigint } | null;
+}
+
+export interface RecordVee {
+  lastCaptureMs: number;
+  lastValueWh: number;
+  serial: string;
+  rateMilliWhPerHour: number;
+}
+
+/**
+ * Collects one transaction's reads, intervals and VEE states and writes them as ONE
+ * `cycle_records` row (`write`, inside the transaction). `max_start_ms` / `last_capture_ms`
+ * let replays skip old records unparsed.
+ *
+ * @example
+ * const rec = new CycleRecordWriter(db);
+ * rec.addRead({ meterId: 'm1', register: 'importWh', captureMs: 900_000, valueWh: 1_250,
+ *   serial: 'S1', snapshot: true });
+ * rec.write(7) // → true: row (7, -1, 900000, '{"m":["m1"],…,"r":{"m":[0],…,"wh":[1250],…}}')
+ */
+export class CycleRecordWriter {
+  private tables = newTables();
+  private body = newBody(this.tables);
+  private maxStartMs = -1;
+  private lastCaptureMs = -1;
+  private readonly insert: Statement;
+
+  constructor(db: Database) {
+    this.insert = db.prepare(
+      'INSERT INTO cycle_records (seq, max_start_ms, last_capture_ms, body) VALUES (?, ?, ?, ?)',
+    );
+  }
+
+  get empty(): boolean {
+    const b = this.body;
+    return b.r.m.length === 0 && b.i.m.length === 0 && b.v.m.length === 0;
+  }
+
+  addRead(read: RecordRead): void {
+    const r = this.body.r;
+    const t = this.tables;
+    r.m.push(t.m.of(read.meterId));
+    r.g.push(t.g.of(read.register));
+    r.t.push(read.captureMs);
+    r.wh.push(read.valueWh);
+    r.s.push(t.s.of(read.serial));
+    r.q.push(read.snapshot ? 1 : 0);
+    if (read.captureMs > this.lastCaptureMs) this.lastCaptureMs = read.captureMs;
+  }
+
+  addInterval(iv: RecordInterval): void {
+    const i = this.body.i;
+    const t = this.tables;
+    const c = iv.charge;
+    i.m.push(t.m.of(iv.meterId));
+    i.t.push(iv.startMs);
+    i.end.push(iv.endMs);
+    i.wh.push(iv.energyWh);
+    i.f.push(t.f.of(iv.flags));
+    i.a.push(c ? t.a.of(c.accountId) : -1);
+    i.tv.push(c ? t.tv.of(c.tariffVersionId) : -1);
+    i.am.push(c ? c.amountMinor.toString() : '0');
+    if (iv.startMs > this.maxStartMs) this.maxStartMs = iv.startMs;
+  }
+
+  addVee(meterId: string, vee: RecordVee): void {
+    const v = this.body.v;
+    v.m.push(this.tables.m.of(meterId));
+    v.t.push(vee.lastCaptureMs);
+    v.wh.push(vee.lastValueWh);
+    v.s.push(this.tables.s.of(vee.serial));
+    v.rate.push(vee.rateMilliWhPerHour);
+  }
+
+  /** Writes the record as row `seq` unless it is empty; returns whether a row was written. */
+  write(seq: number): boolean {
+    if (this.empty) return false;
+    this.insert.run(seq, this.maxStartMs, this.lastCaptureMs, JSON.stringify(this.body));
+    this.discard();
+    return true;
+  }
+
+  /** Forgets what was collected (after a rollback, or after `write`). */
+  discard(): void {
+    this.tables = newTables();
+    this.body = newBody(this.tables);
+    this.maxStartMs = -1;
+    this.lastCaptureMs = -1;
+  }
+}
+
+function newTables() {
+  return {
+    m: new Strings(),
+    a: new Strings(),
+    tv: new Strings(),
+    g: new Strings(),
+    s: new Strings(),
+    f: new Strings(),
+  };
+}
+
+function newBody(t: ReturnType<typeof newTables>): CycleRecordBody {
+  return {
+    m: t.m.list,
+    a: t.a.list,
+    tv: t.tv.list,
+    g: t.g.list,
+    s: t.s.list,
+    f: t.f.list,
+    r: { m: [], g: [], t: [], wh: [], s: [], q: [] },
+    i: { m: [], t: [], end: [], wh: [], f: [], a: [], tv: [], am: [] },
+    v: { m: [], t: [], wh: [], s: [], rate: [] },
+  };
+}
+
+/**
+ * The cycle records after `afterSeq`, in seq order, parsed; with `startsAfterMs`, only those
+ * holding an interval that starts after it (the others are skipped unparsed).
+ *
+ * @example
+ * for (const { seq, body } of cycleRecordsAfter(db, 0)) body.i.m.length // → intervals of seq
+ */
+export function* cycleRecordsAfter(
+  db: Database,
+  afterSeq: number,
+  startsAfterMs?: number,
+): Generator<{ seq: number; body: CycleRecordBody }> {
+  const rows =
+    startsAfterMs === undefined
+      ? db
+          .prepare('SELECT seq, body FROM cycle_records WHERE seq > ? ORDER BY seq')
+          .iterate(afterSeq)
+      : db
+          .prepare(
+            'SELECT seq, body FROM cycle_records WHERE seq > ? AND max_start_ms > ? ORDER BY seq',
+          )
+          .iterate(afterSeq, startsAfterMs);
+  for (const row of rows as Iterable<{ seq: number; body: string }>)
+    yield { seq: row.seq, body: JSON.parse(row.body) as CycleRecordBody };
+}
+
+/** The last cycle record's seq (0 when there is none). */
+export function lastCycleSeq(db: Database): number {
+  return db.prepare('SELECT coalesce(max(seq), 0) FROM cycle_records').pluck().get() as number;
+}
