@@ -147,18 +147,21 @@ describe('gateway killed mid-cycle and restarted', () => {
     }
     expect(new Set(end.chargeKeys).size).toBe(end.chargeKeys.length);
 
-    // the token credited once; balances = opening + credits − charges
+    // the token credited once; balances = opening + credits − charges − standing charges
     expect(end.redeemed.filter((t) => t.tokenId === paid.entryId)).toHaveLength(1);
     for (const s of stack.seeded) {
       const credits = end.redeemed
         .filter((t) => t.accountId === s.accountId)
         .reduce((sum, t) => sum + t.amountMinor, 0n);
       const charged = end.chargesMinor.get(s.accountId) ?? 0n;
+      const standing = end.standingMinor.get(s.accountId) ?? 0n;
       expect(end.balances.get(s.accountId), s.planMeterId).toBe(
-        BigInt(OPENING_MINOR) + credits - charged,
+        BigInt(OPENING_MINOR) + credits - charged - standing,
       );
     }
     expect(accountId).toBe(end.redeemed[0]?.accountId);
+    // the demo-tou accounts drew the day's service charge (central's balances below match)
+    expect([...end.standingMinor.values()].some((m) => m > 0n)).toBe(true);
 
     // central's ledger holds the same entries, once (opening balances live on the gateway only)
     const central = centralEntryIds(join(stack.centralDir, 'central.sqlite'));

@@ -13,6 +13,8 @@ export interface GatewayDbView {
   /** Ids of every charge (zero amounts too), per account. */
   chargeIds: Map<string, string[]>;
   balances: Map<string, bigint>;
+  /** Σ standing charges drawn per account (minor units). */
+  standingMinor: Map<string, bigint>;
   redeemed: { tokenId: string; accountId: string; amountMinor: bigint }[];
   outbox: {
     seq: number;
@@ -72,6 +74,12 @@ export function readGatewayDb(file: string): GatewayDbView {
         all<{ id: string; b: string }>(
           'SELECT account_id AS id, balance_minor AS b FROM balances',
         ).map((r) => [r.id, BigInt(r.b)] as const),
+      ),
+      standingMinor: new Map(
+        all<{ id: string; m: string }>(
+          'SELECT account_id AS id, CAST(sum(amount_minor) AS TEXT) AS m FROM standing_charges ' +
+            'GROUP BY 1',
+        ).map((r) => [r.id, BigInt(r.m)] as const),
       ),
       redeemed: all<{ tokenId: string; accountId: string; amount: string }>(
         'SELECT token_id AS tokenId, account_id AS accountId, amount_minor AS amount ' +

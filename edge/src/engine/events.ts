@@ -45,7 +45,7 @@ export function postBalanceChange(
   change: {
     accountId: string;
     entryId: string;
-    entryKind: 'charge' | 'token' | 'emergency-credit' | 'adjustment' | 'credit';
+    entryKind: 'charge' | 'token' | 'emergency-credit' | 'adjustment' | 'credit' | 'fixed-fee';
     deltaMinor: bigint;
     reference: string;
   },

@@ -1,6 +1,8 @@
 import type { Database } from 'better-sqlite3';
 import type { Logger } from 'pino';
+import { standingChargesOfDay } from '@gridbill/shared/tariff';
 import type { IntervalRater } from '../engine/rater.js';
+import type { StandingChargeSource } from '../engine/standing-charges.js';
 import { createTariffRater } from '../engine/tariff-rater.js';
 import { loadTariffs } from './load-tariffs.js';
 import { storedTariffVersions } from './tariff-store.js';
@@ -8,6 +10,8 @@ import { storedTariffVersions } from './tariff-store.js';
 export interface LiveRater extends IntervalRater {
   /** Recompiles the configured files plus the versions stored from central. */
   reload(): void;
+  /** Standing charges of a tariff for one local day, from the same versions. */
+  standingCharges: StandingChargeSource;
 }
 
 /**
@@ -23,12 +27,17 @@ export function createLiveRater(
   db: Database,
   logger: Pick<Logger, 'warn' | 'info'>,
 ): LiveRater {
-  const build = () => createTariffRater(loadTariffs(files, timeZone, storedTariffVersions(db)));
+  const build = () => {
+    const tariffs = loadTariffs(files, timeZone, storedTariffVersions(db));
+    return { rater: createTariffRater(tariffs), tariffs };
+  };
   let current = build();
   return {
-    versionFor: (tariffId, startMs) => current.versionFor(tariffId, startMs),
-    initialState: (ctx, startMs) => current.initialState(ctx, startMs),
-    rate: (ctx, state, input) => current.rate(ctx, state, input),
+    versionFor: (tariffId, startMs) => current.rater.versionFor(tariffId, startMs),
+    initialState: (ctx, startMs) => current.rater.initialState(ctx, startMs),
+    rate: (ctx, state, input) => current.rater.rate(ctx, state, input),
+    standingCharges: (tariffId, dateKey) =>
+      standingChargesOfDay(current.tariffs.get(tariffId) ?? [], dateKey),
     reload() {
       try {
         current = build();

@@ -2,6 +2,7 @@ import { schedule } from 'node-cron';
 import type { Clock } from '@gridbill/shared/clock';
 import type { Logger } from 'pino';
 import { type Engine, evaluateAll, type RelayJournalRunner } from '../engine/index.js';
+import { drawStandingCharges, type StandingChargeSource } from '../engine/standing-charges.js';
 import type { Poller } from '../polling/poller.js';
 import { applyRetention } from '../store/index.js';
 import type { GatewayMetrics } from './metrics.js';
@@ -15,6 +16,8 @@ export interface ScheduleDeps {
   logger: Logger;
   schedules?: boolean;
   pollEveryMs?: number;
+  /** Standing charges drawn on prepaid balances each local day (none when absent). */
+  standingCharges?: StandingChargeSource;
 }
 
 /**
@@ -79,6 +82,7 @@ export function startSchedules(d: ScheduleDeps): { stop(): void } {
     );
   }
   every(30_000, () => policyTick(d));
+  drawStanding(d); // a gateway starting mid-day draws the day's standing charges at once
   return {
     stop: () => {
       for (const s of stops) s();
@@ -87,16 +91,27 @@ export function startSchedules(d: ScheduleDeps): { stop(): void } {
 }
 
 /**
- * Safe-mode checks (clock trust, balances, disk space), then the relay policy; a failure (e.g.
- * a full disk) is logged and the tick runs again 30 s later.
+ * Safe-mode checks (clock trust, balances, disk space), the day's standing charges, then the
+ * relay policy; a failure (e.g. a full disk) is logged and the tick runs again 30 s later.
  */
 function policyTick(d: ScheduleDeps): void {
   try {
     d.engine.safe.tick();
+    drawStanding(d);
     evaluateAll(d.engine);
     d.runner.kick();
   } catch (err) {
     d.logger.error({ err: (err as Error).message }, 'policy tick failed');
+  }
+}
+
+function drawStanding(d: ScheduleDeps): void {
+  if (!d.standingCharges) return;
+  try {
+    const drawn = drawStandingCharges(d.engine, d.standingCharges);
+    if (drawn > 0) d.logger.info({ drawn }, 'standing charges drawn');
+  } catch (err) {
+    d.logger.error({ err: (err as Error).message }, 'standing charges not drawn');
   }
 }
 

@@ -18,6 +18,7 @@ import { startSchedules } from './schedules.js';
 import { type RunningSync, startSync } from './start-sync.js';
 import { ensureInboxTables } from '../sync/inbox.js';
 import { restoreSyncedAccounts } from '../sync/synced-accounts.js';
+import type { StandingChargeSource } from '../engine/standing-charges.js';
 
 export interface StartGatewayOptions {
   config: GatewayConfig;
@@ -35,6 +36,8 @@ export interface StartGatewayOptions {
   /** Run cron schedules; or poll on a fixed period instead (`pollEveryMs`). */
   schedules?: boolean;
   pollEveryMs?: number;
+  /** Standing charges per tariff and day; default: from the tariff files and central's versions. */
+  standingCharges?: StandingChargeSource;
 }
 
 export interface RunningGateway {
@@ -91,7 +94,8 @@ export async function startGateway(o: StartGatewayOptions): Promise<RunningGatew
   const metrics = createMetrics(engine, poller, targets.queues);
   const http =
     o.listen === false ? null : await listen(engine, runner, metrics, opened.incarnationId);
-  const schedules = startSchedules({ engine, poller, runner, metrics, ...o });
+  const standingCharges = o.standingCharges ?? live?.standingCharges;
+  const schedules = startSchedules({ ...o, engine, poller, runner, metrics, standingCharges });
   const sync = startSync(engine, {
     random: o.random,
     requestClock: o.requestClock ?? clock,

@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3';
 import { CYCLE_RECORDS_MIGRATION } from './migration-cycle-records.js';
 import { RATED_INTERVALS_MIGRATION } from './migration-rated-intervals.js';
 import { RATING_CHECKPOINT_MIGRATION } from './migration-rating-checkpoint.js';
+import { STANDING_CHARGES_MIGRATION } from './migration-standing-charges.js';
 
 /**
  * Schema migrations, applied in order; `meta.schema_version` records the last one.
@@ -66,6 +67,7 @@ export const MIGRATIONS: readonly string[] = [
   RATED_INTERVALS_MIGRATION,
   RATING_CHECKPOINT_MIGRATION,
   CYCLE_RECORDS_MIGRATION,
+  STANDING_CHARGES_MIGRATION,
 ];
 
 /** Applies pending migrations inside one transaction each; returns the resulting version. */

@@ -79,6 +79,26 @@ describe('snapshot apply', () => {
     expect(redeemed.all()).toEqual([credit]);
   });
 
+  it('pending standing charges count like charges; other balance changes do not', () => {
+    const engine = setup();
+    engine.transact(() => {
+      for (const [entryKind, amountMinor] of [
+        ['fixed-fee', '-300'],
+        ['token', '700'],
+      ] as const)
+        engine.outbox.append(
+          {
+            kind: 'balance-change',
+            eventId: contentId('balance-change', entryKind),
+            body: { accountId: 'ACC-1001', entryKind, amountMinor },
+          },
+          engine.time(),
+        );
+    });
+    applyFullSnapshot(engine, snapshot('500', 1));
+    expect(engine.balanceOf('ACC-1001')).toBe(1000n + 500n - 12n - 300n);
+  });
+
   it('seeds only the learned accounts, keeps the checkpoint, detects a stale snapshot', () => {
     const engine = setup();
     engine.accounts.set('A-NEW', {

@@ -103,8 +103,9 @@ function seedBalances(engine: Engine, snap: Snapshot, only: ReadonlySet<string> 
 
 /**
  * Balance movements per account by this gateway's charges central has not counted yet:
- * outbox rows above `throughSeq` of kind `charge` (−amountMinor) and `interval-block` (the
- * block's per-account net `balances.amountMinor`).
+ * outbox rows above `throughSeq` of kind `charge` (−amountMinor), `interval-block` (the
+ * block's per-account net `balances.amountMinor`) and standing charges (`balance-change` of
+ * kind `fixed-fee`, amountMinor as drawn).
  * Example: one pending block with balances { account: [0], amountMinor: ['-8'] } → { a1: -8n }.
  */
 function unackedDeltas(
@@ -116,14 +117,19 @@ function unackedDeltas(
   const own = db.prepare("SELECT value FROM meta WHERE key = 'incarnation_id'").pluck().get();
   const after = incarnation !== null && incarnation === own ? throughSeq : 0;
   const rows = db
-    .prepare("SELECT kind, body FROM outbox WHERE kind IN ('charge', 'interval-block') AND seq > ?")
+    .prepare(
+      "SELECT kind, body FROM outbox WHERE kind IN ('charge', 'interval-block', 'balance-change')" +
+        ' AND seq > ?',
+    )
     .all(after) as { kind: string; body: string }[];
   const sums = new Map<string, bigint>();
   const add = (id: string, delta: bigint) => sums.set(id, (sums.get(id) ?? 0n) + delta);
   for (const row of rows) {
     const body = JSON.parse(row.body);
     if (row.kind === 'charge') add(body.accountId, -BigInt(body.amountMinor));
-    else
+    else if (row.kind === 'balance-change') {
+      if (body.entryKind === 'fixed-fee') add(body.accountId, BigInt(body.amountMinor));
+    } else
       (body.balances.account as number[]).forEach((index, k) => {
         add(body.accountIds[index], BigInt(body.balances.amountMinor[k]));
       });
