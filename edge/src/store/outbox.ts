@@ -47,11 +47,16 @@ export class Outbox {
   /** Rows appended in batch mode, flat parameters, written by `endBatch`. */
   private pending: (string | number)[] = [];
   private readonly insertMany: Statement;
+  private readonly readAfter: Statement;
 
   constructor(private readonly db: Database) {
     const values = Array.from({ length: CHUNK_ROWS }, () => '(?, ?, ?, ?, ?, ?)').join(', ');
     const columns = '(seq, kind, event_id, body, occurred_at_ms, clock_trusted)';
     this.insertMany = db.prepare(`INSERT INTO outbox ${columns} VALUES ${values}`);
+    this.readAfter = db.prepare(
+      'SELECT seq, kind, event_id, body, occurred_at_ms, clock_trusted FROM outbox ' +
+        'WHERE seq > ? ORDER BY seq LIMIT ?',
+    );
     this.readSeq = db.prepare("SELECT value FROM meta WHERE key = 'outbox_seq'").pluck();
     this.writeSeq = db.prepare("UPDATE meta SET value = ? WHERE key = 'outbox_seq'");
     this.insert = db.prepare(
@@ -110,17 +115,32 @@ export class Outbox {
   }
 
   read(afterSeq: number, limit: number): OutboxRow[] {
-    const rows = this.db
-      .prepare('SELECT * FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?')
-      .all(afterSeq, limit) as Record<string, unknown>[];
-    return rows.map((r) => ({
-      seq: r.seq as number,
-      kind: r.kind as OutboxKind,
-      eventId: r.event_id as string,
-      body: r.body as string,
-      occurredAtMs: r.occurred_at_ms as number,
-      clockTrusted: r.clock_trusted === 1,
-    }));
+    return this.readCapped(afterSeq, limit, Number.POSITIVE_INFINITY);
+  }
+
+  /**
+   * Rows after `afterSeq` in seq order, at most `limit`, stopping before the row whose body
+   * would take the bodies past `maxBodyChars` (the first row always comes). Rows past the cap
+   * are never read from disk.
+   * Example: bodies of 3, 3 and 3 MB after seq 0, cap 4 MB → [row 1].
+   */
+  readCapped(afterSeq: number, limit: number, maxBodyChars: number): OutboxRow[] {
+    const out: OutboxRow[] = [];
+    let chars = 0;
+    for (const r of this.readAfter.iterate(afterSeq, limit) as Iterable<Record<string, unknown>>) {
+      const body = r.body as string;
+      chars += body.length;
+      if (chars > maxBodyChars && out.length > 0) break;
+      out.push({
+        seq: r.seq as number,
+        kind: r.kind as OutboxKind,
+        eventId: r.event_id as string,
+        body,
+        occurredAtMs: r.occurred_at_ms as number,
+        clockTrusted: r.clock_trusted === 1,
+      });
+    }
+    return out;
   }
 
   /** Highest seq central has acknowledged (set by the sync issue's drainer). */

@@ -70,7 +70,8 @@ export function attachSync(o: AttachSyncOptions) {
   const sync = startGatewaySync({
     clock: engine.deps.clock,
     random: o.random,
-    sendOnce: sender.sendOnce,
+    // a round pipelines up to 16 batches (two on the wire), then the loop decides what next
+    sendOnce: () => sender.sendRound(),
     pull: puller.pull,
     ...(o.pullEveryMs === undefined ? {} : { pullEveryMs: o.pullEveryMs }),
     onError: o.onError,

@@ -6,7 +6,7 @@ import { startSyncLoop } from './sync-loop.js';
 export interface GatewaySyncOptions {
   clock: Clock;
   random: RandomSource;
-  /** One upstream send (the sender's `sendOnce`). */
+  /** One upstream round (the sender's `sendRound`, or `sendOnce`). */
   sendOnce: () => Promise<{ kind: string }>;
   /** One downstream pull loop (the puller's `pull`). */
   pull: () => Promise<unknown>;

@@ -4,6 +4,7 @@ export { type SyncLoopOptions, startSyncLoop } from './sync-loop.js';
 export {
   createUpstreamSender,
   DEFAULT_BATCH_SIZE,
+  DEFAULT_IN_FLIGHT,
   type SendOutcome,
   type UpstreamSender,
   type UpstreamSenderOptions,

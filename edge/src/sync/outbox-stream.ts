@@ -10,6 +10,7 @@ export class OutboxStream {
   private readonly getMeta: Statement;
   private readonly setMeta: Statement;
   private readonly prune: Statement;
+  private readonly count: Statement;
 
   constructor(
     private readonly db: Database,
@@ -21,6 +22,7 @@ export class OutboxStream {
         'ON CONFLICT (key) DO UPDATE SET value = excluded.value',
     );
     this.prune = db.prepare('DELETE FROM outbox WHERE seq BETWEEN ? AND ?');
+    this.count = db.prepare('SELECT count(*) FROM outbox').pluck();
   }
 
   incarnation(): string {
@@ -34,12 +36,21 @@ export class OutboxStream {
     return this.outbox.read(0, limit);
   }
 
+  /**
+   * The next batch: rows after `afterSeq` (0 = from the oldest), at most `limit` rows and
+   * `maxBodyChars` of bodies (the first row always). Example: rows 1..9 of 1 MB, after 4,
+   * cap 4 MB → rows 5..8.
+   */
+  batchAfter(afterSeq: number, limit: number, maxBodyChars: number): OutboxRow[] {
+    return this.outbox.readCapped(afterSeq, limit, maxBodyChars);
+  }
+
   headSeq(): number {
     return this.outbox.lastSeq();
   }
 
   pending(): number {
-    return this.db.prepare('SELECT count(*) FROM outbox').pluck().get() as number;
+    return this.count.get() as number;
   }
 
   /** Deletes seqs `fromSeq..throughSeq` and records the ack, in one transaction. */

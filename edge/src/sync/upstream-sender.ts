@@ -1,8 +1,9 @@
 import type { KeyObject } from 'node:crypto';
 import type { Clock } from '@gridbill/shared/clock';
-import type { SentBatch } from '@gridbill/shared/sync';
-import { planAfterAck, signSyncRequest, upstreamAckSchema } from '@gridbill/shared/sync';
+import type { EdgeAckPlan, SentBatch, UpstreamAck } from '@gridbill/shared/sync';
+import { planAfterAck, upstreamAckSchema } from '@gridbill/shared/sync';
 import { crashPoint } from '../engine/crash-point.js';
+import { createBatchPoster } from './batch-poster.js';
 import { batchJson } from './batch-wire.js';
 import type { OutboxStream } from './outbox-stream.js';
 
@@ -21,72 +22,74 @@ export interface UpstreamSenderOptions {
   batchSize?: number;
   /** Event bodies per request stop here (at least one row is sent); default 4 MiB. */
   maxBodyBytes?: number;
+  /**
+   * Requests `drain` keeps on the wire at once (default 2: the next batch is built and sent
+   * while central commits the previous one). 1 = strictly one after the other.
+   */
+  inFlight?: number;
   timeoutMs?: number;
 }
 
 export type SendOutcome =
   | { kind: 'idle' }
-  | { kind: 'pruned'; count: number; ackedThroughSeq: number; duplicates: number }
+  | {
+      kind: 'pruned';
+      count: number;
+      ackedThroughSeq: number;
+      duplicates: number;
+      /** Request body size. */
+      bytes: number;
+    }
   | { kind: 'resend'; reason: string }
   | { kind: 'new-incarnation'; incarnation: string }
   | { kind: 'rejected'; reason: string }
   | { kind: 'failed'; reason: string };
 
 export const DEFAULT_BATCH_SIZE = 2000;
-/** Central accepts 8 MiB sync bodies; interval blocks are up to ~0.5 MB each. */
+/** Central accepts 8 MiB sync bodies; a 1,000-meter cycle block is about 0.1 MB. */
 export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
+export const DEFAULT_IN_FLIGHT = 2;
 
-/**
- * The leading rows whose bodies fit in `maxBytes` (always the first row).
- * Example: bodies of 3, 3 and 3 MB with a 4 MB cap → the first row only.
- */
-export function capBodyBytes<R extends { body: string }>(rows: R[], maxBytes: number): R[] {
-  let bytes = 0;
-  for (let i = 0; i < rows.length; i += 1) {
-    bytes += rows[i]?.body.length ?? 0;
-    if (bytes > maxBytes && i > 0) return rows.slice(0, i);
-  }
-  return rows;
+/** A batch ready to send: the outbox range it covers and the request body. */
+interface Prepared {
+  sent: SentBatch;
+  body: Buffer;
 }
 
+/** Central's answer: its JSON ack, or why there is none (network, timeout, HTTP status). */
+type Answer = { ok: true; json: unknown } | { ok: false; reason: string };
+
+/** What an answer means for its batch, before anything is changed on the edge. */
+type Verdict =
+  | { kind: 'outcome'; outcome: SendOutcome }
+  | { kind: 'plan'; plan: EdgeAckPlan; ack: UpstreamAck };
+
 /**
- * Sends the oldest outbox rows as one signed batch and applies central's ack: rows are deleted
+ * Sends the oldest outbox rows as signed batches and applies central's acks: rows are deleted
  * only when an ack covers them (`planAfterAck`), after central's commit; any failure leaves
  * every row in place for the next attempt.
+ * `sendOnce` sends one batch. `drain` keeps `inFlight` batches on the wire (batch n + 1 is
+ * read, built and signed while central commits batch n; central serialises a gateway's batches
+ * and one arriving before its predecessor is answered `resend-from`, applying nothing). Acks
+ * are applied in send order, and only while every earlier batch was pruned in full, so the
+ * outbox always loses a prefix; on any other answer the remaining requests are awaited, their
+ * answers ignored (those rows are resent; central matches them as duplicates), then the answer
+ * is applied (e.g. a renumbering happens with nothing on the wire).
  * Example: 3 rows, central acks through 3 → { kind: 'pruned', count: 3, ackedThroughSeq: 3 }.
  */
 export function createUpstreamSender(o: UpstreamSenderOptions) {
   const batchSize = o.batchSize ?? DEFAULT_BATCH_SIZE;
   const timeoutMs = o.timeoutMs ?? 30_000;
   const maxBodyBytes = o.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const inFlight = Math.max(1, o.inFlight ?? DEFAULT_IN_FLIGHT);
+  const post = createBatchPoster(o, timeoutMs);
 
-  async function post(body: string): Promise<unknown> {
-    const path = `/sync/v1/gw/${o.gatewayId}/events`;
-    const headers = signSyncRequest(
-      { method: 'POST', pathAndQuery: path, body },
-      {
-        gatewayId: o.gatewayId,
-        keyId: o.keyId,
-        privateKey: o.privateKey,
-        timeMs: (o.requestClock ?? o.clock).wallMs(),
-      },
-    );
-    const res = await fetch(`${o.baseUrl()}${path}`, {
-      method: 'POST',
-      body,
-      headers: { ...headers, 'content-type': 'application/json' },
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`central answered ${res.status}: ${text.slice(0, 300)}`);
-    return JSON.parse(text);
-  }
-
-  async function sendOnce(): Promise<SendOutcome> {
-    const rows = capBodyBytes(o.stream.oldest(batchSize), maxBodyBytes);
+  /** The batch after seq `afterSeq` (0 = from the oldest row), or null when none is left. */
+  function prepare(afterSeq: number): Prepared | null {
+    const rows = o.stream.batchAfter(afterSeq, batchSize, maxBodyBytes);
     const first = rows[0];
     const last = rows[rows.length - 1];
-    if (!first || !last) return { kind: 'idle' };
+    if (!first || !last) return null;
     const sent: SentBatch = {
       gatewayId: o.gatewayId,
       incarnation: o.stream.incarnation(),
@@ -94,27 +97,39 @@ export function createUpstreamSender(o: UpstreamSenderOptions) {
       toSeq: last.seq,
       headSeq: o.stream.headSeq(),
     };
-    const body = batchJson({ ...sent, sentAtMs: o.clock.wallMs() }, rows);
-    let ackJson: unknown;
-    try {
-      ackJson = await post(body);
-    } catch (err) {
-      return { kind: 'failed', reason: (err as Error).message };
+    const body = Buffer.from(batchJson({ ...sent, sentAtMs: o.clock.wallMs() }, rows));
+    return { sent, body };
+  }
+
+  function judge(batch: Prepared, answer: Answer): Verdict {
+    if (!answer.ok) return { kind: 'outcome', outcome: { kind: 'failed', reason: answer.reason } };
+    const parsed = upstreamAckSchema.safeParse(answer.json);
+    if (!parsed.success) {
+      const outcome = { kind: 'rejected', reason: 'ack does not match the schema' } as const;
+      return { kind: 'outcome', outcome };
     }
-    const parsed = upstreamAckSchema.safeParse(ackJson);
-    if (!parsed.success) return { kind: 'rejected', reason: 'ack does not match the schema' };
-    const plan = planAfterAck(sent, parsed.data);
+    return { kind: 'plan', plan: planAfterAck(batch.sent, parsed.data), ack: parsed.data };
+  }
+
+  /** True when the verdict prunes the whole batch (the next batch on the wire follows on). */
+  const prunesAll = (batch: Prepared, v: Verdict) =>
+    v.kind === 'plan' && v.plan.kind === 'prune' && v.plan.pruneThroughSeq === batch.sent.toSeq;
+
+  function act(batch: Prepared, v: Verdict): SendOutcome {
+    if (v.kind === 'outcome') return v.outcome;
+    const { plan, ack } = v;
     crashPoint('after_sync_ack_before_prune');
     switch (plan.kind) {
       case 'prune': {
         const count = o.stream.pruneAcked(plan.pruneFromSeq, plan.pruneThroughSeq);
         o.stream.noteAck(o.clock.wallMs());
         crashPoint('after_sync_prune');
-        const duplicates = parsed.data.duplicateSeqs.length;
-        return { kind: 'pruned', count, ackedThroughSeq: plan.pruneThroughSeq, duplicates };
+        const duplicates = ack.duplicateSeqs.length;
+        const ackedThroughSeq = plan.pruneThroughSeq;
+        return { kind: 'pruned', count, ackedThroughSeq, duplicates, bytes: batch.body.length };
       }
       case 'resend':
-        return { kind: 'resend', reason: `central expects seq ${parsed.data.expectedNextSeq}` };
+        return { kind: 'resend', reason: `central expects seq ${ack.expectedNextSeq}` };
       case 'new-incarnation': {
         const incarnation = o.newIncarnationId();
         o.stream.renumber(incarnation);
@@ -125,19 +140,57 @@ export function createUpstreamSender(o: UpstreamSenderOptions) {
     }
   }
 
-  /** Sends until the outbox is empty or a round fails; returns the outcomes. */
+  /** Sends the oldest rows as one batch and applies the answer. */
+  async function sendOnce(): Promise<SendOutcome> {
+    const batch = prepare(0);
+    if (!batch) return { kind: 'idle' };
+    return act(batch, judge(batch, await post(batch.body)));
+  }
+
+  /**
+   * Sends until the outbox is empty, a round fails or is rejected, or `maxRounds` answers were
+   * applied; returns the outcomes in send order (an empty outbox ends with 'idle').
+   */
   async function drain(maxRounds = 10_000): Promise<SendOutcome[]> {
     const outcomes: SendOutcome[] = [];
-    for (let i = 0; i < maxRounds; i += 1) {
-      const outcome = await sendOnce();
-      outcomes.push(outcome);
-      if (outcome.kind === 'idle' || outcome.kind === 'failed' || outcome.kind === 'rejected')
+    const wire: { batch: Prepared; answer: Promise<Answer> }[] = [];
+    let cursor = 0;
+    while (outcomes.length < maxRounds) {
+      while (wire.length < inFlight && outcomes.length + wire.length < maxRounds) {
+        const batch = prepare(cursor);
+        if (!batch) break;
+        wire.push({ batch, answer: post(batch.body) });
+        cursor = batch.sent.toSeq;
+      }
+      const head = wire.shift();
+      if (!head) {
+        outcomes.push({ kind: 'idle' });
         break;
+      }
+      const verdict = judge(head.batch, await head.answer);
+      if (!prunesAll(head.batch, verdict)) {
+        await Promise.all(wire.splice(0).map((w) => w.answer));
+        cursor = 0;
+      }
+      const outcome = act(head.batch, verdict);
+      outcomes.push(outcome);
+      if (outcome.kind === 'failed' || outcome.kind === 'rejected') break;
     }
+    await Promise.all(wire.map((w) => w.answer));
     return outcomes;
   }
 
-  return { sendOnce, drain };
+  /**
+   * One round of the gateway's sync loop: `drain(maxBatches)`, reduced to its last outcome
+   * ('idle' only when nothing was sent or the outbox emptied).
+   * Example: 3 batches pending → { kind: 'idle' } after pruning all three.
+   */
+  async function sendRound(maxBatches = 16): Promise<SendOutcome> {
+    const outcomes = await drain(maxBatches);
+    return outcomes[outcomes.length - 1] ?? { kind: 'idle' };
+  }
+
+  return { sendOnce, drain, sendRound };
 }
 
 export type UpstreamSender = ReturnType<typeof createUpstreamSender>;
