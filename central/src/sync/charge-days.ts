@@ -1,4 +1,6 @@
 import {
+  appendChargeDay,
+  chargeDayLastStartMs,
   chargeDayStartMs,
   decodeChargeDay,
   encodeChargeDay,
@@ -14,11 +16,8 @@ export interface ChargeInput extends PackedCharge {
   accountId: string;
 }
 
-/** A stored day row of one meter, decoded (all its accounts). */
-interface StoredDay {
-  byAccount: Map<string, PackedCharge[]>;
-  all: PackedCharge[];
-}
+/** The stored rows of one meter-day (one per account), packed as read. */
+type StoredDay = Map<string, Uint8Array>;
 
 /** Meters per load statement (× days in one `in` list each). */
 const LOAD_CHUNK = 400;
@@ -30,10 +29,12 @@ const UPSERT = `ON CONFLICT ${KEY} DO UPDATE SET packed = excluded.packed`;
 /**
  * Stores charges once per (meter, interval start, tariff version) — the key of the charge id
  * `chargeId(meter, start, version)` — in `edge_charge_days` (one packed row per gateway ×
- * meter × account × UTC day): one load per chunk of meters, decode, merge, encode, one
- * multi-row upsert per chunk. Returns the charges stored now (same objects, grouped by
- * meter-day in order of first appearance, input order within a group); a charge already
- * stored (for any account of that meter-day) or earlier in `charges` is not.
+ * meter × account × UTC day): one load per chunk of meters; charges arriving after every
+ * stored one (the common, time-ordered case) are appended to the packed rows without decoding
+ * them, others are merged (decode, once per key, encode); one multi-row upsert per chunk.
+ * Returns the charges stored now (same objects, grouped by meter-day in order of first
+ * appearance, input order within a group); a charge already stored (for any account of that
+ * meter-day) or earlier in `charges` is not.
  * Example: [c(m1, T, tv-1), c(m1, T, tv-1), c(m1, T+900 s, tv-1)] on an empty table →
  *   [first c(m1, T), c(m1, T+900 s)]; the same call again → [].
  */
@@ -49,23 +50,54 @@ export async function storeChargesOnce<C extends ChargeInput>(
   const rows: RowValues[] = [];
   for (const group of groups.list) {
     const day = stored.get(group.key);
-    const merged = mergeChargeDay(day?.all ?? [], group.charges);
-    if (merged.fresh.length === 0) continue;
-    const byAccount = new Map<string, PackedCharge[]>();
-    for (const c of merged.fresh as C[]) {
+    const added = appendsAfter(day, group) ? group.charges : mergeGroup(day, group);
+    const byAccount = new Map<string, C[]>();
+    for (const c of added) {
       fresh.push(c);
       const list = byAccount.get(c.accountId);
       if (list) list.push(c);
       else byAccount.set(c.accountId, [c]);
     }
-    for (const [accountId, added] of byAccount) {
-      const prior = day?.byAccount.get(accountId);
-      const packed = encodeChargeDay(group.dayStartMs, prior ? [...prior, ...added] : added);
+    for (const [accountId, list] of byAccount) {
+      const packed = packAccount(group.dayStartMs, day?.get(accountId) ?? null, list);
       rows.push([gatewayId, BigInt(group.dayStartMs), group.meterId, accountId, packed]);
     }
   }
   await upsertDays(db, rows);
   return fresh;
+}
+
+/**
+ * True when the group's charges start strictly increasing and after every stored charge of
+ * the meter-day (time-ordered arrival): all are fresh, appended without decoding.
+ */
+function appendsAfter(day: StoredDay | undefined, group: Group<ChargeInput>): boolean {
+  let lastMs = -1;
+  for (const [, packed] of day ?? []) {
+    const last = chargeDayLastStartMs(group.dayStartMs, packed);
+    if (last !== null && last > lastMs) lastMs = last;
+  }
+  for (const c of group.charges) {
+    if (c.startMs <= lastMs) return false;
+    lastMs = c.startMs;
+  }
+  return true;
+}
+
+/** The general case: decode the meter-day's rows (all accounts) and merge once per key. */
+function mergeGroup<C extends ChargeInput>(day: StoredDay | undefined, group: Group<C>): C[] {
+  const all: PackedCharge[] = [];
+  for (const [, packed] of day ?? []) all.push(...decodeChargeDay(group.dayStartMs, packed));
+  return mergeChargeDay(all, group.charges).fresh as C[];
+}
+
+/** One account's row: appended in order when possible, else decoded and re-encoded. */
+function packAccount(dayStartMs: number, packed: Uint8Array | null, added: ChargeInput[]) {
+  if (packed === null) return encodeChargeDay(dayStartMs, added);
+  const last = chargeDayLastStartMs(dayStartMs, packed);
+  if (last === null || added.every((c, i) => c.startMs > (i > 0 ? added[i - 1]!.startMs : last)))
+    return appendChargeDay(dayStartMs, packed, added);
+  return encodeChargeDay(dayStartMs, [...decodeChargeDay(dayStartMs, packed), ...added]);
 }
 
 /** The incoming charges of one meter-day. */
@@ -125,10 +157,8 @@ async function loadDays(
       const dayStartMs = Number(r.day_start_ms);
       const key = `${r.meter_id}|${dayStartMs}`;
       if (!groups.keys.has(key)) continue;
-      const decoded = decodeChargeDay(dayStartMs, new Uint8Array(r.packed));
-      const day: StoredDay = out.get(key) ?? { byAccount: new Map(), all: [] };
-      day.byAccount.set(r.account_id, decoded);
-      for (const c of decoded) day.all.push(c);
+      const day: StoredDay = out.get(key) ?? new Map();
+      day.set(r.account_id, new Uint8Array(r.packed));
       out.set(key, day);
     }
   }

@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import {
   CHARGE_DAY_MS,
   ChargeDayError,
+  appendChargeDay,
   chargeDayCount,
+  chargeDayLastStartMs,
   chargeDayStartMs,
   decodeChargeDay,
   encodeChargeDay,
@@ -137,5 +139,20 @@ describe('charge day codec', () => {
     expect(merged.charges).toEqual([charge(0), charge(0, 'tv-2'), charge(900_000)]);
     expect(mergeChargeDay(merged.charges, incoming).fresh).toEqual([]);
     expect(chargeDayStartMs(DAY + 5)).toBe(DAY);
+  });
+
+  it('appends in order without decoding: same charges as a full encode', () => {
+    const first = [charge(0), charge(900_000, 'tv-2')];
+    const later = [{ ...charge(1_800_000), currency: 'USD' }, charge(2_700_000, 'tv-3', -5n)];
+    const packed = appendChargeDay(DAY, encodeChargeDay(DAY, first), later);
+    expect(decodeChargeDay(DAY, packed)).toEqual([...first, ...later]);
+    expect(chargeDayLastStartMs(DAY, packed)).toBe(DAY + 2_700_000);
+    expect(appendChargeDay(DAY, null, first)).toEqual(encodeChargeDay(DAY, first));
+    expect(() => appendChargeDay(DAY, packed, [charge(2_700_000)])).toThrow(
+      `charge at ${DAY + 2_700_000} (tv-1): not after the day's charge at ${DAY + 2_700_000}`,
+    );
+    expect(() => appendChargeDay(DAY, packed, [charge(3_600_000), charge(3_600_000)])).toThrow(
+      ChargeDayError,
+    );
   });
 });

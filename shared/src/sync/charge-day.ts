@@ -62,16 +62,90 @@ export function chargeKey(startMs: number, tariffVersionId: string): string {
  *   a0 f7 36 · 84 07 · 02 · 9c 03 · 08 · 00 · 01 (26 bytes)
  */
 export function encodeChargeDay(dayStartMs: number, charges: readonly PackedCharge[]): Uint8Array {
-  if (charges.length > MAX_COUNT) {
-    throw new ChargeDayError(`cannot pack ${charges.length} charges in one day (max ${MAX_COUNT})`);
-  }
   const sorted = isSorted(charges) ? charges : [...charges].sort(byStartThenVersion);
+  return assemble(dayStartMs, emptyScan(dayStartMs), sorted);
+}
+
+/**
+ * Adds charges to a packed day without decoding it: every charge must start after the day's
+ * last stored start, in increasing order (time-ordered arrival; else decode, merge, encode).
+ * The result equals `encodeChargeDay` of all the charges except that new strings follow the
+ * stored ones. Example: appendChargeDay(0, encodeChargeDay(0, [c(900000)]), [c(1800000)])
+ *   decodes to [c(900000), c(1800000)]; appending c(900000) again throws ChargeDayError.
+ */
+export function appendChargeDay(
+  dayStartMs: number,
+  packed: Uint8Array | null,
+  charges: readonly PackedCharge[],
+): Uint8Array {
+  const base = packed ? scanChargeDay(dayStartMs, packed) : emptyScan(dayStartMs);
+  let prevMs = base.count > 0 ? base.lastStartMs : dayStartMs - 1;
+  for (const c of charges) {
+    if (c.startMs <= prevMs) {
+      throw new ChargeDayError(`${where(c)}: not after the day's charge at ${prevMs}`);
+    }
+    prevMs = c.startMs;
+  }
+  return assemble(dayStartMs, base, charges);
+}
+
+/**
+ * Last start of a packed day (all its charges scanned, no objects built), or null when empty.
+ * Example: the 26-byte example of encodeChargeDay → 900000.
+ */
+export function chargeDayLastStartMs(dayStartMs: number, packed: Uint8Array): number | null {
+  const scan = scanChargeDay(dayStartMs, packed);
+  return scan.count > 0 ? scan.lastStartMs : null;
+}
+
+/** A packed day's parts: strings, the entry bytes, their count and the last start. */
+interface Scan {
+  strings: string[];
+  entries: Uint8Array;
+  count: number;
+  lastStartMs: number;
+}
+
+function emptyScan(dayStartMs: number): Scan {
+  return { strings: [], entries: new Uint8Array(0), count: 0, lastStartMs: dayStartMs };
+}
+
+function scanChargeDay(dayStartMs: number, bytes: Uint8Array): Scan {
+  const { texts, end, count } = readHeader(bytes);
+  const r = new Reader(bytes, end);
+  let startMs = dayStartMs;
+  for (let i = 0; i < count; i += 1) {
+    startMs += r.uvarint();
+    r.uvarint();
+    const tag = r.byte();
+    r.uvarint();
+    const amountBytes = (tag >> 1) & 0x0f;
+    if (amountBytes > 8) throw new ChargeDayError(`packed charges: amount of ${amountBytes} bytes`);
+    r.skip(amountBytes);
+    r.uvarint();
+    r.uvarint();
+  }
+  if (r.at !== bytes.length) {
+    throw new ChargeDayError(`packed charges: ${bytes.length - r.at} bytes after ${count} charges`);
+  }
+  return { strings: texts, entries: bytes.subarray(end), count, lastStartMs: startMs };
+}
+
+/** Entry bytes of one assemble call (reused: assemble copies them out before returning). */
+const ENTRIES = { writer: null as Writer | null };
+
+function assemble(dayStartMs: number, base: Scan, charges: readonly PackedCharge[]): Uint8Array {
+  const count = base.count + charges.length;
+  if (count > MAX_COUNT) {
+    throw new ChargeDayError(`cannot pack ${count} charges in one day (max ${MAX_COUNT})`);
+  }
   const strings = new Map<string, number>();
-  const w = new Writer(HEADER_BYTES + sorted.length * 16);
-  w.at = HEADER_BYTES;
-  let prevMs = dayStartMs;
-  const entries = new Writer(sorted.length * 16);
-  for (const c of sorted) {
+  for (const text of base.strings) strings.set(text, strings.size);
+  if (!ENTRIES.writer) ENTRIES.writer = new Writer(4096);
+  const entries = ENTRIES.writer;
+  entries.at = 0;
+  let prevMs = base.count > 0 ? base.lastStartMs : dayStartMs;
+  for (const c of charges) {
     checkCharge(dayStartMs, c);
     entries.uvarint(c.startMs - prevMs);
     prevMs = c.startMs;
@@ -81,14 +155,22 @@ export function encodeChargeDay(dayStartMs: number, charges: readonly PackedChar
     entries.uvarint(stringIndex(strings, c.tariffVersionId, 'tariff version'));
     entries.uvarint(stringIndex(strings, c.currency, 'currency'));
   }
-  for (const text of strings.keys()) w.ascii(text);
-  w.bytes(entries.buf.subarray(0, entries.at));
-  const out = w.buf.slice(0, w.at);
+  let stringBytes = 0;
+  for (const text of strings.keys()) stringBytes += 1 + text.length;
+  const out = new Uint8Array(HEADER_BYTES + stringBytes + base.entries.length + entries.at);
   out[0] = CHARGE_DAY_FORMAT;
   out[2] = strings.size & 0xff;
   out[3] = strings.size >> 8;
-  out[4] = sorted.length & 0xff;
-  out[5] = sorted.length >> 8;
+  out[4] = count & 0xff;
+  out[5] = count >> 8;
+  let at = HEADER_BYTES;
+  for (const text of strings.keys()) {
+    out[at] = text.length;
+    for (let i = 0; i < text.length; i += 1) out[at + 1 + i] = text.charCodeAt(i);
+    at += 1 + text.length;
+  }
+  out.set(base.entries, at);
+  out.set(entries.buf.subarray(0, entries.at), at + base.entries.length);
   return out;
 }
 
@@ -198,11 +280,8 @@ class Writer {
 
 /** Inverse of encodeChargeDay; throws ChargeDayError on a wrong format, length or index. */
 export function decodeChargeDay(dayStartMs: number, bytes: Uint8Array): PackedCharge[] {
-  if (bytes.length < HEADER_BYTES || bytes[0] !== CHARGE_DAY_FORMAT) {
-    throw new ChargeDayError(`packed charges: no format ${CHARGE_DAY_FORMAT} header`);
-  }
-  const strings = readStrings(bytes, bytes[2]! + bytes[3]! * 256);
-  const count = bytes[4]! + bytes[5]! * 256;
+  const strings = readHeader(bytes);
+  const count = strings.count;
   const r = new Reader(bytes, strings.end);
   const out: PackedCharge[] = new Array(count);
   let startMs = dayStartMs;
@@ -261,6 +340,11 @@ class Reader {
     }
   }
 
+  skip(n: number): void {
+    if (this.at + n > this.bytes.length) throw new ChargeDayError('packed charges: truncated');
+    this.at += n;
+  }
+
   amount(n: number): bigint {
     if (n > 8) throw new ChargeDayError(`packed charges: amount of ${n} bytes`);
     if (n === 0) return 0n;
@@ -280,6 +364,14 @@ export function chargeDayCount(bytes: Uint8Array): number {
     throw new ChargeDayError(`packed charges: no format ${CHARGE_DAY_FORMAT} header`);
   }
   return bytes[4]! + bytes[5]! * 256;
+}
+
+function readHeader(bytes: Uint8Array): { texts: string[]; end: number; count: number } {
+  if (bytes.length < HEADER_BYTES || bytes[0] !== CHARGE_DAY_FORMAT) {
+    throw new ChargeDayError(`packed charges: no format ${CHARGE_DAY_FORMAT} header`);
+  }
+  const strings = readStrings(bytes, bytes[2]! + bytes[3]! * 256);
+  return { ...strings, count: bytes[4]! + bytes[5]! * 256 };
 }
 
 function readStrings(bytes: Uint8Array, n: number): { texts: string[]; end: number } {
