@@ -1,11 +1,12 @@
 import {
   appendChargeDay,
-  chargeDayLastStartMs,
+  type ChargeDayScan,
   chargeDayStartMs,
   decodeChargeDay,
   encodeChargeDay,
   mergeChargeDay,
   type PackedCharge,
+  scanChargeDay,
 } from '@gridbill/shared/sync';
 import { CompiledQuery, type Kysely } from 'kysely';
 import { bulkInsert, usesDollarPlaceholders } from './bulk-insert.js';
@@ -16,8 +17,8 @@ export interface ChargeInput extends PackedCharge {
   accountId: string;
 }
 
-/** The stored rows of one meter-day (one per account), packed as read. */
-type StoredDay = Map<string, Uint8Array>;
+/** The stored rows of one meter-day (one per account), scanned once as read. */
+type StoredDay = Map<string, ChargeDayScan & { packed: Uint8Array }>;
 
 /** Meters per load statement (× days in one `in` list each). */
 const LOAD_CHUNK = 400;
@@ -59,7 +60,7 @@ export async function storeChargesOnce<C extends ChargeInput>(
       else byAccount.set(c.accountId, [c]);
     }
     for (const [accountId, list] of byAccount) {
-      const packed = packAccount(group.dayStartMs, day?.get(accountId) ?? null, list);
+      const packed = packAccount(group.dayStartMs, day?.get(accountId), list);
       rows.push([gatewayId, BigInt(group.dayStartMs), group.meterId, accountId, packed]);
     }
   }
@@ -73,9 +74,8 @@ export async function storeChargesOnce<C extends ChargeInput>(
  */
 function appendsAfter(day: StoredDay | undefined, group: Group<ChargeInput>): boolean {
   let lastMs = -1;
-  for (const [, packed] of day ?? []) {
-    const last = chargeDayLastStartMs(group.dayStartMs, packed);
-    if (last !== null && last > lastMs) lastMs = last;
+  for (const [, scan] of day ?? []) {
+    if (scan.count > 0 && scan.lastStartMs > lastMs) lastMs = scan.lastStartMs;
   }
   for (const c of group.charges) {
     if (c.startMs <= lastMs) return false;
@@ -87,17 +87,25 @@ function appendsAfter(day: StoredDay | undefined, group: Group<ChargeInput>): bo
 /** The general case: decode the meter-day's rows (all accounts) and merge once per key. */
 function mergeGroup<C extends ChargeInput>(day: StoredDay | undefined, group: Group<C>): C[] {
   const all: PackedCharge[] = [];
-  for (const [, packed] of day ?? []) all.push(...decodeChargeDay(group.dayStartMs, packed));
+  for (const [, scan] of day ?? []) all.push(...decodeChargeDay(group.dayStartMs, scan.packed));
   return mergeChargeDay(all, group.charges).fresh as C[];
 }
 
 /** One account's row: appended in order when possible, else decoded and re-encoded. */
-function packAccount(dayStartMs: number, packed: Uint8Array | null, added: ChargeInput[]) {
-  if (packed === null) return encodeChargeDay(dayStartMs, added);
-  const last = chargeDayLastStartMs(dayStartMs, packed);
-  if (last === null || added.every((c, i) => c.startMs > (i > 0 ? added[i - 1]!.startMs : last)))
-    return appendChargeDay(dayStartMs, packed, added);
-  return encodeChargeDay(dayStartMs, [...decodeChargeDay(dayStartMs, packed), ...added]);
+function packAccount(
+  dayStartMs: number,
+  scan: (ChargeDayScan & { packed: Uint8Array }) | undefined,
+  added: ChargeInput[],
+) {
+  if (scan === undefined) return encodeChargeDay(dayStartMs, added);
+  let lastMs = scan.count > 0 ? scan.lastStartMs : -1;
+  let inOrder = true;
+  for (const c of added) {
+    if (c.startMs <= lastMs) inOrder = false;
+    lastMs = c.startMs;
+  }
+  if (inOrder) return appendChargeDay(dayStartMs, scan, added);
+  return encodeChargeDay(dayStartMs, [...decodeChargeDay(dayStartMs, scan.packed), ...added]);
 }
 
 /** The incoming charges of one meter-day. */
@@ -158,7 +166,8 @@ async function loadDays(
       const key = `${r.meter_id}|${dayStartMs}`;
       if (!groups.keys.has(key)) continue;
       const day: StoredDay = out.get(key) ?? new Map();
-      day.set(r.account_id, new Uint8Array(r.packed));
+      const packed = new Uint8Array(r.packed);
+      day.set(r.account_id, { ...scanChargeDay(dayStartMs, packed), packed });
       out.set(key, day);
     }
   }

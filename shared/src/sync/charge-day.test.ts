@@ -11,6 +11,7 @@ import {
   encodeChargeDay,
   mergeChargeDay,
   type PackedCharge,
+  scanChargeDay,
 } from './charge-day.js';
 
 const DAY = Date.UTC(2026, 10, 27);
@@ -54,6 +55,13 @@ describe('charge day codec', () => {
         '0001',
     );
     expect(chargeDayCount(bytes)).toBe(1);
+    const scan = scanChargeDay(0, bytes);
+    expect({ ...scan, entries: hex(scan.entries) }).toEqual({
+      count: 1,
+      lastStartMs: 900_000,
+      strings: ['tv', 'KES'],
+      entries: 'a0f7368407029c03080001',
+    });
   });
 
   it('round-trips extremes: int64 amounts, negative and large energy, off-grid starts', () => {
@@ -145,6 +153,8 @@ describe('charge day codec', () => {
     const first = [charge(0), charge(900_000, 'tv-2')];
     const later = [{ ...charge(1_800_000), currency: 'USD' }, charge(2_700_000, 'tv-3', -5n)];
     const packed = appendChargeDay(DAY, encodeChargeDay(DAY, first), later);
+    const viaScan = appendChargeDay(DAY, scanChargeDay(DAY, encodeChargeDay(DAY, first)), later);
+    expect(viaScan).toEqual(packed);
     expect(decodeChargeDay(DAY, packed)).toEqual([...first, ...later]);
     expect(chargeDayLastStartMs(DAY, packed)).toBe(DAY + 2_700_000);
     expect(appendChargeDay(DAY, null, first)).toEqual(encodeChargeDay(DAY, first));

@@ -75,10 +75,15 @@ export function encodeChargeDay(dayStartMs: number, charges: readonly PackedChar
  */
 export function appendChargeDay(
   dayStartMs: number,
-  packed: Uint8Array | null,
+  packed: Uint8Array | ChargeDayScan | null,
   charges: readonly PackedCharge[],
 ): Uint8Array {
-  const base = packed ? scanChargeDay(dayStartMs, packed) : emptyScan(dayStartMs);
+  const base =
+    packed === null
+      ? emptyScan(dayStartMs)
+      : packed instanceof Uint8Array
+        ? scanChargeDay(dayStartMs, packed)
+        : packed;
   let prevMs = base.count > 0 ? base.lastStartMs : dayStartMs - 1;
   for (const c of charges) {
     if (c.startMs <= prevMs) {
@@ -99,18 +104,23 @@ export function chargeDayLastStartMs(dayStartMs: number, packed: Uint8Array): nu
 }
 
 /** A packed day's parts: strings, the entry bytes, their count and the last start. */
-interface Scan {
+export interface ChargeDayScan {
   strings: string[];
   entries: Uint8Array;
   count: number;
   lastStartMs: number;
 }
 
-function emptyScan(dayStartMs: number): Scan {
+function emptyScan(dayStartMs: number): ChargeDayScan {
   return { strings: [], entries: new Uint8Array(0), count: 0, lastStartMs: dayStartMs };
 }
 
-function scanChargeDay(dayStartMs: number, bytes: Uint8Array): Scan {
+/**
+ * Walks a packed day once without building charges (for `appendChargeDay`).
+ * Example: the 26-byte example of encodeChargeDay → { count: 1, lastStartMs: 900000,
+ *   strings: ['tv', 'KES'], entries: <its 11 entry bytes> }.
+ */
+export function scanChargeDay(dayStartMs: number, bytes: Uint8Array): ChargeDayScan {
   const { texts, end, count } = readHeader(bytes);
   const r = new Reader(bytes, end);
   let startMs = dayStartMs;
@@ -134,7 +144,11 @@ function scanChargeDay(dayStartMs: number, bytes: Uint8Array): Scan {
 /** Entry bytes of one assemble call (reused: assemble copies them out before returning). */
 const ENTRIES = { writer: null as Writer | null };
 
-function assemble(dayStartMs: number, base: Scan, charges: readonly PackedCharge[]): Uint8Array {
+function assemble(
+  dayStartMs: number,
+  base: ChargeDayScan,
+  charges: readonly PackedCharge[],
+): Uint8Array {
   const count = base.count + charges.length;
   if (count > MAX_COUNT) {
     throw new ChargeDayError(`cannot pack ${count} charges in one day (max ${MAX_COUNT})`);
