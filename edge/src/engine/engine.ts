@@ -11,7 +11,7 @@ import { MassCap } from './mass-cap.js';
 import { MeterLog } from './meter-log.js';
 import { restoreMeterStates } from './meter-replay.js';
 import { SafeMode } from './safe-mode.js';
-import type { IntervalRater } from './rater.js';
+import type { IntervalRater, RateContext } from './rater.js';
 import { restoreRatingStates } from './rating-replay.js';
 import { RatingStates } from './rating-states.js';
 import { TxMap } from './tx-map.js';
@@ -37,6 +37,8 @@ export interface RelayRecord {
 export interface MeterInfo {
   config: MeterConfig;
   limits: VeeLimits;
+  /** Per tariff id: the rating state key and rater context (built once, not per interval). */
+  rating: Map<string, { key: string; ctx: RateContext }>;
 }
 
 /**
@@ -81,7 +83,7 @@ export class Engine {
     this.massCap = new MassCap(mc.maxDisconnects, mc.windowSeconds * 1000);
     for (const a of deps.config.accounts) this.accounts.set(a.id, a);
     for (const m of deps.config.meters) {
-      const info = { config: m, limits: limitsOf(m) };
+      const info = { config: m, limits: limitsOf(m), rating: new Map() };
       this.meters.set(m.id, info);
       this.metersByAccount.set(m.accountId, [
         ...(this.metersByAccount.get(m.accountId) ?? []),

@@ -47,18 +47,19 @@ export function restoreMeterStates(db: Database): Map<string, RestoredMeter> {
     for (let k = 0; k < r.m.length; k++) {
       const m = after(body.m[r.m[k]!]!);
       const register = body.g[r.g[k]!]!;
-      const captureMs = r.t[k]!;
+      const captureMs = body.t0 + r.t[k]!;
       if (m) m.reads[register] = Math.max(m.reads[register] ?? captureMs, captureMs);
     }
     for (let k = 0; k < i.m.length; k++) {
       const m = after(body.m[i.m[k]!]!);
-      if (m) m.ivMs = Math.max(m.ivMs ?? i.t[k]!, i.t[k]!);
+      const startMs = body.t0 + i.t[k]!;
+      if (m) m.ivMs = Math.max(m.ivMs ?? startMs, startMs);
     }
     for (let k = 0; k < v.m.length; k++) {
       const m = after(body.m[v.m[k]!]!);
       if (m)
         m.vee = {
-          lastCaptureMs: v.t[k]!,
+          lastCaptureMs: body.t0 + v.t[k]!,
           lastValueWh: v.wh[k]!,
           serial: body.s[v.s[k]!]!,
           rateMilliWhPerHour: v.rate[k]!,

@@ -35,16 +35,16 @@ export function rateInterval(
     noVersion(engine, meter, account.tariffId, interval.startMs);
     return null;
   }
-  const ctx = {
-    meterId: meter.config.id,
-    tariffId: account.tariffId,
-    intervalSeconds: meter.config.intervalSeconds,
-  };
-  const key = ratingKey(ctx.meterId, ctx.tariffId);
+  const { key, ctx } = ratingTarget(meter, account.tariffId);
   const state = engine.rating.forUpdate(key, interval.startMs, () =>
     rater.initialState(ctx, interval.startMs),
   );
-  const input = { ...interval, qualityBits: flagsToBits(interval.flags) };
+  const input = {
+    startMs: interval.startMs,
+    endMs: interval.endMs,
+    energyWh: interval.energyWh,
+    qualityBits: interval.flags.length === 0 ? 0 : flagsToBits(interval.flags),
+  };
   const result = rater.rate(ctx, state, input);
   engine.lastPrice.set(account.id, {
     amountMinor: result.amountMinor,
@@ -59,6 +59,18 @@ export function rateInterval(
     amountMinor: result.amountMinor,
     priceSource: result.priceSource,
   };
+}
+
+/** The meter's rating state key and rater context on a tariff (cached on the meter). */
+function ratingTarget(meter: MeterInfo, tariffId: string) {
+  let target = meter.rating.get(tariffId);
+  if (!target) {
+    const meterId = meter.config.id;
+    const ctx = { meterId, tariffId, intervalSeconds: meter.config.intervalSeconds };
+    target = { key: ratingKey(meterId, tariffId), ctx };
+    meter.rating.set(tariffId, target);
+  }
+  return target;
 }
 
 function noVersion(engine: Engine, meter: MeterInfo, tariffId: string, startMs: number): void {

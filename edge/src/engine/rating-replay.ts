@@ -86,10 +86,11 @@ function replay(
   for (const { body } of cycleRecordsAfter(db, 0, fromMs)) {
     const i = body.i;
     for (let k = 0; k < i.m.length; k++) {
-      if (i.a[k]! < 0 || i.t[k]! <= fromMs) continue;
+      const startMs = body.t0 + i.t[k]!;
+      if (i.a[k]! < 0 || startMs <= fromMs) continue;
       replayRow(rater, meters, byMeter, {
-        start_ms: i.t[k]!,
-        end_ms: i.end[k]!,
+        start_ms: startMs,
+        end_ms: startMs + i.d[k]!,
         meter_id: body.m[i.m[k]!]!,
         energy_wh: i.wh[k]!,
         flags: body.f[i.f[k]!]!,

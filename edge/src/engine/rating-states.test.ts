@@ -110,7 +110,7 @@ describe('rating checkpoints + replay', () => {
     fx.engine.deps.db
       .prepare(
         "UPDATE cycle_records SET body = json_replace(body, '$.i.am[0]', '999') " +
-          "WHERE body ->> '$.i.t[0]' = ?",
+          "WHERE (body ->> '$.t0') + (body ->> '$.i.t[0]') = ?",
       )
       .run(T0 + 4 * 900_000);
     expect(() => fx.reopen()).toThrow(/meter m1 \(tariff tier\) does not replay: interval/);

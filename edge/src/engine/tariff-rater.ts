@@ -49,15 +49,20 @@ const NANO_DIGITS = 9;
  * rater.rate(ctx, state, { startMs, endMs, energyWh: 250, qualityBits: 0 }).amountMinor // 5n
  */
 export function createTariffRater(tariffs: ReadonlyMap<string, CompiledVersion[]>): IntervalRater {
-  const drivers = new Map<string, IncrementalRater>();
+  // per tariff, per meter: nested maps, so no key string is built per interval
+  const drivers = new Map<string, Map<string, IncrementalRater>>();
   const versionsOf = (tariffId: string) => {
     const v = tariffs.get(tariffId);
     if (!v || v.length === 0) throw new Error(`unknown tariff "${tariffId}"`);
     return v;
   };
   const driverFor = (ctx: RateContext) => {
-    const key = `${ctx.meterId}\n${ctx.tariffId}`;
-    let d = drivers.get(key);
+    let byMeter = drivers.get(ctx.tariffId);
+    if (!byMeter) {
+      byMeter = new Map();
+      drivers.set(ctx.tariffId, byMeter);
+    }
+    let d = byMeter.get(ctx.meterId);
     if (!d) {
       const versions = versionsOf(ctx.tariffId);
       d = createIncrementalRater({
@@ -65,7 +70,7 @@ export function createTariffRater(tariffs: ReadonlyMap<string, CompiledVersion[]
         meterId: ctx.meterId,
         intervalSeconds: ctx.intervalSeconds,
       });
-      drivers.set(key, d);
+      byMeter.set(ctx.meterId, d);
     }
     return d;
   };

@@ -18,14 +18,15 @@ class Strings {
 /**
  * The JSON body of one `cycle_records` row, columnar: string tables (`m` meters, `a` accounts,
  * `tv` tariff versions, `g` registers, `s` serials, `f` interval flags) and one array per
- * column, indexes into the tables where a column holds a string.
- * - `r` reads: meter, register, capture ms, value Wh, serial, quality (1 snapshot, 0 profile)
- * - `i` intervals: meter, start ms, end ms, energy Wh, flags, account (-1 unrated), tariff
- *   version (-1 unrated), amount (minor units, decimal string; '0' unrated)
- * - `v` VEE states after the cycle: meter, last capture ms, last value Wh, serial, rate
- *   (mWh/h)
+ * column, indexes into the tables where a column holds a string; times are ms after `t0`
+ * (the record's first time), so they stay short.
+ * - `r` reads: meter, register, capture, value Wh, serial, quality (1 snapshot, 0 profile)
+ * - `i` intervals: meter, start, length ms (`d`), energy Wh, flags, account (-1 unrated),
+ *   tariff version (-1 unrated), amount (minor units, decimal string; '0' unrated)
+ * - `v` VEE states after the cycle: meter, last capture, last value Wh, serial, rate (mWh/h)
  */
 export interface CycleRecordBody {
+  t0: number;
   m: string[];
   a: string[];
   tv: string[];
@@ -36,7 +37,7 @@ export interface CycleRecordBody {
   i: {
     m: number[];
     t: number[];
-    end: number[];
+    d: number[];
     wh: number[];
     f: number[];
     a: number[];
@@ -106,7 +107,7 @@ export class CycleRecordWriter {
     const t = this.tables;
     r.m.push(t.m.of(read.meterId));
     r.g.push(t.g.of(read.register));
-    r.t.push(read.captureMs);
+    r.t.push(this.since(read.captureMs));
     r.wh.push(read.valueWh);
     r.s.push(t.s.of(read.serial));
     r.q.push(read.snapshot ? 1 : 0);
@@ -118,8 +119,8 @@ export class CycleRecordWriter {
     const t = this.tables;
     const c = iv.charge;
     i.m.push(t.m.of(iv.meterId));
-    i.t.push(iv.startMs);
-    i.end.push(iv.endMs);
+    i.t.push(this.since(iv.startMs));
+    i.d.push(iv.endMs - iv.startMs);
     i.wh.push(iv.energyWh);
     i.f.push(t.f.of(iv.flags));
     i.a.push(c ? t.a.of(c.accountId) : -1);
@@ -131,10 +132,16 @@ export class CycleRecordWriter {
   addVee(meterId: string, vee: RecordVee): void {
     const v = this.body.v;
     v.m.push(this.tables.m.of(meterId));
-    v.t.push(vee.lastCaptureMs);
+    v.t.push(this.since(vee.lastCaptureMs));
     v.wh.push(vee.lastValueWh);
     v.s.push(this.tables.s.of(vee.serial));
     v.rate.push(vee.rateMilliWhPerHour);
+  }
+
+  /** `ms` after the record's `t0` (the first time it holds). */
+  private since(ms: number): number {
+    if (this.body.t0 === NO_TIME) this.body.t0 = ms;
+    return ms - this.body.t0;
   }
 
   /** Writes the record as row `seq` unless it is empty; returns whether a row was written. */
@@ -154,6 +161,9 @@ export class CycleRecordWriter {
   }
 }
 
+/** `t0` before the record holds a time. */
+const NO_TIME = -1;
+
 function newTables() {
   return {
     m: new Strings(),
@@ -167,6 +177,7 @@ function newTables() {
 
 function newBody(t: ReturnType<typeof newTables>): CycleRecordBody {
   return {
+    t0: NO_TIME,
     m: t.m.list,
     a: t.a.list,
     tv: t.tv.list,
@@ -174,7 +185,7 @@ function newBody(t: ReturnType<typeof newTables>): CycleRecordBody {
     s: t.s.list,
     f: t.f.list,
     r: { m: [], g: [], t: [], wh: [], s: [], q: [] },
-    i: { m: [], t: [], end: [], wh: [], f: [], a: [], tv: [], am: [] },
+    i: { m: [], t: [], d: [], wh: [], f: [], a: [], tv: [], am: [] },
     v: { m: [], t: [], wh: [], s: [], rate: [] },
   };
 }

@@ -14,6 +14,8 @@
 
 /** Column `name` of the record's `kind` rows at the row of `j` (the json_each cursor). */
 const col = (kind: string, name: string) => `c.body ->> ('$.${kind}.${name}[' || j.key || ']')`;
+/** Time column `name` (ms after the record's `t0`) as absolute ms. */
+const time = (kind: string, name: string) => `((c.body ->> '$.t0') + ${col(kind, name)})`;
 /** The string that column `name` indexes in the record's table `table`. */
 const str = (kind: string, name: string, table: string) =>
   `c.body ->> ('$.${table}[' || (${col(kind, name)}) || ']')`;
@@ -22,7 +24,7 @@ const READINGS_VIEW = `
   CREATE VIEW readings AS
     SELECT capture_ms, meter_id, register, value_wh, serial, quality FROM readings_v1
     UNION ALL
-    SELECT j.value, ${str('r', 'm', 'm')}, ${str('r', 'g', 'g')}, ${col('r', 'wh')},
+    SELECT ${time('r', 't')}, ${str('r', 'm', 'm')}, ${str('r', 'g', 'g')}, ${col('r', 'wh')},
       ${str('r', 's', 's')}, CASE ${col('r', 'q')} WHEN 1 THEN 'snapshot' ELSE 'profile' END
     FROM cycle_records c, json_each(c.body, '$.r.t') j;`;
 
@@ -37,8 +39,8 @@ const INTERVALS_VIEW = `
       CASE WHEN rated THEN account_id END, CASE WHEN rated THEN tariff_version END,
       CASE WHEN rated THEN amount_minor END
     FROM (
-      SELECT j.value AS start_ms, ${str('i', 'm', 'm')} AS meter_id,
-        ${col('i', 'end')} AS end_ms, ${col('i', 'wh')} AS energy_wh,
+      SELECT ${time('i', 't')} AS start_ms, ${str('i', 'm', 'm')} AS meter_id,
+        ${time('i', 't')} + ${col('i', 'd')} AS end_ms, ${col('i', 'wh')} AS energy_wh,
         ${str('i', 'f', 'f')} AS flags, ${col('i', 'a')} >= 0 AS rated,
         ${str('i', 'a', 'a')} AS account_id, ${str('i', 'tv', 'tv')} AS tariff_version,
         ${col('i', 'am')} AS amount_minor
