@@ -8,6 +8,7 @@ import {
 import { PRICE_SOURCE_CODES, type UpstreamEvent } from '@gridbill/shared/sync';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../store/schema.js';
+import { blockFactsJson } from './block-hash.js';
 import { type ChargeInput, storeChargesOnce } from './charge-days.js';
 import type { IntervalFact } from './interval-rows.js';
 import { postEntriesOnce } from './post-entries.js';
@@ -174,18 +175,7 @@ async function insertBlockFacts(trx: SyncTrx, gatewayId: string, blocks: readonl
     event_id: b.eventId,
     gateway_id: gatewayId,
     kind: b.kind,
-    body: JSON.stringify({
-      intervals: b.body.intervals.meter.length,
-      meterIds: b.body.meterIds,
-      registers: b.body.registers,
-      reads: b.body.reads,
-      accountIds: b.body.accountIds,
-      balances: {
-        account: b.body.balances.account,
-        amountMinor: b.body.balances.amountMinor,
-        balanceAfterMinor: b.body.balances.balanceAfterMinor,
-      },
-    }),
+    body: blockFactsJson(b.body),
     occurred_at_ms: BigInt(b.occurredAtMs),
   }));
   await trx

@@ -20,6 +20,7 @@ import type { Transaction } from 'kysely';
 import type { Committer } from '../store/committer.js';
 import type { Database } from '../store/schema.js';
 import { applyEvents } from './apply-events.js';
+import { ingestContentHash } from './block-hash.js';
 import { loadGatewayScope } from './gateway-scope.js';
 import { loadHashes, loadStream, raiseAlarm, saveStream, storeHashes } from './stream-repo.js';
 import { type SyncTrx, syncTrx } from './sync-schema.js';
@@ -93,7 +94,7 @@ async function commitBatch(
   }
   const stream = nextStream(state, batch, classification);
   const fresh = classification.freshEvents;
-  const hashes = new Map(fresh.map((e) => [e.seq, eventContentHash(e)]));
+  const hashes = new Map(fresh.map((e) => [e.seq, ingestContentHash(e)]));
   const hashOf = (e: UpstreamEvent) => hashes.get(e.seq) ?? eventContentHash(e);
   const { good, quarantine } = await splitFresh(trx, batch, parses, fresh);
   const outcome = await applyEvents(coreTrx, gw, good, nowMs, hashOf);
