@@ -1,4 +1,3 @@
-import { divRound } from '@gridbill/shared/money';
 import {
   type CompiledVersion,
   createIncrementalRater,
@@ -7,18 +6,16 @@ import {
 } from '@gridbill/shared/tariff';
 import { addDays, localMidnightUtcMs, localParts } from '@gridbill/shared/time';
 import type { IntervalRater, RateContext, RateInput, RateResult } from './rater.js';
+import { postAmount, type RunningTotal } from './running-total.js';
 
 /**
- * Running rating state per meter and tariff. The totals are bigints in memory and decimal
- * strings in the checkpoint JSON (`toJSON`); a state parsed from a checkpoint holds strings
- * until its first `rate`, e.g. { totalNano: '125000000', postedMinor: '13' } → 125000000n, 13n.
+ * Running rating state per meter and tariff: the kernel's period state and the running total
+ * (`running-total.ts`: numbers while safe, bigints beyond). The checkpoint JSON (`toJSON`)
+ * holds the totals as decimal strings, e.g. { totalNano: '125000000', postedMinor: '13' }; a
+ * state parsed from a checkpoint converts them on its first `rate`.
  */
-export interface TariffRatingState {
+export interface TariffRatingState extends RunningTotal {
   period: PeriodState;
-  /** Kernel amounts since the meter started, in 1e-9 currency. */
-  totalNano: bigint | string;
-  /** Minor units already posted as charges. */
-  postedMinor: bigint | string;
 }
 
 /** Checkpoint form of a state: the totals as decimal strings (JSON has no bigint). */
@@ -35,8 +32,6 @@ function withJson(state: TariffRatingState): TariffRatingState {
   Object.defineProperty(state, 'toJSON', { value: stateJson, enumerable: false });
   return state;
 }
-
-const NANO_DIGITS = 9;
 
 /**
  * Adapts the shared kernel's incremental driver (`createIncrementalRater`) to the gateway:
@@ -81,8 +76,8 @@ export function createTariffRater(tariffs: ReadonlyMap<string, CompiledVersion[]
     initialState: (ctx, startMs): TariffRatingState =>
       withJson({
         period: openMonth(driverFor(ctx), versionsOf(ctx.tariffId), startMs),
-        totalNano: 0n,
-        postedMinor: 0n,
+        totalNano: 0,
+        postedMinor: 0,
       }),
     rate: (ctx, raw, input) => rateOne(driverFor(ctx), versionsOf(ctx.tariffId), raw, input),
   };
@@ -106,19 +101,8 @@ function rateOne(
     throw new Error(`kernel amount ${amountNano} is not an integer number of nano units`);
   const versionId = state.period.segments[state.period.seg]!.versionId;
   const version = versions.find((v) => v.versionId === versionId) ?? versions[0]!;
-  const totalNano = BigInt(state.totalNano) + BigInt(amountNano);
-  const roundedMinor = divRound(totalNano, scaleOf(version.exponent), version.rounding);
-  const amountMinor = roundedMinor - BigInt(state.postedMinor);
-  state.totalNano = totalNano;
-  state.postedMinor = roundedMinor;
+  const amountMinor = postAmount(state, amountNano, version.exponent, version.rounding);
   return { versionId, amountMinor, priceSource: 'tariff' };
-}
-
-const SCALES = Array.from({ length: NANO_DIGITS + 1 }, (_, e) => 10n ** BigInt(NANO_DIGITS - e));
-
-/** 10^(9 − exponent) as a bigint, e.g. scaleOf(2) → 10_000_000n (nano units per minor unit). */
-function scaleOf(exponent: number): bigint {
-  return SCALES[exponent] ?? 10n ** BigInt(NANO_DIGITS - exponent);
 }
 
 /** Opens the calendar month (local to the tariff) that contains `startMs`. */

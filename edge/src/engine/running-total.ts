@@ -1,0 +1,103 @@
+import { divRound, type RoundingRule } from '@gridbill/shared/money';
+
+/**
+ * The running total of one rating state: kernel amounts in 1e-9 currency since the meter
+ * started and the minor units already posted. Numbers while the total is a safe integer
+ * (|total| < 2^53 nano, ≈ 9 million currency units), bigints beyond; decimal strings as read
+ * from a checkpoint.
+ */
+export interface RunningTotal {
+  totalNano: number | bigint | string;
+  postedMinor: number | bigint | string;
+}
+
+const NANO_DIGITS = 9;
+
+/**
+ * Adds `amountNano` to the total and returns the minor units to post now: the total rounded
+ * once with the version's rule minus what was posted, so the posted charges always sum to
+ * the rounded total (no drift).
+ *
+ * @example
+ * const t = { totalNano: 0, postedMinor: 0 };
+ * postAmount(t, 125_000_000, 2, 'half-up') // → 13n (1.25 minor units, half-up), t.totalNano 125000000
+ * postAmount(t, 125_000_000, 2, 'half-up') // → 12n (total 25 minor units; 13 were posted)
+ */
+export function postAmount(
+  t: RunningTotal,
+  amountNano: number,
+  exponent: number,
+  rule: RoundingRule,
+): bigint {
+  if (typeof t.totalNano === 'string') fromCheckpoint(t);
+  if (typeof t.totalNano === 'number' && typeof t.postedMinor === 'number') {
+    const total = t.totalNano + amountNano;
+    const scale = NUMBER_SCALES[exponent];
+    if (Number.isSafeInteger(total) && scale !== undefined) {
+      const rounded = divRoundSafe(total, scale, rule);
+      const amount = rounded - t.postedMinor;
+      t.totalNano = total;
+      t.postedMinor = rounded;
+      return BigInt(amount);
+    }
+  }
+  const total = BigInt(t.totalNano) + BigInt(amountNano);
+  const rounded = divRound(total, 10n ** BigInt(NANO_DIGITS - exponent), rule);
+  const amount = rounded - BigInt(t.postedMinor);
+  t.totalNano = total;
+  t.postedMinor = rounded;
+  return amount;
+}
+
+/** 10^(9 − exponent) as a number, per exponent 0..9. */
+const NUMBER_SCALES = Array.from({ length: NANO_DIGITS + 1 }, (_, e) => 10 ** (NANO_DIGITS - e));
+
+/** A checkpoint's decimal strings as numbers when the total is safe, else bigints. */
+function fromCheckpoint(t: RunningTotal): void {
+  const total = BigInt(t.totalNano);
+  const posted = BigInt(t.postedMinor);
+  // exact: both are safe integers when the total is (|posted| ≤ |total| / scale + 1)
+  const safe = total <= MAX_SAFE && total >= -MAX_SAFE;
+  t.totalNano = safe ? Number(total) : total; // tidy:allow-number safe integer, exact
+  t.postedMinor = safe ? Number(posted) : posted; // tidy:allow-number safe integer, exact
+}
+
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+/**
+ * `divRound` for safe integers (`den` > 0): the exact quotient from a float division
+ * corrected by its remainder, then rounded by the same named rule on the magnitude.
+ *
+ * @example
+ * divRoundSafe(-125, 10, 'half-up') // → -13 (as divRound(-125n, 10n, 'half-up'))
+ */
+export function divRoundSafe(num: number, den: number, rule: RoundingRule): number {
+  const negative = num < 0;
+  const n = negative ? -num : num;
+  let q = Math.floor(n / den);
+  let r = n - q * den;
+  if (r < 0) {
+    q -= 1;
+    r += den;
+  } else if (r >= den) {
+    q += 1;
+    r -= den;
+  }
+  if (r !== 0 && roundsAway(q, r, den, rule)) q += 1;
+  return negative ? -q : q;
+}
+
+function roundsAway(q: number, r: number, d: number, rule: RoundingRule): boolean {
+  switch (rule) {
+    case 'down':
+      return false;
+    case 'up':
+      return true;
+    case 'half-up':
+      return 2 * r >= d;
+    case 'half-even':
+      return 2 * r > d || (2 * r === d && q % 2 === 1);
+    default:
+      throw new RangeError(`unknown rounding rule "${String(rule)}"`);
+  }
+}
