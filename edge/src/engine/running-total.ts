@@ -20,7 +20,7 @@ const NANO_DIGITS = 9;
  *
  * @example
  * const t = { totalNano: 0, postedMinor: 0 };
- * postAmount(t, 125_000_000, 2, 'half-up') // → 13n (1.25 minor units, half-up), t.totalNano 125000000
+ * postAmount(t, 125_000_000, 2, 'half-up') // → 13n (12.5 minor units, half-up)
  * postAmount(t, 125_000_000, 2, 'half-up') // → 12n (total 25 minor units; 13 were posted)
  */
 export function postAmount(

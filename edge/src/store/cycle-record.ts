@@ -82,7 +82,7 @@ export interface RecordVee {
  * const rec = new CycleRecordWriter(db);
  * rec.addRead({ meterId: 'm1', register: 'importWh', captureMs: 900_000, valueWh: 1_250,
  *   serial: 'S1', snapshot: true });
- * rec.write(7) // → true: row (7, -1, 900000, '{"m":["m1"],…,"r":{"m":[0],…,"wh":[1250],…}}')
+ * rec.write(7) // → true: row (7, -1, 900000, '{"t0":900000,"m":["m1"],…,"wh":[1250],…}')
  */
 export class CycleRecordWriter {
   private tables = newTables();
