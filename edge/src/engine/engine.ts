@@ -94,6 +94,25 @@ export class Engine {
     this.safe.restore();
   }
 
+  /**
+   * Binds a meter to another account from now on (central moved it, e.g. a new tenant): its
+   * next intervals are charged to that account and its relay follows that balance. False when
+   * the meter or the account is not on this gateway, or it is bound there already.
+   * Example: rebindMeter('m1', 'A-NEW') → true; metersOfAccount('A-NEW') → [m1].
+   */
+  rebindMeter(meterId: string, accountId: string): boolean {
+    const info = this.meters.get(meterId);
+    if (!info || !this.accounts.has(accountId) || info.config.accountId === accountId) return false;
+    const old = info.config.accountId;
+    this.metersByAccount.set(
+      old,
+      this.metersOfAccount(old).filter((m) => m !== info),
+    );
+    info.config = { ...info.config, accountId };
+    this.metersByAccount.set(accountId, [...this.metersOfAccount(accountId), info]);
+    return true;
+  }
+
   time(): { wallMs: number; trusted: boolean } {
     return { wallMs: this.deps.clock.wallMs(), trusted: this.deps.clockTrusted() };
   }

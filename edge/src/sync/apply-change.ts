@@ -109,6 +109,8 @@ export function applyChangeBody(
     }
     case 'account-assignment':
       return applyAccountAssignment(engine, change);
+    case 'meter-assignment':
+      return applyMeterAssignment(engine, change);
     case 'key-rotation':
       storeKeyRotation(db, change.body);
       return storeAssignment(engine, change);
@@ -137,6 +139,27 @@ function applyAccountAssignment(
   engine.accounts.set(a.accountId, accountFromCentral(engine.accounts.get(a.accountId), a));
   evaluateAccounts(engine, [a.accountId]);
   return 'applied';
+}
+
+/**
+ * Stores a meter's assignment by version and, when it names another account this gateway
+ * knows, binds the meter to it from now on (`rebindMeter`); both accounts are re-evaluated.
+ * An account not known yet is bound when the gateway restarts after learning it; a meter
+ * central took off every account (null) keeps its binding (logged by the caller's store).
+ */
+function applyMeterAssignment(
+  engine: Engine,
+  change: Extract<DownstreamChange, { kind: 'meter-assignment' }>,
+): ApplyOutcome {
+  const outcome = storeAssignment(engine, change);
+  if (outcome !== 'applied') return outcome;
+  const { meterId, accountId } = change.body;
+  const before = engine.meters.get(meterId)?.config.accountId;
+  if (before !== undefined && accountId !== null && engine.rebindMeter(meterId, accountId)) {
+    engine.deps.logger.info({ meterId, from: before, to: accountId }, 'meter moved to account');
+    evaluateAccounts(engine, [before, accountId]);
+  }
+  return outcome;
 }
 
 function storeAssignment(engine: Engine, change: DownstreamChange): ApplyOutcome {

@@ -10,10 +10,17 @@ import {
   tokenPublicKeyRaw,
 } from '@gridbill/shared/token';
 import { afterEach, describe, expect, it } from 'vitest';
-import { engineFixture, type EngineFixture } from '../../test/support/engine-fixture.js';
+import {
+  engineFixture,
+  type EngineFixture,
+  snapshot,
+  T0,
+} from '../../test/support/engine-fixture.js';
+import { ingestReadings } from '../engine/ingest.js';
 import { redeemToken } from '../engine/redeem-token.js';
 import { applyChange } from './apply-change.js';
 import { ensureInboxTables, readCheckpoint } from './inbox.js';
+import { restoreSyncedAccounts } from './synced-accounts.js';
 
 const FLAT = join(import.meta.dirname, '../../../shared/tariffs/cn-zhejiang-residential-flat.json');
 const keyA = tokenKeyPairFromSeed('k-a', new Uint8Array(32).fill(3));
@@ -139,6 +146,32 @@ describe('applying tariff versions, accounts and key rotations', () => {
     const usd = { ...body, accountId: 'A-USD', currency: 'USD', tariffId: 'flat', version: 1 };
     expect(apply(change('account-assignment', usd))).toBe('rejected');
     expect(engine.accounts.has('A-USD')).toBe(false);
+  });
+
+  it('a meter moved to another known account is charged to it from then on', () => {
+    const engine = setup();
+    const acc = { accountId: 'A-NEW', currency: 'KES', mode: 'prepaid', status: 'active' };
+    const move = (accountId: string | null, version: number) =>
+      apply(change('meter-assignment', { meterId: 'm1', accountId, validFromMs: 0, version }));
+    expect(move('A-UNKNOWN', 2)).toBe('applied'); // stored; not an account of this gateway
+    expect(engine.meters.get('m1')?.config.accountId).toBe('ACC-1001');
+    apply(change('account-assignment', { ...acc, tariffId: 'flat', version: 1 }));
+    expect(move('A-NEW', 3)).toBe('applied');
+    expect(engine.meters.get('m1')?.config.accountId).toBe('A-NEW');
+    expect(engine.metersOfAccount('A-NEW').map((m) => m.config.id)).toEqual(['m1']);
+    expect(engine.metersOfAccount('ACC-1001')).toEqual([]);
+    expect(move('ACC-1001', 1)).toBe('ignored'); // an older version changes nothing
+    ingestReadings(engine, [snapshot('m1', T0, 10_000)]);
+    ingestReadings(engine, [snapshot('m1', T0 + 900_000, 10_500)]);
+    expect(engine.balanceOf('A-NEW')).toBe(-1_000n); // 500 Wh at 2,000 per kWh
+    expect(engine.balanceOf('ACC-1001')).toBe(1_000n);
+    // a restart restores the binding from the stored assignments
+    const again = fx.reopen();
+    expect(again.meters.get('m1')?.config.accountId).toBe('ACC-1001'); // config only
+    restoreSyncedAccounts(again);
+    expect(again.meters.get('m1')?.config.accountId).toBe('A-NEW');
+    expect(move(null, 4)).toBe('applied'); // off every account: keeps its binding
+    expect(fx.engine.meters.get('m1')?.config.accountId).toBe('A-NEW');
   });
 
   it('a re-rating adjustment arrives as a signed credit: a debit lowers the balance once', () => {

@@ -38,8 +38,10 @@ export function applyFullSnapshot(engine: Engine, snap: Snapshot): SnapshotResul
       engine.accounts.set(a.accountId, accountFromCentral(engine.accounts.get(a.accountId), a));
       accounts += 1;
     }
-    for (const m of snap.meters)
+    for (const m of snap.meters) {
       upsertAssignment(engine.deps.db, 'meter-assignment', m.meterId, m.version, m);
+      if (m.accountId !== null) engine.rebindMeter(m.meterId, m.accountId);
+    }
     for (const order of snap.relayOrders) {
       const changeId = contentId('sync-snapshot-order', order.orderId);
       applyChangeBody(engine, { cseq: 1, changeId, kind: 'relay-order', body: order }, wallMs);

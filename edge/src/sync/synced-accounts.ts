@@ -23,21 +23,32 @@ export function accountFromCentral(
 
 /**
  * Puts the accounts central assigned (stored in `sync_assignments`) into the engine at start,
- * over the configured ones. Returns how many. Example: after a restart → the accounts learned
- * from the feed are rated and enforced again.
+ * over the configured ones, then binds meters central moved to another known account.
+ * Returns how many accounts. Example: after a restart → the accounts learned from the feed
+ * are rated and enforced again, and a moved meter charges its new account.
  */
 export function restoreSyncedAccounts(engine: Engine): number {
-  let rows: { body: string }[];
+  let rows: { kind: string; body: string }[];
   try {
     rows = engine.deps.db
-      .prepare("SELECT body FROM sync_assignments WHERE kind = 'account-assignment'")
-      .all() as { body: string }[];
+      .prepare(
+        'SELECT kind, body FROM sync_assignments ' +
+          "WHERE kind IN ('account-assignment', 'meter-assignment') ORDER BY kind",
+      )
+      .all() as { kind: string; body: string }[];
   } catch {
     return 0;
   }
+  let accounts = 0;
   for (const r of rows) {
-    const a = JSON.parse(r.body) as AccountAssignmentBody;
-    engine.accounts.set(a.accountId, accountFromCentral(engine.accounts.get(a.accountId), a));
+    if (r.kind === 'account-assignment') {
+      const a = JSON.parse(r.body) as AccountAssignmentBody;
+      engine.accounts.set(a.accountId, accountFromCentral(engine.accounts.get(a.accountId), a));
+      accounts += 1;
+    } else {
+      const m = JSON.parse(r.body) as { meterId: string; accountId: string | null };
+      if (m.accountId !== null) engine.rebindMeter(m.meterId, m.accountId);
+    }
   }
-  return rows.length;
+  return accounts;
 }
