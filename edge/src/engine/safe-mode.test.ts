@@ -118,6 +118,25 @@ describe('safe mode', () => {
     expect(e.safeMode).toBe(false);
   });
 
+  it('untrusted time adds up across restarts (a power cut often takes the clock too)', () => {
+    fx = engineFixture({
+      clockTrusted: () => false,
+      config: (dir) => baseConfig(dir, { relayPolicy: { clockUntrustedSafeModeSeconds: 3_600 } }),
+    });
+    fx.engine.safe.tick();
+    fx.clock.advance(2_400_000); // 40 minutes untrusted, then the gateway restarts
+    fx.engine.safe.tick();
+    fx.reopen().safe.tick();
+    fx.clock.advance(1_200_000); // 20 more minutes: 60 in all
+    fx.engine.safe.tick();
+    expect(fx.engine.safe.causes()).toEqual([
+      expect.objectContaining({
+        cause: 'clock-untrusted',
+        reason: expect.stringMatching(/3600 s/),
+      }),
+    ]);
+  });
+
   it('a balance mismatch holds until the operator clears it, across a restart', async () => {
     const relay = inGrace();
     const e = fx.engine;

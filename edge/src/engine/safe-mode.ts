@@ -40,6 +40,7 @@ export function isDiskFull(err: unknown): boolean {
 }
 
 const META_KEY = 'safe_mode';
+const UNTRUSTED_KEY = 'clock_untrusted_ms';
 /** At most one disk probe per this much monotonic time while the disk is full. */
 const PROBE_EVERY_MS = 5_000;
 
@@ -57,7 +58,9 @@ const PROBE_EVERY_MS = 5_000;
 export class SafeMode {
   private readonly active = new Map<SafeModeCause, SafeModeEntry>();
   private readonly unsentAlarms: Parameters<typeof raiseAlarm>[1][] = [];
-  private untrustedSinceMonoMs: number | null = null;
+  /** Untrusted clock time counted so far (all runs), and the last tick that counted it. */
+  private untrustedForMs = 0;
+  private lastUntrustedMonoMs: number | null = null;
   private lastProbeMonoMs = Number.NEGATIVE_INFINITY;
   /** Safe-mode episodes since start (none → some cause). */
   episodes = 0;
@@ -69,15 +72,14 @@ export class SafeMode {
   }
 
   /**
-   * At start: restores operator-only causes recorded before a restart, and enters safe mode
-   * when the store failed its integrity check.
+   * At start: restores operator-only causes recorded before a restart and the untrusted clock
+   * time counted so far, and enters safe mode when the store failed its integrity check.
    */
   restore(): void {
-    const row = this.engine.deps.db
-      .prepare('SELECT value FROM meta WHERE key = ?')
-      .pluck()
-      .get(META_KEY) as string | undefined;
+    const meta = this.engine.deps.db.prepare('SELECT value FROM meta WHERE key = ?').pluck();
+    const row = meta.get(META_KEY) as string | undefined;
     for (const e of row ? (JSON.parse(row) as SafeModeEntry[]) : []) this.active.set(e.cause, e);
+    this.untrustedForMs = Number((meta.get(UNTRUSTED_KEY) as string | undefined) ?? 0);
     if (this.active.size > 0) this.episodes = 1;
     this.sync();
     const problem = integrityProblemOf(this.engine.deps.db);
@@ -137,18 +139,36 @@ export class SafeMode {
     this.flushAlarms();
   }
 
+  /**
+   * Counts untrusted time on the monotonic clock between ticks, and keeps the count in meta,
+   * so a gateway that restarts (power cuts often take the clock with them) still reaches the
+   * limit: the running time of every run adds up, the time it was down does not.
+   */
   private checkClock(): void {
     const limitS = this.engine.deps.config.relayPolicy.clockUntrustedSafeModeSeconds;
     const nowMono = this.engine.deps.clock.monoMs();
     if (this.engine.deps.clockTrusted()) {
-      this.untrustedSinceMonoMs = null;
+      this.lastUntrustedMonoMs = null;
+      if (this.untrustedForMs > 0) this.saveUntrusted(0);
       this.leave('clock-untrusted', 'clock trusted again');
       return;
     }
-    this.untrustedSinceMonoMs ??= nowMono;
-    const forS = Math.floor((nowMono - this.untrustedSinceMonoMs) / 1000);
+    if (this.lastUntrustedMonoMs !== null)
+      this.saveUntrusted(this.untrustedForMs + (nowMono - this.lastUntrustedMonoMs));
+    this.lastUntrustedMonoMs = nowMono;
+    const forS = Math.floor(this.untrustedForMs / 1000);
     if (limitS > 0 && forS >= limitS)
       this.enter('clock-untrusted', `gateway clock untrusted for ${forS} s (limit ${limitS} s)`);
+  }
+
+  private saveUntrusted(ms: number): void {
+    this.untrustedForMs = ms;
+    this.engine.deps.db
+      .prepare(
+        'INSERT INTO meta (key, value) VALUES (?, ?) ' +
+          'ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+      )
+      .run(UNTRUSTED_KEY, String(ms));
   }
 
   /** Balance recomputation: every balance in memory must equal the committed store row. */
