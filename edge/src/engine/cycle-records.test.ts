@@ -7,7 +7,7 @@ import {
   snapshot,
   T0,
 } from '../../test/support/engine-fixture.js';
-import { MIGRATIONS } from '../store/index.js';
+import { latestReadings, MIGRATIONS } from '../store/index.js';
 import { ingestReadings } from './ingest.js';
 import { METER_CHECKPOINT_CYCLES } from './meter-log.js';
 
@@ -70,6 +70,15 @@ describe('cycle records', () => {
         amount_minor: '100',
       },
     ]);
+    const latest = latestReadings(db);
+    const newest = {
+      meter_id: 'm1',
+      register: 'importWh',
+      capture_ms: T0 + 2 * Q,
+      value_wh: 1_300,
+    };
+    expect(latest(0)).toEqual([newest]);
+    expect(latest(T0 + 2 * Q)).toEqual([]);
     expect(db.prepare('SELECT end_ms, flags, source FROM intervals').all()).toEqual([
       { end_ms: T0 + Q, flags: 'snapshot', source: 'snapshot' },
       { end_ms: T0 + 2 * Q, flags: 'snapshot', source: 'snapshot' },
@@ -130,6 +139,8 @@ describe('store migration 6 (cycle records)', () => {
     expect(again).toMatchObject({ stored: 1, duplicates: 1, charges: 1 });
     expect(count('SELECT count(*) FROM charges')).toBe(2);
     expect(count('SELECT count(*) FROM readings')).toBe(3);
+    const latest = latestReadings(e.deps.db);
+    expect(latest(0).map((r) => r.value_wh)).toEqual([1_200]); // newest: the record's
     expect(
       count("SELECT count(*) FROM charges WHERE id = '" + chargeId('m1', T0, 'flat@v1') + "'"),
     ).toBe(1);

@@ -1,5 +1,6 @@
 import type { Clock, TimerHandle } from '@gridbill/shared/clock';
 import type { Database } from 'better-sqlite3';
+import { latestReadings } from '../store/latest-readings.js';
 import type { GatewayLink } from './gateway-link.js';
 
 export interface TelemetryPublisherOptions {
@@ -19,23 +20,15 @@ export interface TelemetryPublisherOptions {
  */
 export function startTelemetryPublisher(o: TelemetryPublisherOptions) {
   const everyMs = o.everyMs ?? 60_000;
-  // newest value per meter and register after the watermark (a range scan on the primary key;
-  // SQLite returns the bare columns of the max row)
-  const latest = o.db.prepare(
-    'SELECT meter_id, register, max(capture_ms) AS capture_ms, value_wh FROM readings ' +
-      'WHERE capture_ms > ? GROUP BY meter_id, register',
-  );
+  // newest value per meter and register after the watermark (the store's cycle records by
+  // their capture index, not a scan of the `readings` view)
+  const latest = latestReadings(o.db);
   let watermarkMs = 0;
   let timer: TimerHandle | null = null;
   const stats = { published: 0, dropped: 0 };
 
   const publishOnce = (): number => {
-    const rows = latest.all(watermarkMs) as {
-      meter_id: string;
-      register: string;
-      capture_ms: number;
-      value_wh: number;
-    }[];
+    const rows = latest(watermarkMs);
     const byMeter = new Map<string, { capturedAtMs: number; values: Record<string, number> }>();
     for (const r of rows) {
       const m = byMeter.get(r.meter_id) ?? { capturedAtMs: r.capture_ms, values: {} };

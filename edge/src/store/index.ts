@@ -19,3 +19,4 @@ export {
   lastCycleSeq,
 } from './cycle-record.js';
 export { registerStoreFunctions } from './store-functions.js';
+export { type LatestReading, latestReadings } from './latest-readings.js';

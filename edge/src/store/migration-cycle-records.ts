@@ -4,7 +4,8 @@
  * `cycle-record.ts`) instead of a row per reading and per interval. The `readings`,
  * `intervals` and `charges` views show the older tables (`readings_v1`, `intervals_v1`,
  * `charges_v1`) and the rows inside the cycle records with the old columns, so readers are
- * unchanged; a record's charge id is derived, as on central, by
+ * unchanged (the views parse JSON: the newest readings come from `latestReadings`, which uses
+ * the `last_capture_ms` index); a record's charge id is derived, as on central, by
  * `gridbill_charge_id(meter, start, version)` (registered on each connection,
  * `store-functions.ts`). `meter_state` becomes a checkpoint, `{ vee, reads, ivMs }` (the VEE
  * state, the last capture stored per register, the last interval start) including every cycle
@@ -65,6 +66,7 @@ export const CYCLE_RECORDS_MIGRATION = `
   CREATE TABLE cycle_records (
     seq INTEGER PRIMARY KEY, max_start_ms INTEGER NOT NULL, last_capture_ms INTEGER NOT NULL,
     body TEXT NOT NULL) STRICT;
+  CREATE INDEX cycle_records_last_capture ON cycle_records (last_capture_ms);
   ALTER TABLE meter_state ADD COLUMN through_seq INTEGER;
   CREATE INDEX temp_readings_marks ON readings (meter_id, register, capture_ms);
   CREATE INDEX temp_intervals_marks ON intervals (meter_id, start_ms);
