@@ -116,52 +116,61 @@ export function batchEntries(
   fresh: readonly BlockCharge[],
   gatewayId: string,
 ): EntryDraft[] {
-  const byCurrency = new Map<string, BlockCharge[]>();
+  const byCurrency = new Map<string, CurrencySums>();
+  let sums: CurrencySums | undefined;
   for (const c of fresh) {
-    const list = byCurrency.get(c.currency);
-    if (list) list.push(c);
-    else byCurrency.set(c.currency, [c]);
+    if (sums?.currency !== c.currency) {
+      sums = byCurrency.get(c.currency);
+      if (!sums) {
+        sums = { currency: c.currency, byAccount: new Map(), blocks: new Set(), endMs: 0, n: 0 };
+        byCurrency.set(c.currency, sums);
+      }
+    }
+    sums.byAccount.set(c.accountId, (sums.byAccount.get(c.accountId) ?? 0n) + c.amountMinor);
+    sums.blocks.add(c.block);
+    const end = c.startMs + c.seconds * 1000;
+    if (end > sums.endMs) sums.endMs = end;
+    sums.n += 1;
   }
   const out: EntryDraft[] = [];
-  for (const [currency, list] of byCurrency) {
-    const entry = currencyEntry(blocks, currency, list, gatewayId);
+  for (const s of byCurrency.values()) {
+    const entry = currencyEntry(blocks, s, gatewayId);
     if (entry) out.push(entry);
   }
   return out;
 }
 
+/** One currency's fresh charges of a batch, summed per account. */
+interface CurrencySums {
+  currency: string;
+  byAccount: Map<string, bigint>;
+  blocks: Set<number>;
+  endMs: number;
+  n: number;
+}
+
 function currencyEntry(
   blocks: readonly BlockEvent[],
-  currency: string,
-  fresh: readonly BlockCharge[],
+  s: CurrencySums,
   gatewayId: string,
 ): EntryDraft | null {
-  const byAccount = new Map<string, bigint>();
-  const blockIndexes = new Set<number>();
-  let endMs = 0;
-  for (const c of fresh) {
-    byAccount.set(c.accountId, (byAccount.get(c.accountId) ?? 0n) + c.amountMinor);
-    blockIndexes.add(c.block);
-    const end = c.startMs + c.seconds * 1000;
-    if (end > endMs) endMs = end;
-  }
   const postings: Posting[] = [];
   let total = 0n;
-  for (const [accountId, sum] of byAccount) {
+  for (const [accountId, sum] of s.byAccount) {
     if (sum === 0n) continue;
     postings.push({ account: receivableAccount(accountId, 'energy'), amountMinor: sum });
     total += sum;
   }
   if (postings.length === 0) return null;
   if (total !== 0n) postings.push({ account: revenueAccount('energy'), amountMinor: -total });
-  const ids = [...blockIndexes].sort((a, b) => a - b).map((i) => blocks[i]!.eventId);
+  const ids = [...s.blocks].sort((a, b) => a - b).map((i) => blocks[i]!.eventId);
   return {
-    id: contentId('gridbill.edge-batch-charge', currency, ...ids),
+    id: contentId('gridbill.edge-batch-charge', s.currency, ...ids),
     kind: 'charge',
-    currency,
-    effectiveAtMs: endMs,
+    currency: s.currency,
+    effectiveAtMs: s.endMs,
     postings,
-    memo: `edge charges: ${ids.length} blocks from ${ids[0]}, ${fresh.length} intervals`,
+    memo: `edge charges: ${ids.length} blocks from ${ids[0]}, ${s.n} intervals`,
     actorId: `gateway:${gatewayId}`,
   };
 }

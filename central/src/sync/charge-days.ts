@@ -52,20 +52,28 @@ export async function storeChargesOnce<C extends ChargeInput>(
   for (const group of groups.list) {
     const day = stored.get(group.key);
     const added = appendsAfter(day, group) ? group.charges : mergeGroup(day, group);
-    const byAccount = new Map<string, C[]>();
-    for (const c of added) {
-      fresh.push(c);
-      const list = byAccount.get(c.accountId);
-      if (list) list.push(c);
-      else byAccount.set(c.accountId, [c]);
-    }
-    for (const [accountId, list] of byAccount) {
+    for (const c of added) fresh.push(c);
+    for (const [accountId, list] of byAccount(added)) {
       const packed = packAccount(group.dayStartMs, day?.get(accountId), list);
       rows.push([gatewayId, BigInt(group.dayStartMs), group.meterId, accountId, packed]);
     }
   }
   await upsertDays(db, rows);
   return fresh;
+}
+
+/** Charges split by account (one account per meter-day is the common case: no map). */
+function byAccount<C extends ChargeInput>(charges: C[]): [string, C[]][] {
+  const first = charges[0]?.accountId;
+  if (first === undefined) return [];
+  if (charges.every((c) => c.accountId === first)) return [[first, charges]];
+  const out = new Map<string, C[]>();
+  for (const c of charges) {
+    const list = out.get(c.accountId);
+    if (list) list.push(c);
+    else out.set(c.accountId, [c]);
+  }
+  return [...out];
 }
 
 /**

@@ -159,6 +159,11 @@ function assemble(
   const entries = ENTRIES.writer;
   entries.at = 0;
   let prevMs = base.count > 0 ? base.lastStartMs : dayStartMs;
+  // runs of one version and currency look their string up once
+  let lastVersion: string | null = null;
+  let lastCurrency: string | null = null;
+  let versionIndex = 0;
+  let currencyIndex = 0;
   for (const c of charges) {
     checkCharge(dayStartMs, c);
     entries.uvarint(c.startMs - prevMs);
@@ -166,8 +171,16 @@ function assemble(
     entries.uvarint(c.seconds);
     const negative = c.energyWh < 0 ? NEGATIVE_WH : 0;
     entries.amount(PRICE_SOURCES.indexOf(c.priceSource) | negative, c.amountMinor, c.energyWh);
-    entries.uvarint(stringIndex(strings, c.tariffVersionId, 'tariff version'));
-    entries.uvarint(stringIndex(strings, c.currency, 'currency'));
+    if (c.tariffVersionId !== lastVersion) {
+      lastVersion = c.tariffVersionId;
+      versionIndex = stringIndex(strings, lastVersion, 'tariff version');
+    }
+    if (c.currency !== lastCurrency) {
+      lastCurrency = c.currency;
+      currencyIndex = stringIndex(strings, lastCurrency, 'currency');
+    }
+    entries.uvarint(versionIndex);
+    entries.uvarint(currencyIndex);
   }
   let stringBytes = 0;
   for (const text of strings.keys()) stringBytes += 1 + text.length;
