@@ -190,12 +190,13 @@ export class Engine {
     const record = this.stmts.cycleRecord;
     const seq = this.stmts.nextCycleSeq();
     const changed = new Set<string>();
-    for (const [id, v] of this.vee.dirty()) {
-      record.addVee(id, v);
+    for (const id of this.vee.dirtyKeys()) {
+      const v = this.vee.get(id);
+      if (v) record.addVee(id, v);
       changed.add(id);
     }
     const throughSeq = record.write(seq) ? seq : seq - 1;
-    for (const [id] of this.meterLog.marks.dirty()) changed.add(id);
+    for (const id of this.meterLog.marks.dirtyKeys()) changed.add(id);
     if (changed.size === 0) return;
     for (const id of this.meterLog.due(changed)) {
       const marks = this.meterLog.marks.get(id) ?? { reads: {}, ivMs: null };

@@ -4,6 +4,7 @@ import {
   alignToInterval,
   type IntervalDelta,
   splitIntervals,
+  type VeeContext,
   validateReading,
 } from '@gridbill/shared/vee';
 import { crashPoint } from './crash-point.js';
@@ -16,10 +17,14 @@ import { emptySummary, type IngestSummary, type PolledReading } from './readings
 /** Up to this many missing intervals are estimated evenly; beyond, they are also flagged gap. */
 const MAX_ESTIMATED_INTERVALS = 8;
 
-/** What one cycle collects: counts for the caller and the outbox block being built. */
+/**
+ * What one cycle collects: counts for the caller and the outbox block being built; `vee` is
+ * the cycle's VEE context (gateway time read once per cycle), its limits set per meter.
+ */
 interface Cycle {
   summary: IngestSummary;
   block: IntervalBlockBuilder;
+  vee: VeeContext;
 }
 
 /**
@@ -37,6 +42,11 @@ export function ingestReadings(engine: Engine, readings: readonly PolledReading[
   const cycle: Cycle = {
     summary: emptySummary(),
     block: new IntervalBlockBuilder(engine.deps.config.currency),
+    vee: {
+      limits: { registerDigits: 0, maxWhPerHour: 0, spikeFactor: 0, spikeFloorWhPerHour: 0 },
+      gatewayWallMs: engine.deps.clock.wallMs(),
+      maxClockSkewMs: engine.deps.config.maxClockSkewSeconds * 1000,
+    },
   };
   engine.transact(() => {
     for (const reading of readings) ingestOne(engine, reading, cycle);
@@ -113,12 +123,8 @@ function validateAligned(
   cycle: Cycle,
 ): void {
   const { summary } = cycle;
-  const ctx = {
-    limits: meter.limits,
-    gatewayWallMs: engine.deps.clock.wallMs(),
-    maxClockSkewMs: engine.deps.config.maxClockSkewSeconds * 1000,
-  };
-  const outcome = validateReading(engine.vee.get(meter.config.id), reading, ctx);
+  cycle.vee.limits = meter.limits;
+  const outcome = validateReading(engine.vee.get(meter.config.id), reading, cycle.vee);
   if (outcome.kind === 'duplicate') return;
   if (outcome.kind === 'quarantined') {
     summary.quarantined += 1;
@@ -138,8 +144,11 @@ function validateAligned(
     meter.config.intervalSeconds,
     MAX_ESTIMATED_INTERVALS,
   );
+  const plain = outcome.flags.length === 0 && flags.length === 0;
   for (const piece of pieces) {
-    const interval = { ...piece, flags: [...piece.flags, ...outcome.flags, ...flags] };
+    const interval = plain
+      ? piece
+      : { ...piece, flags: [...piece.flags, ...outcome.flags, ...flags] };
     if (storeInterval(engine, meter, interval, cycle)) summary.charges += 1;
   }
   summary.accounts.add(meter.config.accountId);

@@ -33,6 +33,11 @@ export class TxMap<K, V> {
     this.values.set(key, value);
   }
 
+  /** The keys changed since the last `commit()` (no copy). */
+  dirtyKeys(): IterableIterator<K> {
+    return this.undo.keys();
+  }
+
   dirty(): [K, V][] {
     return [...this.undo.keys()].map((k) => [k, this.values.get(k) as V]);
   }
