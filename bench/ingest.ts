@@ -91,8 +91,9 @@ function batchTexts(): string[] {
 
 /**
  * The limit: the same number of (meter, start, Wh) rows into a plain table keyed (start, meter)
- * — arrival order, as `performance.md` measured it — 5,000 rows per transaction, as raw SQL without a query builder (SQLite: 400-row multi-row inserts;
- * PostgreSQL: one `insert … select * from unnest(…)` per transaction).
+ * — arrival order, as `performance.md` measured it — 5,000 rows per transaction, as raw SQL
+ * without a query builder (SQLite: 400-row multi-row inserts; PostgreSQL: one
+ * `insert … select * from unnest(…)` per transaction).
  */
 async function rawRate(store: Store): Promise<number> {
   await sql`create table bench_raw (meter_id text not null, start_ms bigint not null,

@@ -244,7 +244,10 @@ describe.each(BACKENDS)('central ingest of interval blocks on $name', (b) => {
     const huge = chargeFact(17, { ...rowsOf(c, 1, 50)[0]!, minor: 2n ** 63n });
     const res = await postSigned(h, batchText(INC_B, [b1, b2, huge], 17));
     expect(res.body.quarantined).toEqual([
-      { seq: 17, reason: 'seq 17 (charge): amountMinor 9223372036854775808 does not fit in 64 bits' },
+      {
+        seq: 17,
+        reason: 'seq 17 (charge): amountMinor 9223372036854775808 does not fit in 64 bits',
+      },
     ]);
     expect(await count(h, 'ledger_entries')).toBe(entries + 1);
     const sumA = [...rowsOf(a, 2, 40), ...rowsOf(a, 1, 42)].reduce((s, r) => s + r.minor, 0n);
