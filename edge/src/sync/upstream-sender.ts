@@ -23,8 +23,11 @@ export interface UpstreamSenderOptions {
   /** Event bodies per request stop here (at least one row is sent); default 4 MiB. */
   maxBodyBytes?: number;
   /**
-   * Requests `drain` keeps on the wire at once (default 2: the next batch is built and sent
-   * while central commits the previous one). 1 = strictly one after the other.
+   * Requests `drain` keeps on the wire at once. Default 1: central gets one batch at a time,
+   * and the next is read, built and signed while it works, sent as soon as the ack lands.
+   * 2 or more overlap the uploads too, but batches on separate connections may reach central
+   * out of order: one that overtakes its predecessor is refused (`resend-from`, nothing
+   * applied) and sent again, which wastes central's parse of it.
    */
   inFlight?: number;
   timeoutMs?: number;
@@ -48,7 +51,7 @@ export type SendOutcome =
 export const DEFAULT_BATCH_SIZE = 2000;
 /** Central accepts 8 MiB sync bodies; a 1,000-meter cycle block is about 0.1 MB. */
 export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
-export const DEFAULT_IN_FLIGHT = 2;
+export const DEFAULT_IN_FLIGHT = 1;
 
 /** A batch ready to send: the outbox range it covers and the request body. */
 interface Prepared {
@@ -68,13 +71,15 @@ type Verdict =
  * Sends the oldest outbox rows as signed batches and applies central's acks: rows are deleted
  * only when an ack covers them (`planAfterAck`), after central's commit; any failure leaves
  * every row in place for the next attempt.
- * `sendOnce` sends one batch. `drain` keeps `inFlight` batches on the wire (batch n + 1 is
- * read, built and signed while central commits batch n; central serialises a gateway's batches
- * and one arriving before its predecessor is answered `resend-from`, applying nothing). Acks
- * are applied in send order, and only while every earlier batch was pruned in full, so the
- * outbox always loses a prefix; on any other answer the remaining requests are awaited, their
- * answers ignored (those rows are resent; central matches them as duplicates), then the answer
- * is applied (e.g. a renumbering happens with nothing on the wire).
+ * `sendOnce` sends one batch. `drain` pipelines: while a batch is at central the next one is
+ * read, built and signed, and it goes out the moment the ack lands, before the acked rows are
+ * pruned (`inFlight` > 1 puts more on the wire; central serialises a gateway's batches and one
+ * arriving before its predecessor is answered `resend-from`, applying nothing). Acks are
+ * applied in send order, and only while every earlier batch was pruned in full, so the outbox
+ * always loses a prefix; on any other answer the prepared batch is dropped, the requests still
+ * on the wire are awaited and their answers ignored (those rows are resent; central matches
+ * them as duplicates), then the answer is applied (a renumbering happens with nothing on the
+ * wire).
  * Example: 3 rows, central acks through 3 → { kind: 'pruned', count: 3, ackedThroughSeq: 3 }.
  */
 export function createUpstreamSender(o: UpstreamSenderOptions) {
@@ -154,22 +159,31 @@ export function createUpstreamSender(o: UpstreamSenderOptions) {
   async function drain(maxRounds = 10_000): Promise<SendOutcome[]> {
     const outcomes: SendOutcome[] = [];
     const wire: { batch: Prepared; answer: Promise<Answer> }[] = [];
+    let ready: Prepared | null = null;
     let cursor = 0;
-    while (outcomes.length < maxRounds) {
-      while (wire.length < inFlight && outcomes.length + wire.length < maxRounds) {
-        const batch = prepare(cursor);
-        if (!batch) break;
+    /** Puts batches on the wire (the prepared one first); `judging` = a head being judged. */
+    const send = (judging: number) => {
+      while (wire.length < inFlight && outcomes.length + wire.length + judging < maxRounds) {
+        const batch = ready ?? prepare(cursor);
+        ready = null;
+        if (!batch) return;
         wire.push({ batch, answer: post(batch.body) });
         cursor = batch.sent.toSeq;
       }
+    };
+    while (outcomes.length < maxRounds) {
+      send(0);
       const head = wire.shift();
       if (!head) {
         outcomes.push({ kind: 'idle' });
         break;
       }
+      if (ready === null) ready = prepare(cursor);
       const verdict = judge(head.batch, await head.answer);
-      if (!prunesAll(head.batch, verdict)) {
+      if (prunesAll(head.batch, verdict)) send(1);
+      else {
         await Promise.all(wire.splice(0).map((w) => w.answer));
+        ready = null;
         cursor = 0;
       }
       const outcome = act(head.batch, verdict);

@@ -1,8 +1,8 @@
 /**
  * SIGKILL at each durability boundary of the upstream path, with real processes: central
  * killed after its commit and before the ack, the gateway killed after receiving an ack and
- * before pruning (and right after pruning) while its next batch is on the wire (the sender
- * pipelines two). After a restart the drain resumes and the convergence invariants hold.
+ * before pruning (and right after pruning), when its next batch may already be on the wire
+ * (the sender posts it before pruning). After a restart the drain resumes and the convergence invariants hold.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -83,9 +83,9 @@ describe('crash at sync durability boundaries', () => {
       const edge = createEdgeNode(() => central.url, clock, { file, batchSize: 50 });
       expect(edge.stream.pending()).toBeGreaterThan(0);
       // Rows still in the outbox that central already committed come back as duplicates. The
-      // sender keeps two batches on the wire, so besides the batch whose ack was not yet
-      // applied (after_sync_ack_before_prune: 50 rows) the next batch (≤ 50 rows) may have
-      // been committed when the kill came; after_sync_prune leaves only that next batch.
+      // sender posts the next batch before it prunes the acked one, so besides the batch whose
+      // ack was not yet applied (after_sync_ack_before_prune: 50 rows) the next batch (≤ 50
+      // rows) may have reached central; after_sync_prune leaves only that next batch.
       const ackedSeq = await settledAckedSeq();
       const committed = edge.stream.oldest(10_000).filter((r) => r.seq <= ackedSeq).length;
       if (point === 'after_sync_prune') expect(committed).toBeLessThanOrEqual(50);

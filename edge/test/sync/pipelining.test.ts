@@ -1,6 +1,7 @@
 /**
- * The upstream sender keeps two batches on the wire (`inFlight`, default 2) against a real HTTP
- * central that follows the shared protocol rules. Pipelining must not change the guarantees:
+ * The upstream sender's pipelining against a real HTTP central that follows the shared protocol
+ * rules: by default one batch on the wire while the next is prepared; `inFlight: 2` puts two on
+ * the wire. Pipelining must not change the guarantees:
  * the outbox only ever loses a prefix, and only rows an ack covers; a batch that overtakes its
  * predecessor is refused (gap) and resent; an answer lost after central committed leaves every
  * row in place (even when a later batch's ack arrived); a renumbering waits until nothing is on
@@ -84,8 +85,8 @@ describe('pipelined upstream sender', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('sends the next batch before the previous one is answered', async () => {
-    edge = createGateway();
+  it('inFlight 2 sends the next batch before the previous one is answered', async () => {
+    edge = createGateway(2);
     const arrivals = range(1, EVENTS / BATCH).map(signal);
     central.setHandler(async (call) => {
       arrivals[call.index]?.resolve();
@@ -101,16 +102,49 @@ describe('pipelined upstream sender', () => {
     expect(edge.stream.pending()).toBe(0);
   });
 
-  it('inFlight 1 sends strictly one batch after the other', async () => {
-    edge = createGateway(1);
+  it('by default one batch is on the wire while the next is prepared', async () => {
+    edge = createGateway();
+    let prepared = 0;
+    const batchAfter = edge.stream.batchAfter.bind(edge.stream);
+    edge.stream.batchAfter = (afterSeq, limit, maxChars) => {
+      prepared += 1;
+      return batchAfter(afterSeq, limit, maxChars);
+    };
+    const preparedWhileAtCentral: number[] = [];
+    central.setHandler(async (call) => {
+      await new Promise((r) => setTimeout(r, 30));
+      preparedWhileAtCentral.push(prepared);
+      return { status: 200, body: call.apply() };
+    });
     const outcomes = await edge.sender.drain();
     expect(outcomes.filter((o) => o.kind === 'pruned')).toHaveLength(EVENTS / BATCH);
     expect(central.stats().maxOpen).toBe(1);
+    // while batch i (from 0) is at central, batch i + 1 is already read, built and signed
+    // (the last read finds nothing: 4 batches + 1)
+    expect(preparedWhileAtCentral).toEqual([2, 3, 4, 5]);
     expect(central.applied).toEqual(range(1, EVENTS));
   });
 
-  it('a batch that overtakes its predecessor is refused (gap) and resent: nothing lost', async () => {
+  it('a prepared batch is dropped when the answer before it is not a full prune', async () => {
     edge = createGateway();
+    const requests: { fromSeq: number; incarnation: string }[] = [];
+    central.setHandler(async (call) => {
+      const ack = call.apply();
+      requests.push({ fromSeq: call.fromSeq, incarnation: ack.incarnation });
+      if (call.index === 0) return { status: 200, body: { ...ack, action: 'new-incarnation' } };
+      return { status: 200, body: ack };
+    });
+    const outcomes = await edge.sender.drain();
+    expect(outcomes[0]?.kind).toBe('new-incarnation');
+    // the batch prepared from seq 11 under the old incarnation never went out
+    expect(requests.map((r) => r.fromSeq)).toEqual([1, 1, 11, 21, 31]);
+    expect(new Set(requests.slice(1).map((r) => r.incarnation)).size).toBe(1);
+    expect(requests[1]?.incarnation).not.toBe(requests[0]?.incarnation);
+    expect(edge.stream.pending()).toBe(0);
+  });
+
+  it('a batch that overtakes its predecessor is refused (gap) and resent: nothing lost', async () => {
+    edge = createGateway(2);
     const secondAnswered = signal();
     central.setHandler(async (call) => {
       if (call.index === 0) await secondAnswered.promise;
@@ -130,7 +164,7 @@ describe('pipelined upstream sender', () => {
   });
 
   it('answer lost after commit: a later ack prunes nothing out of order', async () => {
-    edge = createGateway();
+    edge = createGateway(2);
     const firstCommitted = signal();
     central.setHandler(async (call) => {
       if (call.index === 0) {
@@ -159,7 +193,7 @@ describe('pipelined upstream sender', () => {
   });
 
   it('a new incarnation is started only when nothing is on the wire', async () => {
-    edge = createGateway();
+    edge = createGateway(2);
     const openAtRenumber: number[] = [];
     const renumber = edge.stream.renumber.bind(edge.stream);
     edge.stream.renumber = (incarnation: string) => {
