@@ -2,7 +2,8 @@
  * SIGKILL at each durability boundary of the upstream path, with real processes: central
  * killed after its commit and before the ack, the gateway killed after receiving an ack and
  * before pruning (and right after pruning), when its next batch may already be on the wire
- * (the sender posts it before pruning). After a restart the drain resumes and the convergence invariants hold.
+ * (the sender posts it before pruning). After a restart the drain resumes and the
+ * convergence invariants hold.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
