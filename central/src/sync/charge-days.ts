@@ -174,7 +174,7 @@ async function loadDays(
       const key = `${r.meter_id}|${dayStartMs}`;
       if (!groups.keys.has(key)) continue;
       const day: StoredDay = out.get(key) ?? new Map();
-      const packed = new Uint8Array(r.packed);
+      const packed = r.packed; // the driver's own copy of the blob
       day.set(r.account_id, { ...scanChargeDay(dayStartMs, packed), packed });
       out.set(key, day);
     }
