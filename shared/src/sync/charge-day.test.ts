@@ -5,7 +5,6 @@ import {
   ChargeDayError,
   appendChargeDay,
   chargeDayCount,
-  chargeDayLastStartMs,
   chargeDayStartMs,
   decodeChargeDay,
   encodeChargeDay,
@@ -156,7 +155,7 @@ describe('charge day codec', () => {
     const viaScan = appendChargeDay(DAY, scanChargeDay(DAY, encodeChargeDay(DAY, first)), later);
     expect(viaScan).toEqual(packed);
     expect(decodeChargeDay(DAY, packed)).toEqual([...first, ...later]);
-    expect(chargeDayLastStartMs(DAY, packed)).toBe(DAY + 2_700_000);
+    expect(scanChargeDay(DAY, packed).lastStartMs).toBe(DAY + 2_700_000);
     expect(appendChargeDay(DAY, null, first)).toEqual(encodeChargeDay(DAY, first));
     expect(() => appendChargeDay(DAY, packed, [charge(2_700_000)])).toThrow(
       `charge at ${DAY + 2_700_000} (tv-1): not after the day's charge at ${DAY + 2_700_000}`,

@@ -42,14 +42,6 @@ export function chargeDayStartMs(startMs: number): number {
 }
 
 /**
- * Dedup key inside a day: the same (interval start, tariff version) is the same charge id,
- * `chargeId(meter, start, version)`. Example: (900000, 'tv-1') → '900000|tv-1'.
- */
-export function chargeKey(startMs: number, tariffVersionId: string): string {
-  return `${startMs}|${tariffVersionId}`;
-}
-
-/**
  * Packs a day's charges, sorted by (start, tariff version): u8 format (1) · u8 0 ·
  * u16 strings · u16 count · u16 0 · strings (u8 length + ASCII; versions and currencies) ·
  * per charge: uvarint Δ start ms (from the day start, then from the previous charge) ·
@@ -92,15 +84,6 @@ export function appendChargeDay(
     prevMs = c.startMs;
   }
   return assemble(dayStartMs, base, charges);
-}
-
-/**
- * Last start of a packed day (all its charges scanned, no objects built), or null when empty.
- * Example: the 26-byte example of encodeChargeDay → 900000.
- */
-export function chargeDayLastStartMs(dayStartMs: number, packed: Uint8Array): number | null {
-  const scan = scanChargeDay(dayStartMs, packed);
-  return scan.count > 0 ? scan.lastStartMs : null;
 }
 
 /** A packed day's parts: strings, the entry bytes, their count and the last start. */
