@@ -13,15 +13,23 @@ export interface BatchPosterOptions {
 /** Central's answer to one batch: its JSON, or why there is none. */
 export type PostAnswer = { ok: true; json: unknown } | { ok: false; reason: string };
 
+/** A request ready to go: its body bytes and signature headers. */
+export interface SignedBatch {
+  body: Buffer;
+  headers: Record<string, string>;
+}
+
 /**
- * POSTs signed upstream batches to `/sync/v1/gw/<gateway>/events`. The body bytes are hashed
- * for the signature and sent as they are (encoded once). Never throws: a network error,
- * timeout, non-2xx status or non-JSON answer comes back as `{ ok: false, reason }`.
- * Example: post(Buffer.from('{"v":1,…}')) → { ok: true, json: { v: 1, action: 'continue', … } }
+ * Signs and POSTs upstream batches to `/sync/v1/gw/<gateway>/events`. `sign` encodes the body
+ * once and hashes those bytes for the signature (done ahead, while an earlier batch is at
+ * central); `post` sends them as they are and never throws: a network error, timeout, non-2xx
+ * status or non-JSON answer comes back as `{ ok: false, reason }`.
+ * Example: post(sign('{"v":1,…}')) → { ok: true, json: { v: 1, action: 'continue', … } }
  */
 export function createBatchPoster(o: BatchPosterOptions, timeoutMs: number) {
   const path = `/sync/v1/gw/${o.gatewayId}/events`;
-  return async function post(body: Buffer): Promise<PostAnswer> {
+  function sign(json: string): SignedBatch {
+    const body = Buffer.from(json);
     const headers = signSyncRequest(
       { method: 'POST', pathAndQuery: path, body },
       {
@@ -31,19 +39,24 @@ export function createBatchPoster(o: BatchPosterOptions, timeoutMs: number) {
         timeMs: (o.requestClock ?? o.clock).wallMs(),
       },
     );
+    return { body, headers: { ...headers, 'content-type': 'application/json' } };
+  }
+  async function post(batch: SignedBatch): Promise<PostAnswer> {
     try {
       const res = await fetch(`${o.baseUrl()}${path}`, {
         method: 'POST',
-        body,
-        headers: { ...headers, 'content-type': 'application/json' },
+        body: batch.body,
+        headers: batch.headers,
         signal: AbortSignal.timeout(timeoutMs),
       });
       const text = await res.text();
-      if (!res.ok)
+      if (!res.ok) {
         return { ok: false, reason: `central answered ${res.status}: ${text.slice(0, 300)}` };
+      }
       return { ok: true, json: JSON.parse(text) };
     } catch (err) {
       return { ok: false, reason: (err as Error).message };
     }
-  };
+  }
+  return { sign, post };
 }

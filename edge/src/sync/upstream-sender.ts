@@ -3,7 +3,7 @@ import type { Clock } from '@gridbill/shared/clock';
 import type { EdgeAckPlan, SentBatch, UpstreamAck } from '@gridbill/shared/sync';
 import { planAfterAck, upstreamAckSchema } from '@gridbill/shared/sync';
 import { crashPoint } from '../engine/crash-point.js';
-import { createBatchPoster } from './batch-poster.js';
+import { createBatchPoster, type SignedBatch } from './batch-poster.js';
 import { batchJson } from './batch-wire.js';
 import type { OutboxStream } from './outbox-stream.js';
 
@@ -53,10 +53,10 @@ export const DEFAULT_BATCH_SIZE = 2000;
 export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
 export const DEFAULT_IN_FLIGHT = 1;
 
-/** A batch ready to send: the outbox range it covers and the request body. */
+/** A batch ready to send: the outbox range it covers and the signed request. */
 interface Prepared {
   sent: SentBatch;
-  body: Buffer;
+  request: SignedBatch;
 }
 
 /** Central's answer: its JSON ack, or why there is none (network, timeout, HTTP status). */
@@ -87,7 +87,7 @@ export function createUpstreamSender(o: UpstreamSenderOptions) {
   const timeoutMs = o.timeoutMs ?? 30_000;
   const maxBodyBytes = o.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const inFlight = Math.max(1, o.inFlight ?? DEFAULT_IN_FLIGHT);
-  const post = createBatchPoster(o, timeoutMs);
+  const { sign, post } = createBatchPoster(o, timeoutMs);
 
   /** The batch after seq `afterSeq` (0 = from the oldest row), or null when none is left. */
   function prepare(afterSeq: number): Prepared | null {
@@ -102,8 +102,7 @@ export function createUpstreamSender(o: UpstreamSenderOptions) {
       toSeq: last.seq,
       headSeq: o.stream.headSeq(),
     };
-    const body = Buffer.from(batchJson({ ...sent, sentAtMs: o.clock.wallMs() }, rows));
-    return { sent, body };
+    return { sent, request: sign(batchJson({ ...sent, sentAtMs: o.clock.wallMs() }, rows)) };
   }
 
   function judge(batch: Prepared, answer: Answer): Verdict {
@@ -131,7 +130,13 @@ export function createUpstreamSender(o: UpstreamSenderOptions) {
         crashPoint('after_sync_prune');
         const duplicates = ack.duplicateSeqs.length;
         const ackedThroughSeq = plan.pruneThroughSeq;
-        return { kind: 'pruned', count, ackedThroughSeq, duplicates, bytes: batch.body.length };
+        return {
+          kind: 'pruned',
+          count,
+          ackedThroughSeq,
+          duplicates,
+          bytes: batch.request.body.length,
+        };
       }
       case 'resend':
         return { kind: 'resend', reason: `central expects seq ${ack.expectedNextSeq}` };
@@ -149,7 +154,7 @@ export function createUpstreamSender(o: UpstreamSenderOptions) {
   async function sendOnce(): Promise<SendOutcome> {
     const batch = prepare(0);
     if (!batch) return { kind: 'idle' };
-    return act(batch, judge(batch, await post(batch.body)));
+    return act(batch, judge(batch, await post(batch.request)));
   }
 
   /**
@@ -167,7 +172,7 @@ export function createUpstreamSender(o: UpstreamSenderOptions) {
         const batch = ready ?? prepare(cursor);
         ready = null;
         if (!batch) return;
-        wire.push({ batch, answer: post(batch.body) });
+        wire.push({ batch, answer: post(batch.request) });
         cursor = batch.sent.toSeq;
       }
     };
