@@ -13,8 +13,8 @@
  * measured in the same run: the same number of rows inserted into a plain SQLite table (WAL,
  * FULL, 5,000 per transaction). Checks central holds one charge per reading sent.
  *
- *   npx tsx bench/backlog.ts [--readings 2880000] [--in-flight 1] [--max-body-mib 4]
- *     [--profile <dir>]  (both processes write a .cpuprofile there)
+ *   npx tsx bench/backlog.ts [--readings 2880000] [--in-flight 1 | --sequential]
+ *     [--max-body-mib 4] [--profile <dir>]  (both processes write a .cpuprofile there)
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -42,6 +42,7 @@ const { values } = parseArgs({
   options: {
     readings: { type: 'string', default: '2880000' },
     'in-flight': { type: 'string', default: '1' },
+    sequential: { type: 'boolean', default: false },
     'max-body-mib': { type: 'string', default: '4' },
     profile: { type: 'string' },
   },
@@ -204,7 +205,8 @@ let batches = 0;
 let bytes = 0;
 let resends = 0;
 while (stream.pending() > 0) {
-  const outcomes = await sender.drain(1_000_000);
+  // --sequential: `sendOnce` rounds (nothing prepared ahead), the A/B baseline
+  const outcomes = values.sequential ? [await sender.sendOnce()] : await sender.drain(1_000_000);
   for (const o of outcomes) {
     if (o.kind === 'idle') continue;
     if (o.kind === 'resend')
@@ -237,7 +239,8 @@ process.stdout.write(
     `with ${READINGS} readings (${READINGS / METERS} blocks) in ${fixed(fillSeconds, 1)} s\n` +
     `drained ${drained} readings (backlog + ${drained - READINGS} live) in ` +
     `${fixed(seconds, 1)} s: ${Math.round(rate)} readings/s; ${batches} requests ` +
-    `(${IN_FLIGHT} in flight, ${resends} refused as overtaking and resent, ` +
+    `(${values.sequential ? 'sequential' : `${IN_FLIGHT} in flight`}, ` +
+    `${resends} refused as overtaking and resent, ` +
     `${fixed(bytes / batches / 1048576, 2)} MiB each, ` +
     `${fixed((seconds * 1000) / batches, 0)} ms wall each), central commits ${commits.commits}\n` +
     `CPU µs per reading: central ${fixed((centralCpuMs * 1000) / drained, 2)}, gateway sender ` +
