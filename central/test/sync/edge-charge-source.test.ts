@@ -121,6 +121,27 @@ describe.each(BACKENDS)('edge charge source on $name', (b) => {
     const other = { ...c1, tariffVersionId: 'tv-2' };
     expect(await storeChargesOnce(raw, 'gw-1', [other, other])).toEqual([other]);
     expect(await countEdgeCharges(syncDb(store.db), 'gw-1')).toBe(5);
+    // m-x moved from account x1 to x2 and back within a day: rows of two accounts; a late
+    // charge between them is new, a repeat of x1's latest start is not
+    const x = (acc: string, minutes: number) => ({
+      ...charge('x', DAY + minutes * 60_000, 1n),
+      accountId: acc,
+    });
+    await storeChargesOnce(raw, 'gw-1', [x('x1', 0), x('x2', 15), x('x1', 30)]);
+    const late = [x('x2', 20), x('x1', 30)];
+    expect(await storeChargesOnce(raw, 'gw-1', late)).toEqual([late[0]]);
+    const xs = await readEdgeCharges(syncDb(store.db), {
+      gatewayId: 'gw-1',
+      fromMs: DAY,
+      toMs: DAY + D,
+      accountIds: ['x1', 'x2'],
+    });
+    expect(xs.map((c) => `${c.accountId}@${(c.intervalStartMs - DAY) / 60_000}`)).toEqual([
+      'x1@0',
+      'x1@30',
+      'x2@15',
+      'x2@20',
+    ]);
   });
 });
 

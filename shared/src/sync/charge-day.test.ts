@@ -146,6 +146,12 @@ describe('charge day codec', () => {
     expect(merged.charges).toEqual([charge(0), charge(0, 'tv-2'), charge(900_000)]);
     expect(mergeChargeDay(merged.charges, incoming).fresh).toEqual([]);
     expect(chargeDayStartMs(DAY + 5)).toBe(DAY);
+    // stored rows of two accounts one after the other (not sorted as a whole): the start
+    // 1,800,000 stored in the first row is still found
+    const twoRows = [charge(0), charge(1_800_000), { ...charge(900_000), currency: 'USD' }];
+    const later = mergeChargeDay(twoRows, [charge(1_200_000), charge(1_800_000)]);
+    expect(later.fresh).toEqual([charge(1_200_000)]);
+    expect(later.charges.map((c) => c.startMs - DAY)).toEqual([0, 900_000, 1_200_000, 1_800_000]);
   });
 
   it('appends in order without decoding: same charges as a full encode', () => {

@@ -421,23 +421,28 @@ export function mergeChargeDay(
   incoming: readonly PackedCharge[],
 ): { charges: PackedCharge[]; fresh: PackedCharge[] } {
   if (appendsInOrder(stored, incoming)) {
-    return { charges: [...stored, ...incoming], fresh: [...incoming] };
+    const charges = [...stored, ...incoming];
+    return {
+      charges: isSorted(charges) ? charges : charges.sort(byStartThenVersion),
+      fresh: [...incoming],
+    };
   }
   const seen = new Map<string, Set<number>>();
   for (const c of stored) firstTime(seen, c);
   const fresh: PackedCharge[] = [];
   for (const c of incoming) if (firstTime(seen, c)) fresh.push(c);
-  if (fresh.length === 0) return { charges: [...stored], fresh };
   const charges = [...stored, ...fresh];
   return { charges: isSorted(charges) ? charges : charges.sort(byStartThenVersion), fresh };
 }
 
 /**
  * The common case, checked without hashing: incoming starts strictly increase and all come
- * after the last stored start (time-ordered arrival), so no key repeats.
+ * after the latest stored start (time-ordered arrival), so no key repeats. `stored` may hold
+ * several accounts' rows one after the other, so its latest start is searched, not assumed last.
  */
 function appendsInOrder(stored: readonly PackedCharge[], incoming: readonly PackedCharge[]) {
-  let lastMs = stored.length > 0 ? stored[stored.length - 1]!.startMs : -1;
+  let lastMs = -1;
+  for (const c of stored) if (c.startMs > lastMs) lastMs = c.startMs;
   for (const c of incoming) {
     if (c.startMs <= lastMs) return false;
     lastMs = c.startMs;
