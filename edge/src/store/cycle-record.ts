@@ -215,8 +215,3 @@ export function* cycleRecordsAfter(
   for (const row of rows as Iterable<{ seq: number; body: string }>)
     yield { seq: row.seq, body: JSON.parse(row.body) as CycleRecordBody };
 }
-
-/** The last cycle record's seq (0 when there is none). */
-export function lastCycleSeq(db: Database): number {
-  return db.prepare('SELECT coalesce(max(seq), 0) FROM cycle_records').pluck().get() as number;
-}

@@ -12,11 +12,6 @@ export { Outbox, type OutboxEvent, type OutboxKind, type OutboxRow } from './out
 export { applyRetention, type RetentionResult } from './retention.js';
 export { Statements } from './statements.js';
 export { invocationCounterStore } from './invocation-counter-store.js';
-export {
-  type CycleRecordBody,
-  CycleRecordWriter,
-  cycleRecordsAfter,
-  lastCycleSeq,
-} from './cycle-record.js';
+export { type CycleRecordBody, CycleRecordWriter, cycleRecordsAfter } from './cycle-record.js';
 export { registerStoreFunctions } from './store-functions.js';
 export { type LatestReading, latestReadings } from './latest-readings.js';
