@@ -132,8 +132,9 @@ async function rawRate(store: Store): Promise<number> {
 }
 
 /** Every reading stored once: one packed charge each, and the expected packed day rows. */
-async function checkStored(store: Store) {
+async function checkStored(store: Store, requests: number) {
   const db = syncDb(store.db);
+  await checkLedger(store, requests);
   const charges = await countEdgeCharges(db);
   if (charges !== (values.unrated ? 0 : READINGS))
     throw new Error(`${charges} charges, expected ${READINGS}`);
@@ -151,6 +152,30 @@ async function checkStored(store: Store) {
   const expectChargeDays = values.unrated ? 0 : expectDays;
   if (chargeDays !== String(expectChargeDays))
     throw new Error(`${chargeDays} charge day rows, expected ${expectChargeDays}`);
+}
+
+/**
+ * ONE charge entry per request (rated), and the receivables summing to every reading's amount
+ * (`minorOf` in edge-blocks.ts: 2 + k mod 5 minor units).
+ */
+async function checkLedger(store: Store, requests: number) {
+  const entries = await store.db
+    .selectFrom('ledger_entries')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .where('kind', '=', 'charge')
+    .executeTakeFirstOrThrow();
+  const expectEntries = values.unrated ? 0 : requests;
+  if (String(entries.n) !== String(expectEntries))
+    throw new Error(`${entries.n} charge entries, expected ${expectEntries}`);
+  const rows = await store.db
+    .selectFrom('ledger_balances')
+    .select('balance_minor')
+    .where('ledger_account', 'like', 'receivable:%')
+    .execute();
+  const stored = rows.reduce((sum, r) => sum + BigInt(r.balance_minor), 0n);
+  let expected = 0n;
+  if (!values.unrated) for (let k = 0; k < READINGS; k += 1) expected += BigInt(2 + (k % 5));
+  if (stored !== expected) throw new Error(`receivables ${stored}, expected ${expected}`);
 }
 
 /** CPU seconds (user + system) of processes by pid, from /proc (0 for a pid gone). */
@@ -202,7 +227,7 @@ async function run(name: string, store: Store, app?: string) {
   const serverCpu = procCpuSeconds(allPids) - serverCpu0;
   const blocks = Math.ceil(READINGS / METERS);
   if (acked !== blocks) throw new Error(`acked ${acked}, expected ${blocks}`);
-  await checkStored(store);
+  await checkStored(store, texts.length);
   const rate = READINGS / seconds;
   const raw = values['no-raw'] ? Number.NaN : await rawRate(store);
   const ratio = (rate / raw).toFixed(2);
