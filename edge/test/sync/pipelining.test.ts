@@ -143,7 +143,7 @@ describe('pipelined upstream sender', () => {
     expect(edge.stream.pending()).toBe(0);
   });
 
-  it('a batch that overtakes its predecessor is refused (gap) and resent: nothing lost', async () => {
+  it('an overtaking batch is refused (gap) and resent: nothing lost', async () => {
     edge = createGateway(2);
     const secondAnswered = signal();
     central.setHandler(async (call) => {
