@@ -67,6 +67,7 @@ export const CYCLE_RECORDS_MIGRATION = `
     seq INTEGER PRIMARY KEY, max_start_ms INTEGER NOT NULL, last_capture_ms INTEGER NOT NULL,
     body TEXT NOT NULL) STRICT;
   CREATE INDEX cycle_records_last_capture ON cycle_records (last_capture_ms);
+  CREATE INDEX cycle_records_max_start ON cycle_records (max_start_ms);
   ALTER TABLE meter_state ADD COLUMN through_seq INTEGER;
   CREATE INDEX temp_readings_marks ON readings (meter_id, register, capture_ms);
   CREATE INDEX temp_intervals_marks ON intervals (meter_id, start_ms);
