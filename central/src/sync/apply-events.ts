@@ -54,7 +54,7 @@ export async function applyEvents(
   const blocks: BlockEvent[] = [];
   const facts: UpstreamEvent[] = [];
   for (const e of todo) {
-    const problem = amountProblem(e);
+    const problem = chargeProblem(e);
     if (problem) outcome.refused.set(e.seq, `seq ${e.seq} (${e.kind}): ${problem}`);
     else if (e.kind === 'charge') charges.push(e);
     else if (e.kind === 'interval-block') blocks.push(e);
@@ -160,14 +160,18 @@ async function insertReading(trx: SyncTrx, e: Extract<UpstreamEvent, { kind: 're
 }
 
 /**
- * Why an event's money cannot be stored (packed charges hold int64 amounts; a block's column
- * check already allows at most 18 digits), or null.
+ * Why a charge cannot be packed (`edge_charge_days` holds int64 amounts and 32-bit interval
+ * seconds; a block's column check already bounds both), or null. Quarantined, never a 500.
+ * Example: a charge of 2^63 minor units → 'amountMinor 9223372036854775808 does not fit in
+ *   64 bits'.
  */
-function amountProblem(e: UpstreamEvent): string | null {
+function chargeProblem(e: UpstreamEvent): string | null {
   if (e.kind !== 'charge') return null;
   const a = e.body.amountMinor;
-  if (a >= -(2n ** 63n) && a < 2n ** 63n) return null;
-  return `amountMinor ${a} does not fit in 64 bits`;
+  if (a < -(2n ** 63n) || a >= 2n ** 63n) return `amountMinor ${a} does not fit in 64 bits`;
+  const seconds = e.body.intervalSeconds;
+  if (seconds >= 2 ** 32) return `intervalSeconds ${seconds} does not fit in 32 bits`;
+  return null;
 }
 
 async function applyCharges(

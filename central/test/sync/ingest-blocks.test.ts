@@ -242,11 +242,17 @@ describe.each(BACKENDS)('central ingest of interval blocks on $name', (b) => {
     const b1 = blockEvent(15, [...rowsOf(a, 2, 40), ...rowsOf(c, 1, 40)]);
     const b2 = blockEvent(16, [...rowsOf(a, 1, 42), ...rowsOf(a, 1, 40)]);
     const huge = chargeFact(17, { ...rowsOf(c, 1, 50)[0]!, minor: 2n ** 63n });
-    const res = await postSigned(h, batchText(INC_B, [b1, b2, huge], 17));
+    const wide = chargeFact(18, rowsOf(c, 1, 51)[0]!);
+    (wide.body as { intervalSeconds: number }).intervalSeconds = 2 ** 32;
+    const res = await postSigned(h, batchText(INC_B, [b1, b2, huge, wide], 18));
     expect(res.body.quarantined).toEqual([
       {
         seq: 17,
         reason: 'seq 17 (charge): amountMinor 9223372036854775808 does not fit in 64 bits',
+      },
+      {
+        seq: 18,
+        reason: 'seq 18 (charge): intervalSeconds 4294967296 does not fit in 32 bits',
       },
     ]);
     expect(await count(h, 'ledger_entries')).toBe(entries + 1);
