@@ -11,7 +11,8 @@
  * Prints readings drained, seconds, readings/s, CPU µs per reading of central (/proc) and of
  * the gateway's sender (this process minus the live appends), wall per batch, and the raw limit
  * measured in the same run: the same number of rows inserted into a plain SQLite table (WAL,
- * FULL, 5,000 per transaction). Checks central holds one charge per reading sent.
+ * FULL, 5,000 per transaction). Checks central holds every reading sent once (charges, day
+ * rows, receivables).
  *
  *   npx tsx bench/backlog.ts [--readings 2880000] [--in-flight 1 | --sequential]
  *     [--max-body-mib 4] [--profile <dir>]  (both processes write a .cpuprofile there)
@@ -156,12 +157,37 @@ async function prepareCentral(): Promise<StoreOptions> {
   return opened;
 }
 
-/** Charges central holds after the drain (one per reading when nothing was lost or doubled). */
-async function storedCharges(opened: StoreOptions): Promise<string> {
+/**
+ * Central holds every reading sent exactly once: one packed charge per reading, one interval
+ * day row per meter and UTC day, and receivables summing to every reading's amount
+ * (`minorOf` in edge-blocks.ts: 2 + k mod 5 minor units). Throws naming what differs.
+ */
+async function checkStored(opened: StoreOptions, readings: number): Promise<void> {
   const store = await openStore(opened);
-  const row = { n: await countEdgeCharges(syncDb(store.db)) };
-  await store.close();
-  return String(row.n);
+  try {
+    const db = syncDb(store.db);
+    const charges = await countEdgeCharges(db);
+    if (String(charges) !== String(readings))
+      throw new Error(`central holds ${charges} charges, the gateway sent ${readings}`);
+    const days = await db
+      .selectFrom('interval_days')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
+    const expectDays = METERS * Math.ceil(readings / METERS / 96);
+    if (String(days.n) !== String(expectDays))
+      throw new Error(`central holds ${days.n} interval day rows, expected ${expectDays}`);
+    const rows = await store.db
+      .selectFrom('ledger_balances')
+      .select('balance_minor')
+      .where('ledger_account', 'like', 'receivable:%')
+      .execute();
+    const stored = rows.reduce((sum, r) => sum + BigInt(r.balance_minor), 0n);
+    let expected = 0n;
+    for (let k = 0; k < readings; k += 1) expected += BigInt(2 + (k % 5));
+    if (stored !== expected) throw new Error(`receivables ${stored}, expected ${expected}`);
+  } finally {
+    await store.close();
+  }
 }
 
 const opened = await prepareCentral();
@@ -227,9 +253,7 @@ clearInterval(poller);
 const commits = await central.stop();
 edgeDb.close();
 const drained = live;
-const stored = await storedCharges(opened);
-if (stored !== String(drained))
-  throw new Error(`central holds ${stored} charges, the gateway sent ${drained}`);
+await checkStored(opened, drained);
 const raw = rawInsertRate();
 rmSync(dir, { recursive: true, force: true });
 const rate = drained / seconds;
