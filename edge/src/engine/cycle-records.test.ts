@@ -2,6 +2,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { chargeId } from '@gridbill/shared/tariff';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  baseConfig,
   type EngineFixture,
   engineFixture,
   snapshot,
@@ -102,13 +103,30 @@ describe('cycle records', () => {
   });
 
   it('meter state: checkpointed on its first cycle, then replayed from the records', () => {
-    fx = engineFixture({ wallMs: T0 + 2 * METER_CHECKPOINT_CYCLES * Q });
+    const m2 = { id: 'm2', protocol: 'dlms', bus: 'tcp', profile: 'p', host: 'h' };
+    fx = engineFixture({
+      wallMs: T0 + 2 * METER_CHECKPOINT_CYCLES * Q,
+      config: (dir) =>
+        baseConfig(dir, {
+          meters: [
+            { ...m2, id: 'm1', accountId: 'ACC-1001' },
+            { ...m2, accountId: 'ACC-1001' },
+          ],
+        }),
+    });
+    ingestReadings(fx.engine, [snapshot('m2', T0, 5)]); // m2 then falls silent
     const cycles = METER_CHECKPOINT_CYCLES + 10;
     for (let k = 0; k <= cycles; k++)
       ingestReadings(fx.engine, [snapshot('m1', T0 + k * Q, 1_000 + k)]);
-    const through = count('SELECT through_seq FROM meter_state');
-    expect(through).toBeGreaterThan(1); // rewritten by its slot, not every cycle
-    expect(through).toBeLessThan(cycles + 1);
+    const through = (id: string) =>
+      fx.engine.deps.db
+        .prepare('SELECT through_seq FROM meter_state WHERE meter_id = ?')
+        .pluck()
+        .get(id) as number;
+    expect(through('m1')).toBeGreaterThan(2); // rewritten by its slot, not every cycle
+    expect(through('m1')).toBeLessThan(cycles + 2);
+    // the silent meter is checkpointed by its slot too: a start replays ≤ 96 records for it
+    expect(through('m2')).toBeGreaterThan(cycles + 2 - METER_CHECKPOINT_CYCLES);
     const before = fx.engine.vee.get('m1');
     const reopened = fx.reopen();
     expect(reopened.vee.get('m1')).toEqual(before);
@@ -117,6 +135,7 @@ describe('cycle records', () => {
       ivMs: T0 + (cycles - 1) * Q,
     });
     ingestReadings(reopened, [snapshot('m1', T0 + (cycles + 1) * Q, 1_000 + cycles + 1)]);
+    expect(reopened.meterLog.marks.get('m2')).toEqual({ reads: { importWh: T0 }, ivMs: null });
     expect(count('SELECT count(*) FROM charges')).toBe(cycles + 1);
     expect(count('SELECT count(DISTINCT interval_start_ms) FROM charges')).toBe(cycles + 1);
   });

@@ -11,7 +11,6 @@ export const METER_CHECKPOINT_CYCLES = 96;
 
 interface Track {
   slot: number;
-  since: number;
   checkpointed: boolean;
 }
 
@@ -19,8 +18,9 @@ interface Track {
  * The in-memory marks that decide duplicates without a query (a read at or before the last
  * capture stored for its register is a duplicate; an interval at or before the last stored
  * start is never stored or rated again), and the schedule of `meter_state` checkpoints:
- * a changed meter is checkpointed on its first cycle, then every `METER_CHECKPOINT_CYCLES`
- * cycles (staggered), at the latest after twice that many changing cycles.
+ * a meter is checkpointed on its first cycle, then every `METER_CHECKPOINT_CYCLES` cycles
+ * (staggered by meter: ~1/96 of them per cycle), whether it changed or not, so a start never
+ * replays more than that many cycle records (a meter that stopped reporting included).
  *
  * @example
  * const log = new MeterLog(); log.forUpdate('m1').reads.importWh = 900_000;
@@ -30,6 +30,8 @@ interface Track {
 export class MeterLog {
   readonly marks = new TxMap<string, MeterMarks>();
   private readonly track = new Map<string, Track>();
+  /** Tracked meters per checkpoint slot. */
+  private readonly bySlot: string[][] = Array.from({ length: METER_CHECKPOINT_CYCLES }, () => []);
   private readonly written: string[] = [];
   private cycle = 0;
   private slots = 0;
@@ -55,25 +57,23 @@ export class MeterLog {
     return this.marks.forUpdate(meterId, copyMarks);
   }
 
-  /** The meters among `changed` whose checkpoint is due in this transaction. */
+  /**
+   * The meters whose checkpoint is due in this transaction: those of `changed` without one
+   * yet, and every meter of this cycle's slot.
+   */
   due(changed: Iterable<string>): string[] {
     this.cycle += 1;
-    const out: string[] = [];
-    for (const id of changed) {
-      const t = this.trackOf(id);
-      t.since += 1;
-      const slotDue = (this.cycle + t.slot) % METER_CHECKPOINT_CYCLES === 0;
-      if (t.checkpointed && !slotDue && t.since < 2 * METER_CHECKPOINT_CYCLES) continue;
-      out.push(id);
-      this.written.push(id);
-    }
-    return out;
+    const out = new Set<string>();
+    for (const id of changed) if (!this.trackOf(id).checkpointed) out.add(id);
+    const n = METER_CHECKPOINT_CYCLES;
+    for (const id of this.bySlot[(n - (this.cycle % n)) % n] ?? []) out.add(id);
+    for (const id of out) this.written.push(id);
+    return [...out];
   }
 
   /** The outermost transaction committed: the checkpoints written are durable. */
   commit(): void {
-    for (const id of this.written)
-      Object.assign(this.trackOf(id), { checkpointed: true, since: 0 });
+    for (const id of this.written) this.trackOf(id).checkpointed = true;
     this.written.length = 0;
     this.marks.commit();
   }
@@ -86,8 +86,9 @@ export class MeterLog {
   private trackOf(meterId: string): Track {
     let t = this.track.get(meterId);
     if (!t) {
-      t = { slot: this.slots++ % METER_CHECKPOINT_CYCLES, since: 0, checkpointed: false };
+      t = { slot: this.slots++ % METER_CHECKPOINT_CYCLES, checkpointed: false };
       this.track.set(meterId, t);
+      this.bySlot[t.slot]?.push(meterId);
     }
     return t;
   }
