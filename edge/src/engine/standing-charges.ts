@@ -17,8 +17,9 @@ const MAX_DAYS_PER_PASS = 62;
  * prepaid) for each local day (site zone) after the last day drawn, through today, in one
  * transaction: a `standing_charges` row and a `fixed-fee` balance change per charge (id from
  * account, day, version and component: drawn once here, posted once by central), the
- * per-account "drawn through" day in `meta` with them, then the relay policy. Runs on a trusted clock only (an untrusted one could draw days
- * that have not come); an account seen for the first time starts today. Returns the charges
+ * per-account "drawn through" day in `meta` with them, then the relay policy. Runs on a
+ * trusted clock only (an untrusted one could draw days that have not come); an account seen
+ * for the first time starts today. Returns the charges
  * drawn. Example: account A1 last drawn 2026-06-01, today 2026-06-03, 10.00/day →
  *   two balance changes of −1000 (06-02 and 06-03), meta { A1: '2026-06-03' }.
  */
@@ -88,7 +89,8 @@ function readThrough(engine: Engine): Record<string, string> {
 function writeThrough(engine: Engine, through: Record<string, string>): void {
   engine.deps.db
     .prepare(
-      'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+      'INSERT INTO meta (key, value) VALUES (?, ?) ' +
+        'ON CONFLICT (key) DO UPDATE SET value = excluded.value',
     )
     .run(META_KEY, JSON.stringify(through));
 }
