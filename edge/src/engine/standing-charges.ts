@@ -19,8 +19,8 @@ const MAX_DAYS_PER_PASS = 62;
  * account, day, version and component: drawn once here, posted once by central), the
  * per-account "drawn through" day in `meta` with them, then the relay policy. Runs on a
  * trusted clock only (an untrusted one could draw days that have not come); an account seen
- * for the first time starts today. Returns the charges
- * drawn. Example: account A1 last drawn 2026-06-01, today 2026-06-03, 10.00/day →
+ * for the first time starts today. Returns the charges drawn.
+ * Example: account A1 last drawn 2026-06-01, today 2026-06-03, 10.00/day →
  *   two balance changes of −1000 (06-02 and 06-03), meta { A1: '2026-06-03' }.
  */
 export function drawStandingCharges(engine: Engine, source: StandingChargeSource): number {
