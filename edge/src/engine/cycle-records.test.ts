@@ -141,6 +141,34 @@ describe('cycle records', () => {
   });
 });
 
+describe('start after a meter fell silent', () => {
+  it('parses only recent records: the silent meter does not pull the replays back', () => {
+    const meter = { protocol: 'dlms', bus: 'tcp', profile: 'p', host: 'h', accountId: 'ACC-1001' };
+    const cycles = 2 * METER_CHECKPOINT_CYCLES + 8;
+    fx = engineFixture({
+      wallMs: T0 + (cycles + 4) * Q,
+      config: (dir) =>
+        baseConfig(dir, {
+          meters: [
+            { ...meter, id: 'm1' },
+            { ...meter, id: 'm2' },
+          ],
+        }),
+    });
+    // records 1–3: m2's baseline and two intervals (its rating checkpoint: through the first)
+    for (let k = 0; k <= 2; k++) ingestReadings(fx.engine, [snapshot('m2', T0 + k * Q, 5 * k)]);
+    for (let k = 0; k <= cycles; k++)
+      ingestReadings(fx.engine, [snapshot('m1', T0 + k * Q, 1_000 + k)]);
+    // old records (m2's and m1's first ones) made unreadable: a start that parsed them throws
+    fx.engine.deps.db.exec("UPDATE cycle_records SET body = 'not json' WHERE seq <= 12");
+    const reopened = fx.reopen();
+    const marks = { reads: { importWh: T0 + 2 * Q }, ivMs: T0 + Q };
+    expect(reopened.meterLog.marks.get('m2')).toEqual(marks);
+    const summary = ingestReadings(reopened, [snapshot('m2', T0 + 3 * Q, 20)]);
+    expect(summary).toMatchObject({ stored: 1, charges: 1 });
+  });
+});
+
 describe('store migration 6 (cycle records)', () => {
   it('keeps a store of version 5: its rows in the views, its marks, no charge twice', () => {
     fx = engineFixture();

@@ -53,9 +53,12 @@ export class Engine {
   readonly vee = new TxMap<string, VeeState>();
   /** Duplicate marks per meter and the `meter_state` checkpoint schedule. */
   readonly meterLog = new MeterLog();
+  /** The meter's last stored interval start (its marks), for the rating replay. */
+  private readonly lastIntervalMs = (meterId: string) =>
+    this.meterLog.marks.get(meterId)?.ivMs ?? null;
   readonly relays = new TxMap<string, RelayRecord>();
   readonly rating = new RatingStates((keys) =>
-    restoreRatingStates(this.deps.db, this.deps.rater, this.meters, keys),
+    restoreRatingStates(this.deps.db, this.deps.rater, this.meters, keys, this.lastIntervalMs),
   );
   readonly meters = new Map<string, MeterInfo>();
   private readonly metersByAccount = new Map<string, MeterInfo[]>();
@@ -231,8 +234,14 @@ export class Engine {
     }
     for (const r of db.prepare('SELECT * FROM relay_state').all() as Row[])
       this.relays.load(r.meter_id as string, restoreRelay(JSON.parse(r.state as string), this));
-    for (const [key, entry] of restoreRatingStates(db, this.deps.rater, this.meters))
-      this.rating.load(key, entry);
+    const states = restoreRatingStates(
+      db,
+      this.deps.rater,
+      this.meters,
+      undefined,
+      this.lastIntervalMs,
+    );
+    for (const [key, entry] of states) this.rating.load(key, entry);
     if (opening && this.accounts.size > 0) this.transact(() => this.seedOpeningBalances());
     this.restoreMassCap();
   }

@@ -33,6 +33,9 @@ export function ratingKey(meterId: string, tariffId: string): string {
  * the older `intervals_v1` rows (one scan in time order), then the cycle records. A
  * replayed amount that differs from the stored charge is a corrupt store: it throws.
  * `keys` limits the rebuild (after a rolled back cycle); undefined rebuilds all rows.
+ * `lastIntervalMs` (the meter's last stored interval start, from its marks) skips the replay
+ * of checkpoints already through it, so a meter that stopped reporting does not make the
+ * replay start at its last checkpoint.
  *
  * @example
  * // checkpoint of m1 through 0, stored charges at 900_000 (5) and 1_800_000 (5)
@@ -44,6 +47,7 @@ export function restoreRatingStates(
   rater: IntervalRater,
   meters: ReadonlyMap<string, MeterInfo>,
   keys?: readonly string[],
+  lastIntervalMs: (meterId: string) => number | null = () => Number.POSITIVE_INFINITY,
 ): Map<string, RatingEntry> {
   const wanted = keys ? new Set(keys) : undefined;
   const out = new Map<string, RatingEntry>();
@@ -60,6 +64,8 @@ export function restoreRatingStates(
     };
     out.set(key, entry);
     if (r.through_ms === null) continue;
+    const last = lastIntervalMs(r.meter_id);
+    if (last === null || last <= r.through_ms) continue; // nothing rated after the checkpoint
     fromMs = Math.min(fromMs, r.through_ms);
     const list = byMeter.get(r.meter_id) ?? [];
     list.push({ tariffId: r.tariff_id, entry });

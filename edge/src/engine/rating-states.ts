@@ -29,6 +29,9 @@ export type RestoreStates = (keys: readonly string[]) => Map<string, RatingEntry
  */
 export class RatingStates {
   private readonly live = new Map<string, RatingEntry & { slot: number }>();
+  /** Keys per checkpoint slot. */
+  private readonly bySlot: string[][] = Array.from({ length: CHECKPOINT_CYCLES }, () => []);
+  private readonly slotByKey = new Map<string, number>();
   private readonly dirty = new Set<string>();
   private readonly written: string[] = [];
   private cycle = 0;
@@ -37,7 +40,18 @@ export class RatingStates {
   constructor(private readonly restore: RestoreStates) {}
 
   load(key: string, entry: RatingEntry): void {
-    this.live.set(key, { ...entry, slot: this.slots++ % CHECKPOINT_CYCLES });
+    this.live.set(key, { ...entry, slot: this.slotOf(key) });
+  }
+
+  /** The key's checkpoint slot, assigned on first sight (kept across rollbacks). */
+  private slotOf(key: string): number {
+    let slot = this.slotByKey.get(key);
+    if (slot === undefined) {
+      slot = this.slots++ % CHECKPOINT_CYCLES;
+      this.slotByKey.set(key, slot);
+      this.bySlot[slot]?.push(key);
+    }
+    return slot;
   }
 
   get(key: string): unknown {
@@ -49,7 +63,7 @@ export class RatingStates {
     let e = this.live.get(key);
     if (!e) {
       e = { state: init(), throughMs: startMs, checkpointed: false, sinceCheckpoint: 0, slot: 0 };
-      e.slot = this.slots++ % CHECKPOINT_CYCLES;
+      e.slot = this.slotOf(key);
       this.live.set(key, e);
     }
     e.throughMs = startMs;
@@ -57,17 +71,29 @@ export class RatingStates {
     return e.state;
   }
 
-  /** Writes the checkpoints due this cycle (inside the transaction). */
+  /**
+   * Writes the checkpoints due this cycle (inside the transaction): changed states without a
+   * checkpoint, of this cycle's slot or 192 cycles behind, and the unchanged states of this
+   * cycle's slot not checkpointed through their last interval (a meter that fell silent), so
+   * a start need not replay from their old checkpoints.
+   */
   flush(write: (key: string, json: string, throughMs: number) => void): void {
     this.cycle += 1;
+    const slot = (CHECKPOINT_CYCLES - (this.cycle % CHECKPOINT_CYCLES)) % CHECKPOINT_CYCLES;
+    const put = (key: string, e: RatingEntry) => {
+      write(key, JSON.stringify(e.state), e.throughMs);
+      this.written.push(key);
+    };
     for (const key of this.dirty) {
       const e = this.live.get(key);
       if (!e) continue;
       e.sinceCheckpoint += 1;
-      const slotDue = (this.cycle + e.slot) % CHECKPOINT_CYCLES === 0;
-      if (e.checkpointed && !slotDue && e.sinceCheckpoint < 2 * CHECKPOINT_CYCLES) continue;
-      write(key, JSON.stringify(e.state), e.throughMs);
-      this.written.push(key);
+      if (e.checkpointed && e.slot !== slot && e.sinceCheckpoint < 2 * CHECKPOINT_CYCLES) continue;
+      put(key, e);
+    }
+    for (const key of this.bySlot[slot] ?? []) {
+      const e = this.live.get(key);
+      if (e && !this.dirty.has(key) && e.sinceCheckpoint > 0) put(key, e);
     }
   }
 
