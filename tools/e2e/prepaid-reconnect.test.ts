@@ -35,8 +35,17 @@ describe('prepaid customer runs out, pays at the counter, is reconnected', () =>
       async () => ((await simRelayClosed(stack, METER)) ? undefined : true),
       45_000,
     );
-    const before = await stack.edgeStatus();
-    expect(before.meters.find((m) => m.accountId === accountId)?.relayPhase).toBe('DISCONNECTED');
+    // the relay is open at the meter before the gateway has read it back (DISCONNECT_PENDING)
+    const before = await waitFor(
+      'gateway phase DISCONNECTED after the read-back',
+      async () => {
+        const status = await stack.edgeStatus();
+        const phase = status.meters.find((m) => m.accountId === accountId)?.relayPhase;
+        return phase === 'DISCONNECTED' ? status : undefined;
+      },
+      10_000,
+      50,
+    );
     const balanceBefore = BigInt(
       before.balances.find((b) => b.accountId === accountId)!.balanceMinor,
     );
