@@ -1,4 +1,4 @@
-import { divRound, type RoundingRule } from '@gridbill/shared/money';
+import { divRound, divRoundSafe, type RoundingRule } from '@gridbill/shared/money';
 
 /**
  * The running total of one rating state: kernel amounts in 1e-9 currency since the meter
@@ -63,41 +63,3 @@ function fromCheckpoint(t: RunningTotal): void {
 }
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
-
-/**
- * `divRound` for safe integers (`den` > 0): the exact quotient from a float division
- * corrected by its remainder, then rounded by the same named rule on the magnitude.
- *
- * @example
- * divRoundSafe(-125, 10, 'half-up') // → -13 (as divRound(-125n, 10n, 'half-up'))
- */
-export function divRoundSafe(num: number, den: number, rule: RoundingRule): number {
-  const negative = num < 0;
-  const n = negative ? -num : num;
-  let q = Math.floor(n / den);
-  let r = n - q * den;
-  if (r < 0) {
-    q -= 1;
-    r += den;
-  } else if (r >= den) {
-    q += 1;
-    r -= den;
-  }
-  if (r !== 0 && roundsAway(q, r, den, rule)) q += 1;
-  return negative ? -q : q;
-}
-
-function roundsAway(q: number, r: number, d: number, rule: RoundingRule): boolean {
-  switch (rule) {
-    case 'down':
-      return false;
-    case 'up':
-      return true;
-    case 'half-up':
-      return 2 * r >= d;
-    case 'half-even':
-      return 2 * r > d || (2 * r === d && q % 2 === 1);
-    default:
-      throw new RangeError(`unknown rounding rule "${String(rule)}"`);
-  }
-}

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   assertRoundingRule,
   divRound,
+  divRoundSafe,
   ROUNDING_RULES,
   type RoundingRule,
   rescale,
@@ -80,6 +81,36 @@ describe('divRound', () => {
       /tariff rounding: unknown rounding rule "bankers"/,
     );
     expect(assertRoundingRule('half-even')).toBe('half-even');
+  });
+});
+
+const safeInt = fc.integer({ min: -Number.MAX_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER });
+
+describe('divRoundSafe', () => {
+  it('equals the bigint divRound for every rule, any safe numerator and scale', () => {
+    fc.assert(
+      fc.property(
+        safeInt,
+        fc.integer({ min: 0, max: 9 }),
+        fc.constantFrom(...ROUNDING_RULES),
+        (num, e, rule) => {
+          const den = 10 ** e;
+          expect(BigInt(divRoundSafe(num, den, rule))).toBe(
+            divRound(BigInt(num), BigInt(den), rule),
+          );
+        },
+      ),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it('rounds halves by the named rule', () => {
+    expect(divRoundSafe(25, 10, 'half-up')).toBe(3);
+    expect(divRoundSafe(-25, 10, 'half-up')).toBe(-3);
+    expect(divRoundSafe(25, 10, 'half-even')).toBe(2);
+    expect(divRoundSafe(35, 10, 'half-even')).toBe(4);
+    expect(divRoundSafe(29, 10, 'down')).toBe(2);
+    expect(divRoundSafe(21, 10, 'up')).toBe(3);
   });
 });
 
