@@ -31,7 +31,7 @@ const versions = compileTariff([
   }),
 ]);
 const source: StandingChargeSource = (tariffId, day) =>
-  tariffId === 'flat' ? standingChargesOfDay(versions, day) : [];
+  tariffId === 'flat' ? standingChargesOfDay(versions, day) : undefined;
 
 function fees() {
   return fx.engine.outbox
@@ -107,5 +107,18 @@ describe('drawStandingCharges', () => {
     expect(drawStandingCharges(fx.engine, source)).toBe(0);
     expect(fx.engine.balanceOf('ACC-1001')).toBe(700n);
     expect(fees()).toHaveLength(1);
+  });
+
+  it('a tariff not on the gateway yet draws nothing; drawing starts when it arrives', () => {
+    fx = engineFixture();
+    let known = false;
+    const late: StandingChargeSource = (tariffId, day) =>
+      known ? source(tariffId, day) : undefined;
+    expect(drawStandingCharges(fx.engine, late)).toBe(0);
+    fx.clock.advance(DAY);
+    expect(drawStandingCharges(fx.engine, late)).toBe(0);
+    known = true; // the tariff version arrived from central
+    expect(drawStandingCharges(fx.engine, late)).toBe(1); // today's (03-03), not skipped
+    expect(fees().map((f) => f.reference)).toEqual(['standing charge std 2026-03-03 (flat-1)']);
   });
 });

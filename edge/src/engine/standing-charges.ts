@@ -5,8 +5,14 @@ import type { Engine } from './engine.js';
 import { postBalanceChange } from './events.js';
 import { evaluateAccounts } from './relay-policy.js';
 
-/** The standing charges of one tariff for one local day (`standingChargesOfDay` per tariff). */
-export type StandingChargeSource = (tariffId: string, dateKey: string) => StandingCharge[];
+/**
+ * The standing charges of one tariff for one local day (`standingChargesOfDay` over the
+ * tariff's versions); undefined while the gateway does not have the tariff.
+ */
+export type StandingChargeSource = (
+  tariffId: string,
+  dateKey: string,
+) => StandingCharge[] | undefined;
 
 const META_KEY = 'standing_charges_through';
 /** Days drawn per account in one pass at most (a long backlog continues on the next pass). */
@@ -37,9 +43,12 @@ export function drawStandingCharges(engine: Engine, source: StandingChargeSource
     for (const account of due) {
       const from = addDays(through[account.id] ?? addDays(today, -1), 1);
       const last = minKey(today, addDays(from, MAX_DAYS_PER_PASS - 1));
-      for (let day = from; day <= last; day = addDays(day, 1))
-        drawn += drawDay(engine, account, day, source(account.tariffId, day));
-      through[account.id] = last;
+      for (let day = from; day <= last; day = addDays(day, 1)) {
+        const charges = source(account.tariffId, day);
+        if (charges === undefined) break; // tariff not here yet: this day is drawn later
+        drawn += drawDay(engine, account, day, charges);
+        through[account.id] = day;
+      }
     }
     writeThrough(engine, through);
     evaluateAccounts(

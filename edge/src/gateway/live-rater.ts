@@ -36,8 +36,10 @@ export function createLiveRater(
     versionFor: (tariffId, startMs) => current.rater.versionFor(tariffId, startMs),
     initialState: (ctx, startMs) => current.rater.initialState(ctx, startMs),
     rate: (ctx, state, input) => current.rater.rate(ctx, state, input),
-    standingCharges: (tariffId, dateKey) =>
-      standingChargesOfDay(current.tariffs.get(tariffId) ?? [], dateKey),
+    standingCharges: (tariffId, dateKey) => {
+      const versions = current.tariffs.get(tariffId);
+      return versions ? standingChargesOfDay(versions, dateKey) : undefined;
+    },
     reload() {
       try {
         current = build();
