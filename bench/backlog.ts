@@ -37,7 +37,7 @@ import { openDatabase } from '../edge/src/store/open-store.js';
 import { Outbox } from '../edge/src/store/outbox.js';
 import { createUpstreamSender, OutboxStream } from '../edge/src/sync/index.js';
 import { seedGateway } from './central-seed.js';
-import { buildBlocks } from './edge-blocks.js';
+import { buildBlocks, checkReceivables } from './edge-blocks.js';
 
 const { values } = parseArgs({
   options: {
@@ -176,15 +176,7 @@ async function checkStored(opened: StoreOptions, readings: number): Promise<void
     const expectDays = METERS * Math.ceil(readings / METERS / 96);
     if (String(days.n) !== String(expectDays))
       throw new Error(`central holds ${days.n} interval day rows, expected ${expectDays}`);
-    const rows = await store.db
-      .selectFrom('ledger_balances')
-      .select('balance_minor')
-      .where('ledger_account', 'like', 'receivable:%')
-      .execute();
-    const stored = rows.reduce((sum, r) => sum + BigInt(r.balance_minor), 0n);
-    let expected = 0n;
-    for (let k = 0; k < readings; k += 1) expected += BigInt(2 + (k % 5));
-    if (stored !== expected) throw new Error(`receivables ${stored}, expected ${expected}`);
+    await checkReceivables(store, readings);
   } finally {
     await store.close();
   }

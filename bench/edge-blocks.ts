@@ -11,6 +11,7 @@ import {
   MAX_BLOCK_ROWS,
 } from '@gridbill/shared/sync';
 import { chargeId } from '@gridbill/shared/tariff';
+import type { Store } from '../central/src/store/index.js';
 import { accountIdOf, meterIdOf } from './central-seed.js';
 
 export const Q_MS = 900_000;
@@ -96,4 +97,20 @@ export function buildBlocks(
 /** The charge id central derives for reading k (for checks). */
 export function chargeIdOf(meters: number, day0Ms: number, k: number): string {
   return chargeId(meterIdOf(k % meters), day0Ms + Math.floor(k / meters) * Q_MS, 'tv-1');
+}
+
+/**
+ * Throws unless central's customer receivables sum to the amounts of readings 0 .. n − 1
+ * (every reading charged once, none twice). Example: n = 3 → 2 + 3 + 4 = 9 minor units.
+ */
+export async function checkReceivables(store: Store, readings: number): Promise<void> {
+  const rows = await store.db
+    .selectFrom('ledger_balances')
+    .select('balance_minor')
+    .where('ledger_account', 'like', 'receivable:%')
+    .execute();
+  const stored = rows.reduce((sum, r) => sum + BigInt(r.balance_minor), 0n);
+  let expected = 0n;
+  for (let k = 0; k < readings; k += 1) expected += minorOf(k);
+  if (stored !== expected) throw new Error(`receivables ${stored}, expected ${expected}`);
 }

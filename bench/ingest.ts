@@ -26,7 +26,7 @@ import { migrate, openStore, type Store } from '../central/src/store/index.js';
 import { type BulkValue, bulkInsert } from '../central/src/sync/bulk-insert.js';
 import { countEdgeCharges, ingestBatch, migrateSync, syncDb } from '../central/src/sync/index.js';
 import { seedGateway } from './central-seed.js';
-import { buildBlocks } from './edge-blocks.js';
+import { buildBlocks, checkReceivables } from './edge-blocks.js';
 
 const { values } = parseArgs({
   options: {
@@ -167,15 +167,7 @@ async function checkLedger(store: Store, requests: number) {
   const expectEntries = values.unrated ? 0 : requests;
   if (String(entries.n) !== String(expectEntries))
     throw new Error(`${entries.n} charge entries, expected ${expectEntries}`);
-  const rows = await store.db
-    .selectFrom('ledger_balances')
-    .select('balance_minor')
-    .where('ledger_account', 'like', 'receivable:%')
-    .execute();
-  const stored = rows.reduce((sum, r) => sum + BigInt(r.balance_minor), 0n);
-  let expected = 0n;
-  if (!values.unrated) for (let k = 0; k < READINGS; k += 1) expected += BigInt(2 + (k % 5));
-  if (stored !== expected) throw new Error(`receivables ${stored}, expected ${expected}`);
+  await checkReceivables(store, values.unrated ? 0 : READINGS);
 }
 
 /** CPU seconds (user + system) of processes by pid, from /proc (0 for a pid gone). */
