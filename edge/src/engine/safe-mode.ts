@@ -1,6 +1,7 @@
 import { integrityProblemOf } from '../store/open-store.js';
 import type { Engine } from './engine.js';
 import { raiseAlarm } from './events.js';
+import { readMeta, writeMeta } from '../store/meta.js';
 
 /** Why the gateway is in safe mode (several causes can hold at once). */
 export type SafeModeCause =
@@ -76,10 +77,10 @@ export class SafeMode {
    * time counted so far, and enters safe mode when the store failed its integrity check.
    */
   restore(): void {
-    const meta = this.engine.deps.db.prepare('SELECT value FROM meta WHERE key = ?').pluck();
-    const row = meta.get(META_KEY) as string | undefined;
+    const db = this.engine.deps.db;
+    const row = readMeta(db, META_KEY);
     for (const e of row ? (JSON.parse(row) as SafeModeEntry[]) : []) this.active.set(e.cause, e);
-    this.untrustedForMs = Number((meta.get(UNTRUSTED_KEY) as string | undefined) ?? 0);
+    this.untrustedForMs = Number(readMeta(db, UNTRUSTED_KEY) ?? 0);
     if (this.active.size > 0) this.episodes = 1;
     this.sync();
     const problem = integrityProblemOf(this.engine.deps.db);
@@ -163,12 +164,7 @@ export class SafeMode {
 
   private saveUntrusted(ms: number): void {
     this.untrustedForMs = ms;
-    this.engine.deps.db
-      .prepare(
-        'INSERT INTO meta (key, value) VALUES (?, ?) ' +
-          'ON CONFLICT (key) DO UPDATE SET value = excluded.value',
-      )
-      .run(UNTRUSTED_KEY, String(ms));
+    writeMeta(this.engine.deps.db, UNTRUSTED_KEY, String(ms));
   }
 
   /** Balance recomputation: every balance in memory must equal the committed store row. */
@@ -246,12 +242,7 @@ export class SafeMode {
   /** Operator-only causes are kept in meta (written with the alarm transaction). */
   private persist(): void {
     const kept = this.causes().filter((e) => !SELF_CLEARING[e.cause]);
-    this.engine.deps.db
-      .prepare(
-        'INSERT INTO meta (key, value) VALUES (?, ?) ' +
-          'ON CONFLICT (key) DO UPDATE SET value = excluded.value',
-      )
-      .run(META_KEY, JSON.stringify(kept));
+    writeMeta(this.engine.deps.db, META_KEY, JSON.stringify(kept));
   }
 
   private sync(): void {

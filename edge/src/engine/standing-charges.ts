@@ -4,6 +4,7 @@ import type { AccountConfig } from '../config/index.js';
 import type { Engine } from './engine.js';
 import { postBalanceChange } from './events.js';
 import { evaluateAccounts } from './relay-policy.js';
+import { readMeta, writeMeta } from '../store/meta.js';
 
 /**
  * The standing charges of one tariff for one local day (`standingChargesOfDay` over the
@@ -50,7 +51,7 @@ export function drawStandingCharges(engine: Engine, source: StandingChargeSource
         through[account.id] = day;
       }
     }
-    writeThrough(engine, through);
+    writeMeta(engine.deps.db, META_KEY, JSON.stringify(through));
     evaluateAccounts(
       engine,
       due.map((a) => a.id),
@@ -71,6 +72,7 @@ function drawDay(
   dateKey: string,
   charges: readonly StandingCharge[],
 ): number {
+  if (charges.length === 0) return 0;
   const { contentId, db, clock } = engine.deps;
   const insert = db.prepare('INSERT OR IGNORE INTO standing_charges VALUES (?, ?, ?, ?, ?, ?, ?)');
   let drawn = 0;
@@ -91,15 +93,6 @@ function drawDay(
 }
 
 function readThrough(engine: Engine): Record<string, string> {
-  const row = engine.deps.db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get(META_KEY);
-  return typeof row === 'string' ? (JSON.parse(row) as Record<string, string>) : {};
-}
-
-function writeThrough(engine: Engine, through: Record<string, string>): void {
-  engine.deps.db
-    .prepare(
-      'INSERT INTO meta (key, value) VALUES (?, ?) ' +
-        'ON CONFLICT (key) DO UPDATE SET value = excluded.value',
-    )
-    .run(META_KEY, JSON.stringify(through));
+  const row = readMeta(engine.deps.db, META_KEY);
+  return row === undefined ? {} : (JSON.parse(row) as Record<string, string>);
 }

@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { readMeta, writeMeta } from '../store/meta.js';
 
 /**
  * Tables of the downstream side (created if missing; kept out of the store's numbered
@@ -30,15 +31,12 @@ export interface StoredCheckpoint {
 }
 
 export function readCheckpoint(db: Database): StoredCheckpoint | null {
-  const v = db.prepare("SELECT value FROM meta WHERE key = 'sync_checkpoint'").pluck().get();
-  return typeof v === 'string' ? (JSON.parse(v) as StoredCheckpoint) : null;
+  const v = readMeta(db, 'sync_checkpoint');
+  return v === undefined ? null : (JSON.parse(v) as StoredCheckpoint);
 }
 
 export function writeCheckpoint(db: Database, c: StoredCheckpoint): void {
-  db.prepare(
-    "INSERT INTO meta (key, value) VALUES ('sync_checkpoint', ?) " +
-      'ON CONFLICT (key) DO UPDATE SET value = excluded.value',
-  ).run(JSON.stringify(c));
+  writeMeta(db, 'sync_checkpoint', JSON.stringify(c));
 }
 
 /**
@@ -67,14 +65,11 @@ const PENDING_SEEDS = 'sync_seed_pending';
 
 /** Accounts learned from the feed whose balance still waits for a snapshot (crash-safe). */
 export function pendingSeeds(db: Database): string[] {
-  const v = db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get(PENDING_SEEDS);
-  return typeof v === 'string' ? (JSON.parse(v) as string[]) : [];
+  const v = readMeta(db, PENDING_SEEDS);
+  return v === undefined ? [] : (JSON.parse(v) as string[]);
 }
 
 /** Sets the accounts waiting for a balance seed (inside the caller's transaction). */
 export function setPendingSeeds(db: Database, accountIds: readonly string[]): void {
-  db.prepare(
-    'INSERT INTO meta (key, value) VALUES (?, ?) ' +
-      'ON CONFLICT (key) DO UPDATE SET value = excluded.value',
-  ).run(PENDING_SEEDS, JSON.stringify([...new Set(accountIds)].sort()));
+  writeMeta(db, PENDING_SEEDS, JSON.stringify([...new Set(accountIds)].sort()));
 }
