@@ -1,7 +1,7 @@
 /**
  * Backlog drain (G5a): a gateway with 1,000 meters returning from a 30-day outage (2.88 M
  * readings) drains its outbox to central over loopback HTTP while live polling keeps appending.
- * Central runs in its own process (bench/backlog-server.ts, SQLite, the real sync endpoints);
+ * Central runs in its own process (bench/central-server.ts, SQLite, the real sync endpoints);
  * this process is the gateway: the real SQLite outbox (WAL, synchronous=FULL), filled with what
  * 30 days of polling write — one `interval-block` event per 1,000-meter cycle (1,000 rated
  * intervals + 1,000 register reads) — drained by the real `createUpstreamSender` (signed
@@ -17,8 +17,7 @@
  *   npx tsx bench/backlog.ts [--readings 2880000] [--in-flight 1 | --sequential]
  *     [--max-body-mib 4] [--profile <dir>]  (both processes write a .cpuprofile there)
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -37,6 +36,7 @@ import { openDatabase } from '../edge/src/store/open-store.js';
 import { Outbox } from '../edge/src/store/outbox.js';
 import { createUpstreamSender, OutboxStream } from '../edge/src/sync/index.js';
 import { seedGateway } from './central-seed.js';
+import { startCentralProcess } from './central-process.js';
 import { buildBlocks, checkReceivables } from './edge-blocks.js';
 
 const { values } = parseArgs({
@@ -55,7 +55,6 @@ const IN_FLIGHT = Number(values['in-flight']);
 const MAX_BODY_BYTES = Math.round(Number(values['max-body-mib']) * 1024 * 1024);
 const DAY0 = Date.UTC(2026, 9, 1);
 const LIVE_EVERY_MS = 2000;
-const SERVER = join(import.meta.dirname, 'backlog-server.ts');
 const clock = createSystemClock();
 const key = ed25519PrivateKeyFromSeed(new Uint8Array(32).fill(5));
 const dir = mkdtempSync(join(tmpdir(), 'gridbill-bench-backlog-'));
@@ -92,56 +91,6 @@ function rawInsertRate(): number {
   }
   db.close();
   return READINGS / ((clock.monoMs() - start) / 1000);
-}
-
-/** utime + stime of a process in ms (Linux /proc; clock ticks of 10 ms). */
-function procCpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number.parseInt(fields[11] ?? '0', 10) + Number.parseInt(fields[12] ?? '0', 10)) * 10;
-}
-
-interface Central {
-  url: string;
-  cpuMs(): number;
-  stop(): Promise<{ writes: number; commits: number }>;
-}
-
-/** Starts bench/backlog-server.ts on the store; resolves once it prints its URL. */
-function startCentral(opened: StoreOptions): Promise<Central> {
-  const prof = values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : [];
-  const proc = spawn(
-    process.execPath,
-    [...prof, '--import', 'tsx', SERVER, JSON.stringify(opened)],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  process.once('exit', () => proc.kill()); // never leave central running after a crash
-  let out = '';
-  proc.stdout.on('data', (d: Buffer) => {
-    out += d.toString();
-  });
-  const stop = () =>
-    new Promise<{ writes: number; commits: number }>((resolve, reject) => {
-      proc.once('exit', () => {
-        const m = /stats (\{.*\})/.exec(out);
-        if (m?.[1]) resolve(JSON.parse(m[1]));
-        else reject(new Error(`central printed no stats: ${out}`));
-      });
-      proc.kill('SIGTERM');
-    });
-  return new Promise((resolve, reject) => {
-    const onData = () => {
-      const m = /listening (http:\/\/\S+)/.exec(out);
-      if (!m?.[1]) return;
-      proc.stdout.off('data', onData);
-      const pid = proc.pid ?? 0;
-      resolve({ url: m[1], stop, cpuMs: () => procCpuMs(pid) });
-    };
-    proc.stdout.on('data', onData);
-    proc.once('exit', (code) => reject(new Error(`central exited ${code}: ${out}`)));
-  });
 }
 
 /** A migrated central store with the gateway, its 1,000 meters/accounts and its key. */
@@ -193,7 +142,7 @@ const fillStart = clock.monoMs();
 for (let from = 0; from < READINGS; from += 100_000)
   appendCycles(edgeDb, outbox, from, Math.min(100_000, READINGS - from));
 const fillSeconds = (clock.monoMs() - fillStart) / 1000;
-const central = await startCentral(opened);
+const central = await startCentralProcess(opened, { sync: true, profileDir: values.profile });
 const stream = new OutboxStream(edgeDb, outbox);
 const sender = createUpstreamSender({
   stream,

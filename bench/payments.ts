@@ -1,7 +1,7 @@
 /**
  * Payment posting benchmark: payments/s through the real HTTP API with full durability
  * (SQLite WAL + synchronous=FULL; PostgreSQL fsync=on, synchronous_commit=on). The server runs
- * in its own process (bench/payments-server.ts); this process is the client (node:http,
+ * in its own process (bench/central-server.ts); this process is the client (node:http,
  * keep-alive agent, `--concurrency` requests in flight). Per backend, in the same run:
  * raw durable single-row inserts/s (one commit each), bare `GET /healthz` req/s on the same
  * server, one payment per request (group commit across requests) and the batch endpoint
@@ -11,9 +11,8 @@
  *   [--only sqlite|postgres] [--profile <dir>]  (server writes a .cpuprofile there)
  * (PostgreSQL also runs when GRIDBILL_TEST_PG is set.) Prints a Markdown table.
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,6 +30,7 @@ import {
   type Store,
   type StoreOptions,
 } from '../central/src/store/index.js';
+import { type CentralProcess, startCentralProcess } from './central-process.js';
 
 const clock = createSystemClock();
 const { values: args } = parseArgs({
@@ -48,7 +48,6 @@ const CONCURRENCY = Number.parseInt(args.concurrency ?? '64', 10);
 const ACCOUNTS = Number.parseInt(args.accounts ?? '500', 10);
 const WARMUP = 500;
 const pgUrl = args.pg ?? process.env.GRIDBILL_TEST_PG;
-const SERVER = join(import.meta.dirname, 'payments-server.ts');
 
 /** Raw limit, SQLite: single-row INSERT, one committed transaction each, WAL + FULL. */
 function rawSqliteRate(dir: string, n: number): number {
@@ -108,23 +107,8 @@ async function seed(store: Store): Promise<string> {
   return token;
 }
 
-interface Server {
-  url: string;
-  /** CPU time (user + system, ms) the server process has used so far, from /proc. */
-  cpuMs(): number;
-  /** Stops the server; resolves with its committer stats. */
-  stop(): Promise<{ writes: number; commits: number }>;
-}
-
-/** utime + stime of a process in ms (Linux /proc; clock ticks of 10 ms). */
-function procCpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number.parseInt(fields[11] ?? '0', 10) + Number.parseInt(fields[12] ?? '0', 10)) * 10;
-}
-
 /** Rate and CPU per operation of the server (from /proc) and of this client process. */
-async function phase(server: Server, n: number, run: () => Promise<number>) {
+async function phase(server: CentralProcess, n: number, run: () => Promise<number>) {
   const s0 = server.cpuMs();
   const c0 = process.cpuUsage();
   const rate = await run();
@@ -133,38 +117,10 @@ async function phase(server: Server, n: number, run: () => Promise<number>) {
   return { rate, serverUs, clientUs: (c1.user + c1.system) / n };
 }
 
-/** Starts bench/payments-server.ts as a child process on the store. */
-function startServer(opened: StoreOptions, tag: string): Promise<Server> {
-  const prof = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(args.profile, tag)}`] : [];
-  const proc = spawn(
-    process.execPath,
-    [...prof, '--import', 'tsx', SERVER, JSON.stringify(opened)],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  let out = '';
-  proc.stdout!.on('data', (d: Buffer) => {
-    out += d.toString();
-  });
-  const stop = () =>
-    new Promise<{ writes: number; commits: number }>((resolve, reject) => {
-      proc.once('exit', () => {
-        const m = /stats (\{.*\})/.exec(out);
-        if (m) resolve(JSON.parse(m[1]!));
-        else reject(new Error(`server printed no stats: ${out}`));
-      });
-      proc.kill('SIGTERM');
-    });
-  return new Promise((resolve, reject) => {
-    const onData = () => {
-      const m = /listening (http:\/\/\S+)/.exec(out);
-      if (m) {
-        proc.stdout!.off('data', onData);
-        resolve({ url: m[1]!, stop, cpuMs: () => procCpuMs(proc.pid!) });
-      }
-    };
-    proc.stdout!.on('data', onData);
-    proc.once('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
-  });
+/** Central in its own process (info-level logs), profiled under `--profile DIR/<tag>`. */
+function startServer(opened: StoreOptions, tag: string): Promise<CentralProcess> {
+  const profileDir = args.profile ? join(args.profile, tag) : undefined;
+  return startCentralProcess(opened, { logLevel: 'info', profileDir });
 }
 
 const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
