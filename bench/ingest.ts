@@ -13,7 +13,7 @@
  *
  *   npx tsx bench/ingest.ts [--pg postgres://…] [--readings 480000] [--unrated] [--no-raw]
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -26,6 +26,7 @@ import { migrate, openStore, type Store } from '../central/src/store/index.js';
 import { type BulkValue, bulkInsert } from '../central/src/sync/bulk-insert.js';
 import { countEdgeCharges, ingestBatch, migrateSync, syncDb } from '../central/src/sync/index.js';
 import { seedGateway } from './central-seed.js';
+import { procCpuMs } from './central-process.js';
 import { buildBlocks, checkReceivables } from './edge-blocks.js';
 
 const { values } = parseArgs({
@@ -172,17 +173,15 @@ async function checkLedger(store: Store, requests: number) {
 
 /** CPU seconds (user + system) of processes by pid, from /proc (0 for a pid gone). */
 function procCpuSeconds(pids: readonly number[]): number {
-  let ticks = 0;
+  let ms = 0;
   for (const pid of pids) {
     try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]);
+      ms += procCpuMs(pid);
     } catch {
       // the backend ended: its CPU is not counted
     }
   }
-  return ticks / 100;
+  return ms / 1000;
 }
 
 /** PostgreSQL backends of this process's pool (by application_name). */
