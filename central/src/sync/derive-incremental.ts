@@ -6,7 +6,7 @@ import {
   deriveChanges,
   meterAccounts,
 } from './derive-changes.js';
-import type { FeedSigningKey } from './derive-records.js';
+import { type FeedSigningKey, gatewayAccounts } from './derive-records.js';
 import type { SyncTrx } from './sync-schema.js';
 
 /**
@@ -78,15 +78,8 @@ async function feedEpoch(trx: SyncTrx, gatewayId: string): Promise<string | null
 async function recordDigest(trx: SyncTrx, gatewayId: string, key: FeedSigningKey | undefined) {
   const meters = await meterAccounts(trx, gatewayId);
   const accountIds = [...new Set(meters.map((m) => m.accountId))].sort();
-  const accounts = accountIds.length
-    ? await trx
-        .selectFrom('accounts')
-        .select(['id', 'currency', 'mode', 'tariff_id'])
-        .where('id', 'in', accountIds)
-        .orderBy('id')
-        .execute()
-    : [];
-  const tariffIds = [...new Set(accounts.flatMap((a) => (a.tariff_id ? [a.tariff_id] : [])))];
+  const accounts = await gatewayAccounts(trx, accountIds);
+  const tariffIds = [...new Set(accounts.map((a) => a.tariff_id as string))];
   const versions = tariffIds.length
     ? await trx
         .selectFrom('tariff_versions')

@@ -55,7 +55,7 @@ interface AccountRow {
 }
 
 /** Accounts of a gateway (their premise has one of its meters installed), with a tariff. */
-async function gatewayAccounts(trx: SyncTrx, accountIds: readonly string[]) {
+export async function gatewayAccounts(trx: SyncTrx, accountIds: readonly string[]) {
   if (accountIds.length === 0) return [];
   const rows: AccountRow[] = await trx
     .selectFrom('accounts')
