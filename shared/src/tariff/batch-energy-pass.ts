@@ -23,7 +23,7 @@ interface Pass {
  * The running state of one pass inside a day: Wh in the scope so far (`a`), the chronological
  * tier and its upper limit (`MAX_SAFE_INTEGER` past the last one), Σ Wh of the pass (`total`).
  */
-interface Fill {
+export interface Fill {
   a: number;
   tier: number;
   next: number;
@@ -31,7 +31,7 @@ interface Fill {
 }
 
 /** Puts `fill` at `a` Wh on the ladder `limits` (limits [200, 400], a 250 → tier 1, next 400). */
-function fillAt(fill: Fill, limits: readonly number[], a: number): void {
+export function fillAt(fill: Fill, limits: readonly number[], a: number): void {
   let tier = 0;
   while (tier < limits.length && a >= limits[tier]!) tier++;
   fill.a = a;
@@ -92,23 +92,32 @@ function splitRun(
   to: number,
 ) {
   const { cells, limits } = d;
-  let a = fill.a;
-  let tier = fill.tier;
-  let next = fill.next;
-  for (let j = from; j < to; j++) {
-    let w = whs[j]!;
-    while (a + w > next) {
-      const take = next - a;
-      cells[base + tier] = cells[base + tier]! + take;
-      a = next;
-      w -= take;
-      tier++;
-      next = tier < limits.length ? limits[tier]! : Number.MAX_SAFE_INTEGER;
-    }
-    cells[base + tier] = cells[base + tier]! + w;
-    a += w;
+  for (let j = from; j < to; j++) fillInterval(fill, cells, base, limits, whs[j]!);
+}
+
+/**
+ * Adds one interval's `w` Wh to period cell `base` where `fill` stands on the ladder, splitting
+ * it at each limit it crosses; moves `fill` on (limits [200, 400], fill at 190, 15 Wh → 10 Wh
+ * in the first tier and 5 in the second; fill then at 205 in the second).
+ */
+export function fillInterval(
+  fill: Fill,
+  cells: number[],
+  base: number,
+  limits: readonly number[],
+  w: number,
+): void {
+  let { a, tier, next } = fill;
+  while (a + w > next) {
+    const take = next - a;
+    cells[base + tier] = cells[base + tier]! + take;
+    a = next;
+    w -= take;
+    tier++;
+    next = tier < limits.length ? limits[tier]! : Number.MAX_SAFE_INTEGER;
   }
-  fill.a = a;
+  cells[base + tier] = cells[base + tier]! + w;
+  fill.a = a + w;
   fill.tier = tier;
   fill.next = next;
 }

@@ -3,7 +3,7 @@ import type { Cursor } from './accumulate.js';
 import { addDemand, addDynamic, bucketFor, locate, newCursor } from './accumulate.js';
 import type { CompiledEnergy, CompiledVersion } from './compile.js';
 import type { AccountAttribute } from './day-count.js';
-import { energyPass } from './batch-energy-pass.js';
+import { energyPass, fillAt, fillInterval } from './batch-energy-pass.js';
 import { closePeriod } from './close-period.js';
 import { minuteIndex } from './minute-index.js';
 import type { Accumulators, PeriodState, ScopeBucket, ServiceDates } from './period-state.js';
@@ -74,29 +74,14 @@ function runChronological(
   end: number,
 ) {
   const T = e.tierCount;
-  const limits = b.limitsWh;
-  const cells = b.cells;
-  let tier = 0;
-  while (tier < limits.length && acc.wh >= limits[tier]!) tier++;
-  let next = tier < limits.length ? limits[tier]! : Number.POSITIVE_INFINITY;
-  let a = acc.wh;
+  const fill = { a: 0, tier: 0, next: 0, total: 0 };
+  fillAt(fill, b.limitsWh, acc.wh);
   for (let j = i; j < end; j++) {
-    let w = u.wh[j]!;
     const p = table[minuteIndex(u.startMs[j]! - dayStart)]!;
     if (e.chargedMask[p] === 0) continue;
-    const base = p * T;
-    while (a + w > next) {
-      const take = next - a;
-      cells[base + tier] = cells[base + tier]! + take;
-      a = next;
-      w -= take;
-      tier++;
-      next = tier < limits.length ? limits[tier]! : Number.POSITIVE_INFINITY;
-    }
-    cells[base + tier] = cells[base + tier]! + w;
-    a += w;
+    fillInterval(fill, b.cells, p * T, b.limitsWh, u.wh[j]!);
   }
-  acc.wh = a;
+  acc.wh = fill.a;
 }
 
 /** Throws the error for the interval `j` (the first that fails the check), or returns. */
