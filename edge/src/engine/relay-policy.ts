@@ -3,6 +3,7 @@ import {
   decidePolicy,
   INITIAL_RELAY_STATE,
   isProtectedNow,
+  isQuietEvaluate,
   nextAlert,
   type PolicyAction,
   type PolicyContext,
@@ -26,7 +27,9 @@ export function evaluateAccounts(engine: Engine, accountIds: Iterable<string>): 
 /**
  * Evaluates until the phase settles (at most 3 steps), so a grace period that is zero or
  * already over leads from the crossing reading straight to the disconnect command. An unlock
- * passes its reason and order id (the reconnect it may cause carries them).
+ * passes its reason and order id (the reconnect it may cause carries them). A meter the
+ * evaluation cannot change (`isQuietEvaluate`: connected, credit above every threshold) is
+ * left as it is without building a policy context.
  */
 export function evaluateMeter(
   engine: Engine,
@@ -34,6 +37,7 @@ export function evaluateMeter(
   reason = 'credit',
   commandId?: string,
 ): void {
+  if (isQuiet(engine, meterId)) return;
   for (let i = 0; i < 3; i++) {
     const before = engine.relays.get(meterId)?.policy.phase;
     applyPolicyEvent(engine, meterId, { type: 'evaluate' }, reason, commandId);
@@ -78,7 +82,7 @@ export function applyPolicyEvent(
 ): PolicyAction[] {
   const meter = engine.meters.get(meterId);
   if (!meter) throw new Error(`unknown meter "${meterId}"`);
-  const record = engine.relays.get(meterId) ?? { policy: INITIAL_RELAY_STATE, alert: 'none' };
+  const record = engine.relays.get(meterId) ?? NEW_RECORD;
   const ctx = policyContext(engine, meter.config.accountId);
   const decision = decidePolicy(record.policy, event, ctx);
   const alert = ctx.enforced ? alertStep(engine, meterId, record, ctx) : record.alert;
@@ -104,9 +108,34 @@ export function projectedBalanceMinor(engine: Engine, accountId: string): bigint
   return balance;
 }
 
+/** A meter never evaluated yet. */
+const NEW_RECORD: RelayRecord = { policy: INITIAL_RELAY_STATE, alert: 'none' };
+
+function isQuiet(engine: Engine, meterId: string): boolean {
+  const meter = engine.meters.get(meterId);
+  if (!meter) return false;
+  const record = engine.relays.get(meterId) ?? NEW_RECORD;
+  const accountId = meter.config.accountId;
+  return isQuietEvaluate(
+    record.policy,
+    record.alert,
+    projectedBalanceMinor(engine, accountId),
+    isEnforced(engine, accountId),
+    engine.deps.config.relayPolicy,
+  );
+}
+
+/** Credit enforcement applies: prepaid, or hybrid currently in prepaid mode. */
+function isEnforced(engine: Engine, accountId: string): boolean {
+  const account = engine.accounts.get(accountId);
+  return (
+    account?.mode === 'prepaid' ||
+    (account?.mode === 'hybrid' && (account.activeMode ?? 'prepaid') === 'prepaid')
+  );
+}
+
 function policyContext(engine: Engine, accountId: string): PolicyContext {
   const { config, clock } = engine.deps;
-  const account = engine.accounts.get(accountId);
   const p = config.relayPolicy;
   const nowMonoMs = clock.monoMs();
   return {
@@ -118,9 +147,7 @@ function policyContext(engine: Engine, accountId: string): PolicyContext {
       graceMs: p.graceSeconds * 1000,
     },
     nowMonoMs,
-    enforced:
-      account?.mode === 'prepaid' ||
-      (account?.mode === 'hybrid' && (account.activeMode ?? 'prepaid') === 'prepaid'),
+    enforced: isEnforced(engine, accountId),
     protectedNow: isProtectedNow(engine.time(), config.siteTimeZone, p.protectedWindows),
     safeMode: engine.safeMode,
     massCapReached: engine.massCap.reached(nowMonoMs),

@@ -21,6 +21,7 @@ export type {
   RelayThresholds,
 } from './policy-types.js';
 export { isProtectedNow, type ProtectedWindows } from './protected-window.js';
+export { isQuietEvaluate, type QuietThresholds } from './quiet-evaluate.js';
 export {
   CONTROL_STATES,
   type ConfirmedRelayState,
