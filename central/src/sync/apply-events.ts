@@ -14,6 +14,17 @@ import { type SyncTrx, syncTrx } from './sync-schema.js';
 
 const CHUNK = 400;
 
+/** The content hash stored for an event, and whether a stored hash (any version) is its. */
+export interface EventHashing {
+  hashOf(event: UpstreamEvent): string;
+  matches(event: UpstreamEvent, storedHash: string): boolean;
+}
+
+const V1_HASHING: EventHashing = {
+  hashOf: eventContentHash,
+  matches: (event, storedHash) => eventContentHash(event) === storedHash,
+};
+
 export interface ApplyOutcome {
   /** Events refused by a domain rule (seq → reason), quarantined by the caller. */
   refused: Map<number, string>;
@@ -33,7 +44,7 @@ export async function applyEvents(
   gatewayId: string,
   events: readonly UpstreamEvent[],
   nowMs: number,
-  hashOf: (event: UpstreamEvent) => string = eventContentHash,
+  hashing: EventHashing = V1_HASHING,
 ): Promise<ApplyOutcome> {
   const trx = syncTrx(coreTrx);
   const outcome: ApplyOutcome = {
@@ -44,7 +55,7 @@ export async function applyEvents(
   const todo = await notYetApplied(
     trx,
     events.filter((e) => e.kind !== 'interval'),
-    hashOf,
+    hashing,
     outcome.refused,
   );
   await alarmDivergent(trx, gatewayId, outcome.refused, nowMs);
@@ -74,7 +85,7 @@ export async function applyEvents(
     facts.filter((f) => !outcome.refused.has(f.seq)),
   );
   const done = todo.filter((e) => !outcome.refused.has(e.seq));
-  await markApplied(trx, gatewayId, done, hashOf);
+  await markApplied(trx, gatewayId, done, hashing.hashOf);
   return outcome;
 }
 
@@ -85,7 +96,7 @@ export async function applyEvents(
 async function notYetApplied(
   trx: SyncTrx,
   events: readonly UpstreamEvent[],
-  hashOf: (event: UpstreamEvent) => string,
+  hashing: EventHashing,
   refused: Map<number, string>,
 ) {
   const seen = new Map<string, string>();
@@ -101,10 +112,10 @@ async function notYetApplied(
   return events.filter((e) => {
     const prior = seen.get(e.eventId);
     if (prior === undefined) {
-      seen.set(e.eventId, hashOf(e));
+      seen.set(e.eventId, hashing.hashOf(e));
       return true;
     }
-    if (e.kind === 'interval-block' && prior !== hashOf(e)) {
+    if (e.kind === 'interval-block' && !hashing.matches(e, prior)) {
       const why = `block ${e.eventId} was applied before with other content`;
       refused.set(e.seq, `seq ${e.seq} (interval-block): ${why} (divergent)`);
     }

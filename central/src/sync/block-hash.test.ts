@@ -5,7 +5,7 @@ import {
 } from '@gridbill/shared/sync';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { blockFactsJson, ingestContentHash } from './block-hash.js';
+import { blockFactsJson, blockHashV2, ingestContentHash, sameContent } from './block-hash.js';
 
 const T = Date.UTC(2026, 10, 27);
 
@@ -48,50 +48,133 @@ const rowsArb = fc.uniqueArray(
   { selector: (r) => `${r.meter}@${r.slot}`, minLength: 1, maxLength: 120 },
 );
 
-describe('ingest content hash', () => {
-  it('equals eventContentHash for blocks (wire and parsed) and other events', () => {
+const wire = <B>(body: B, trusted = true) => ({
+  eventId: 'e1',
+  kind: 'interval-block' as const,
+  occurredAtMs: T,
+  clockTrusted: trusted,
+  body,
+});
+
+/** The block as central parses it from the wire. */
+function parsedOf(body: unknown) {
+  return intervalBlockBodySchema.parse(JSON.parse(JSON.stringify(body)));
+}
+
+/** Every numeric column and text of a block, as [section, field] (for mutations). */
+const FIELDS: [string, string][] = [
+  ['intervals', 'meter'],
+  ['intervals', 'startMs'],
+  ['intervals', 'seconds'],
+  ['intervals', 'energyWh'],
+  ['intervals', 'quality'],
+  ['intervals', 'account'],
+  ['intervals', 'tariffVersion'],
+  ['intervals', 'priceSource'],
+  ['intervals', 'amountMinor'],
+  ['reads', 'meter'],
+  ['reads', 'register'],
+  ['reads', 'capturedAtMs'],
+  ['reads', 'valueWh'],
+  ['reads', 'quality'],
+  ['balances', 'account'],
+  ['balances', 'amountMinor'],
+  ['balances', 'balanceAfterMinor'],
+];
+
+describe('block content hash v2', () => {
+  it('is the same for the wire and the parsed block, and not the v1 hash', () => {
     fc.assert(
       fc.property(rowsArb, fc.boolean(), (rows, trusted) => {
         const body = block(rows);
-        const wire = {
-          eventId: 'e1',
-          kind: 'interval-block',
-          occurredAtMs: T,
-          clockTrusted: trusted,
-        };
-        expect(ingestContentHash({ ...wire, body })).toBe(eventContentHash({ ...wire, body }));
-        const parsed = intervalBlockBodySchema.parse(JSON.parse(JSON.stringify(body)));
-        expect(ingestContentHash({ ...wire, body: parsed })).toBe(
-          eventContentHash({ ...wire, body }),
-        );
+        const parsed = parsedOf(body);
+        const v2 = blockHashV2(wire(parsed, trusted));
+        expect(v2).toMatch(/^[0-9a-f]{64}$/);
+        expect(blockHashV2(wire(body as never, trusted))).toBe(v2);
+        expect(v2).not.toBe(eventContentHash(wire(body, trusted)));
       }),
       { numRuns: 60 },
     );
+  });
+
+  it('changes with any one value of any column, table or envelope field', () => {
+    fc.assert(
+      fc.property(rowsArb, fc.nat(), fc.nat(), (rows, f, r) => {
+        const body = parsedOf(block(rows));
+        const v2 = blockHashV2(wire(body));
+        const [section, field] = FIELDS[f % FIELDS.length]!;
+        const copy = structuredClone(body) as unknown as Record<string, Record<string, unknown[]>>;
+        const column = copy[section]![field]!;
+        if (column.length === 0) return;
+        const row = r % column.length;
+        const v = column[row];
+        column[row] = typeof v === 'string' ? `${v}1` : (v as number) + 1;
+        expect(blockHashV2(wire(copy as never))).not.toBe(v2);
+      }),
+      { numRuns: 200 },
+    );
+    const body = parsedOf(block([{ meter: 1, slot: 2, wh: 412, minor: 8n, rated: true }]));
+    const v2 = blockHashV2(wire(body));
+    expect(blockHashV2({ ...wire(body), eventId: 'e2' })).not.toBe(v2);
+    expect(blockHashV2({ ...wire(body), occurredAtMs: T + 1 })).not.toBe(v2);
+    expect(blockHashV2(wire(body, false))).not.toBe(v2);
+    expect(blockHashV2(wire({ ...body, meterIds: ['m9'] }))).not.toBe(v2);
+    expect(blockHashV2(wire({ ...body, currency: 'UGX' }))).not.toBe(v2);
+    // a value moved from one column to the next is other content (lengths are hashed)
+    const moved = structuredClone(body);
+    moved.reads.quality.push(0);
+    moved.balances.account.pop();
+    expect(blockHashV2(wire(moved))).not.toBe(v2);
+  });
+});
+
+describe('ingest content hash and stored hashes', () => {
+  const body = block([
+    { meter: 1, slot: 2, wh: 412, minor: 8n, rated: true },
+    { meter: 2, slot: 2, wh: 0, minor: 0n, rated: false },
+  ]);
+  const parsed = parsedOf(body);
+  const ok = { ok: true as const, event: { ...wire(parsed), seq: 1 } };
+
+  it('is v2 for a parsed block and v1 for anything else', () => {
+    expect(ingestContentHash(wire(body), ok)).toBe(blockHashV2(wire(parsed)));
+    const poison = { ok: false as const, reason: 'bad' };
+    expect(ingestContentHash(wire(body), poison)).toBe(eventContentHash(wire(body)));
     const other = { eventId: 'e2', kind: 'alarm', occurredAtMs: T, clockTrusted: true, body: {} };
     expect(ingestContentHash(other)).toBe(eventContentHash(other));
   });
 
-  it('keeps reads and balances for the edge_facts body, same JSON as the block', () => {
-    const body = block([{ meter: 1, slot: 2, wh: 412, minor: 8n, rated: true }]);
-    const hashed = intervalBlockBodySchema.parse(JSON.parse(JSON.stringify(body)));
-    ingestContentHash({
-      eventId: 'e',
-      kind: 'interval-block',
-      occurredAtMs: T,
-      clockTrusted: true,
-      body: hashed,
-    });
+  it('matches a stored v1 or v2 hash of the same content, not of other content', () => {
+    expect(sameContent(wire(body), ok, blockHashV2(wire(parsed)))).toBe(true);
+    expect(sameContent(wire(body), ok, eventContentHash(wire(body)))).toBe(true);
+    const other = structuredClone(body);
+    other.intervals.energyWh[0] = 413;
+    expect(sameContent(wire(other), ok, eventContentHash(wire(body)))).toBe(false);
+    const otherOk = { ok: true as const, event: { ...wire(parsedOf(other)), seq: 1 } };
+    expect(sameContent(wire(other), otherOk, blockHashV2(wire(parsed)))).toBe(false);
+    expect(sameContent(wire(other), otherOk, eventContentHash(wire(body)))).toBe(false);
+  });
+
+  it('treats -0 like 0, as v1 (canonical JSON) does', () => {
+    const negative = structuredClone(parsed);
+    negative.intervals.energyWh[1] = -0;
+    expect(eventContentHash(wire(negative))).toBe(eventContentHash(wire(parsed)));
+    expect(blockHashV2(wire(negative))).toBe(blockHashV2(wire(parsed)));
+  });
+
+  it('writes reads and balances for the edge_facts body, same JSON as the block', () => {
+    const one = block([{ meter: 1, slot: 2, wh: 412, minor: 8n, rated: true }]);
     const expected = {
       intervals: 1,
       meterIds: ['m1'],
       registers: ['importWh'],
-      reads: body.reads,
+      reads: one.reads,
       accountIds: ['a1'],
-      balances: body.balances,
+      balances: one.balances,
     };
-    expect(JSON.parse(blockFactsJson(hashed))).toEqual(expected);
-    expect(JSON.parse(blockFactsJson(body))).toEqual(expected);
-    expect(blockFactsJson(body)).toBe(
+    expect(JSON.parse(blockFactsJson(parsedOf(one)))).toEqual(expected);
+    expect(JSON.parse(blockFactsJson(one))).toEqual(expected);
+    expect(blockFactsJson(one)).toBe(
       `{"intervals":1,"meterIds":["m1"],"registers":["importWh"],"reads":{"capturedAtMs":[${
         T + 1_800_000
       }],"meter":[0],"quality":[0],"register":[0],"valueWh":[412]},"accountIds":["a1"],` +

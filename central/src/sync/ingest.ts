@@ -1,6 +1,7 @@
 import { contentId } from '@gridbill/shared/ids';
 import type {
   BatchClassification,
+  ContentCheck,
   EventParse,
   LooseEvent,
   LooseUpstreamBatch,
@@ -12,7 +13,6 @@ import {
   buildAck,
   classifyBatch,
   computeWatermark,
-  eventContentHash,
   ownershipViolation,
   parseIngestBatch,
 } from '@gridbill/shared/sync';
@@ -20,7 +20,7 @@ import type { Transaction } from 'kysely';
 import type { Committer } from '../store/committer.js';
 import type { Database } from '../store/schema.js';
 import { applyEvents } from './apply-events.js';
-import { ingestContentHash } from './block-hash.js';
+import { ingestContentHash, sameContent } from './block-hash.js';
 import { loadGatewayScope } from './gateway-scope.js';
 import { loadHashes, loadStream, raiseAlarm, saveStream, storeHashes } from './stream-repo.js';
 import { type SyncTrx, syncTrx } from './sync-schema.js';
@@ -82,7 +82,12 @@ async function commitBatch(
     batch.fromSeq,
     Math.min(toSeq, known),
   );
-  const classification = classifyBatch(state, batch, (seq) => stored.get(seq));
+  const parseOf = (seq: number) => parses[seq - batch.fromSeq];
+  const check: ContentCheck = {
+    hashOf: (e) => ingestContentHash(e, parseOf(e.seq)),
+    matches: (e, hash) => sameContent(e, parseOf(e.seq), hash),
+  };
+  const classification = classifyBatch(state, batch, (seq) => stored.get(seq), check);
   if (classification.kind !== 'apply') {
     await refuseBatch(trx, batch, state, classification, nowMs);
     return {
@@ -94,10 +99,13 @@ async function commitBatch(
   }
   const stream = nextStream(state, batch, classification);
   const fresh = classification.freshEvents;
-  const hashes = new Map(fresh.map((e) => [e.seq, ingestContentHash(e)]));
-  const hashOf = (e: UpstreamEvent) => hashes.get(e.seq) ?? eventContentHash(e);
+  const hashes = new Map(fresh.map((e) => [e.seq, check.hashOf(e)]));
+  const hashOf = (e: UpstreamEvent) => hashes.get(e.seq) ?? check.hashOf(e);
   const { good, quarantine } = await splitFresh(trx, batch, parses, fresh);
-  const outcome = await applyEvents(coreTrx, gw, good, nowMs, hashOf);
+  const outcome = await applyEvents(coreTrx, gw, good, nowMs, {
+    hashOf,
+    matches: (e, hash) => hashOf(e) === hash || check.matches(e, hash),
+  });
   for (const [seq, reason] of outcome.refused) quarantine.push({ seq, reason });
   await storeQuarantine(trx, batch, quarantine, nowMs);
   await storeHashes(

@@ -1,5 +1,9 @@
 import { contentId } from '@gridbill/shared/ids';
-import { IntervalBlockBuilder, intervalBlockId } from '@gridbill/shared/sync';
+import {
+  eventContentHash,
+  IntervalBlockBuilder,
+  intervalBlockId,
+} from '@gridbill/shared/sync';
 import { chargeId } from '@gridbill/shared/tariff';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, seedAccount } from '../helpers/api-harness.js';
@@ -267,5 +271,40 @@ describe.each(BACKENDS)('central ingest of interval blocks on $name', (b) => {
     const ids = [b1.eventId, b2.eventId];
     expect(entry.id).toBe(contentId('gridbill.edge-batch-charge', 'KES', ...ids));
     expect(Number(entry.effective_at_ms)).toBe(DAY + 43 * Q);
+  });
+
+  it.skipIf(b.skip)('hashes stored before v2 block hashing (v1) still reconcile', async () => {
+    const block = blockEvent(19, rowsOf(a, 4, 60));
+    const first = await postSigned(h, batchText(INC_B, [block]));
+    expect(first.body).toMatchObject({ ackedThroughSeq: 19, quarantined: [] });
+    // the rows a central before the v2 block hash wrote: canonical-JSON (v1) hashes
+    const v1 = eventContentHash({ ...block, body: block.body });
+    const db = syncDb(h.store.db);
+    await db
+      .updateTable('sync_applied_events')
+      .set({ hash: v1 })
+      .where('event_id', '=', block.eventId)
+      .execute();
+    const runs = await db
+      .updateTable('sync_hash_runs')
+      .set({ hashes: Buffer.from(v1, 'hex') })
+      .where('incarnation', '=', INC_B)
+      .where('from_seq', '=', 19n)
+      .executeTakeFirst();
+    expect(Number(runs.numUpdatedRows)).toBe(1);
+    const before = await snapshot(h);
+    const resend = await postSigned(h, batchText(INC_B, [block]));
+    expect(resend.body).toMatchObject({ duplicateSeqs: [19], divergentSeqs: [] });
+    const again = await postSigned(h, batchText(INC_B, [{ ...block, seq: 20 }]));
+    expect(again.body).toMatchObject({ ackedThroughSeq: 20, quarantined: [] });
+    const changed = blockEvent(21, rowsOf(a, 4, 60), (body) => {
+      (body.intervals as { energyWh: number[] }).energyWh[0] = 7;
+    });
+    const third = await postSigned(h, batchText(INC_B, [changed]));
+    expect(third.body.quarantined).toHaveLength(1);
+    expect(third.body.quarantined[0].reason).toContain('with other content (divergent)');
+    expect(await snapshot(h)).toEqual(before);
+    const reused = await postSigned(h, batchText(INC_B, [{ ...changed, seq: 19 }], 21));
+    expect(reused.body).toMatchObject({ action: 'new-incarnation', divergentSeqs: [19] });
   });
 });

@@ -13,6 +13,21 @@ export interface StreamState {
 /** Content hash central stored for a seq of the current incarnation (undefined if unknown). */
 export type StoredHashLookup = (seq: number) => string | undefined;
 
+/**
+ * How an already-acked event is compared with its stored hash: its hash now (reported when
+ * divergent) and whether a stored hash is its content (a store may hold hashes of an older
+ * hash version). Default: `eventContentHash` for both.
+ */
+export interface ContentCheck {
+  hashOf(event: LooseEvent): string;
+  matches(event: LooseEvent, storedHash: string): boolean;
+}
+
+const V1_CHECK: ContentCheck = {
+  hashOf: eventContentHash,
+  matches: (event, storedHash) => eventContentHash(event) === storedHash,
+};
+
 export interface DivergentSeq {
   seq: number;
   storedHash: string;
@@ -39,6 +54,8 @@ export type BatchClassification =
  * - an edge head behind the acked seq is a regression (backup restored with an old incarnation);
  * - a different incarnation is accepted only from seq 1; a retired one is refused.
  * Divergence, regression and a retired incarnation all tell the edge to start a new incarnation.
+ * `check` compares a known seq with its stored hash (central passes one that knows its hash
+ * versions).
  * Example: state { incarnation: A, ackedThroughSeq: 5 }, batch A from 4 with 4 events (hashes of
  * 4 and 5 match) → { kind: 'apply', duplicateSeqs: [4, 5], freshEvents: [seq 6, seq 7] }.
  */
@@ -46,6 +63,7 @@ export function classifyBatch(
   state: StreamState | null,
   batch: LooseUpstreamBatch,
   storedHash: StoredHashLookup,
+  check: ContentCheck = V1_CHECK,
 ): BatchClassification {
   if (state === null || state.incarnation !== batch.incarnation) {
     return classifyIncarnationStart(state, batch);
@@ -66,7 +84,7 @@ export function classifyBatch(
       reason: `batch starts at seq ${batch.fromSeq}, central expects ${acked + 1}`,
     };
   }
-  return splitKnownAndFresh(acked, batch, storedHash);
+  return splitKnownAndFresh(acked, batch, storedHash, check);
 }
 
 function classifyIncarnationStart(
@@ -102,6 +120,7 @@ function splitKnownAndFresh(
   acked: number,
   batch: LooseUpstreamBatch,
   storedHash: StoredHashLookup,
+  check: ContentCheck,
 ): BatchClassification {
   const duplicateSeqs: number[] = [];
   const divergent: DivergentSeq[] = [];
@@ -112,9 +131,10 @@ function splitKnownAndFresh(
       continue;
     }
     const stored = storedHash(event.seq);
-    const incoming = eventContentHash(event);
-    if (stored === undefined || stored === incoming) duplicateSeqs.push(event.seq);
-    else divergent.push({ seq: event.seq, storedHash: stored, incomingHash: incoming });
+    if (stored === undefined || check.matches(event, stored)) duplicateSeqs.push(event.seq);
+    else {
+      divergent.push({ seq: event.seq, storedHash: stored, incomingHash: check.hashOf(event) });
+    }
   }
   if (divergent.length > 0) {
     const seqs = divergent.map((d) => d.seq).join(', ');
