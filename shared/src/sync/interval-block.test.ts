@@ -1,8 +1,10 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from './content-hash.js';
 import { eventReferences } from './event-ownership.js';
 import { intervalBlockBodySchema, type IntervalBlockWire } from './interval-block.js';
 import { IntervalBlockBuilder, intervalBlockId } from './interval-block-builder.js';
+import { isMoneyText, isObjectId, MONEY_TEXT } from './interval-block-check.js';
 import { describeIssues } from './parse-batch.js';
 import { upstreamEventSchema } from './upstream-events.js';
 
@@ -212,5 +214,56 @@ describe('interval-block', () => {
       '{"a":["x","y"],"b":[1,2],"c":[1,"x",{"y":2,"z":1}]}',
     );
     expect(() => canonicalJson([1, Number.NaN])).toThrow(/non-finite/);
+  });
+
+  it('checks money text and ids by char codes exactly as their regexes', () => {
+    const ID = /^[\x21-\x7e]{1,128}$/;
+    const texts = fc.oneof(
+      fc.string({ maxLength: 22 }),
+      fc.stringMatching(/^-?[0-9]{0,20}$/),
+      fc.stringMatching(/^[\x20-\x7f]{0,130}$/),
+    );
+    fc.assert(
+      fc.property(texts, (t) => {
+        expect(isMoneyText(t)).toBe(MONEY_TEXT.test(t));
+        expect(isObjectId(t)).toBe(ID.test(t));
+      }),
+      { numRuns: 2000 },
+    );
+    for (const t of ['0', '-0', '-', '', '00', '1'.repeat(18), '1'.repeat(19), '-9', '+1']) {
+      expect(isMoneyText(t), t).toBe(MONEY_TEXT.test(t));
+    }
+    expect([isMoneyText(1), isObjectId(1), isObjectId('x'.repeat(129))]).toEqual([
+      false,
+      false,
+      false,
+    ]);
+  });
+
+  it('names a bad id of a table; accepts rows out of time order', () => {
+    expect(
+      mutate((b) => {
+        (b.meterIds as string[])[1] = 'm 2';
+      }),
+    ).toEqual(['meterIds.1: id: 1-128 printable chars, got "m 2"']);
+    expect(
+      mutate((b) => {
+        (b.accountIds as unknown[])[0] = 7;
+      }),
+    ).toEqual(['accountIds.0: id: 1-128 printable chars, got 7']);
+    expect(
+      mutate((b) => {
+        b.tariffVersionIds = 'tv-1';
+      }),
+    ).toEqual(['tariffVersionIds: expected an array of at most 5000 ids']);
+    // m1's rows in reverse time order: not the fast path, still a good block
+    const reversed = mutate((b) => {
+      const c = b.intervals as Record<string, unknown[]>;
+      for (const field of Object.keys(c)) {
+        const col = c[field]!;
+        [col[0], col[2]] = [col[2], col[0]];
+      }
+    });
+    expect(reversed).toEqual([]);
   });
 });

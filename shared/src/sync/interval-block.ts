@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ALLOWED_INTERVAL_SECONDS } from '../interval-pack/index.js';
 import { checkBlockColumns } from './interval-block-check.js';
-import { currencyCodeSchema, objectIdSchema } from './primitives.js';
+import { currencyCodeSchema } from './primitives.js';
 
 /** At most this many interval rows (and as many register reads) per block. */
 export const MAX_BLOCK_ROWS = 5000;
@@ -13,7 +13,11 @@ export const PRICE_SOURCE_CODES = ['tariff', 'fallback'] as const;
 const numberColumn = z.custom<number[]>((v) => Array.isArray(v), 'expected an array of numbers');
 /** A column of decimal integer strings (money in minor units), checked the same way. */
 const textColumn = z.custom<string[]>((v) => Array.isArray(v), 'expected an array of strings');
-const idTable = z.array(objectIdSchema).max(MAX_BLOCK_ROWS);
+/** An id table; its elements (ids like `objectIdSchema`) are checked by `checkBlockColumns`. */
+const idTable = z.custom<string[]>(
+  (v) => Array.isArray(v) && v.length <= MAX_BLOCK_ROWS,
+  `expected an array of at most ${MAX_BLOCK_ROWS} ids`,
+);
 
 /**
  * Interval rows, one per (meter, interval start) on channel 0. A rated row names its account
