@@ -1,5 +1,5 @@
 import BetterSqlite3 from 'better-sqlite3';
-import { registerStoreFunctions } from '@gridbill/edge/store';
+import { registerStoreFunctions, restoreBalances } from '@gridbill/edge/store';
 
 export interface GatewayDbView {
   readings: { captureMs: number; meterId: string; valueWh: number }[];
@@ -70,11 +70,8 @@ export function readGatewayDb(file: string): GatewayDbView {
       chargesMinor,
       postedChargeIds,
       chargeIds,
-      balances: new Map(
-        all<{ id: string; b: string }>(
-          'SELECT account_id AS id, balance_minor AS b FROM balances',
-        ).map((r) => [r.id, BigInt(r.b)] as const),
-      ),
+      // checkpoint rows moved on by the cycle records after them
+      balances: new Map([...restoreBalances(db)].map(([id, b]) => [id, b.balanceMinor] as const)),
       standingMinor: new Map(
         all<{ id: string; m: string }>(
           'SELECT account_id AS id, CAST(sum(amount_minor) AS TEXT) AS m FROM standing_charges ' +

@@ -23,7 +23,8 @@ describe('cycle records', () => {
     fx = engineFixture();
     ingestReadings(fx.engine, [snapshot('m1', T0, 1_000)]);
     ingestReadings(fx.engine, [snapshot('m1', T0 + Q, 1_250), snapshot('m1', T0 + 2 * Q, 1_300)]);
-    expect(count('SELECT count(*) FROM cycle_records')).toBe(2);
+    // the first record holds the opening balances (seeded when the store was created)
+    expect(count('SELECT count(*) FROM cycle_records')).toBe(3);
     const db = fx.engine.deps.db;
     expect(db.prepare('SELECT * FROM readings ORDER BY capture_ms').all()).toEqual([
       {

@@ -6,6 +6,8 @@ import type { VeeLimits, VeeState } from '@gridbill/shared/vee';
 import type { AccountConfig, GatewayConfig, MeterConfig } from '../config/index.js';
 import { Outbox } from '../store/outbox.js';
 import { discardCycle, flushCycle, Statements } from '../store/statements.js';
+import { restoreBalances } from '../store/balance-replay.js';
+import { CheckpointSchedule } from './checkpoint-schedule.js';
 import type { ContentId } from './content-id.js';
 import { MassCap } from './mass-cap.js';
 import { MeterLog } from './meter-log.js';
@@ -50,6 +52,8 @@ export class Engine {
   readonly outbox: Outbox;
   readonly stmts: Statements;
   readonly balances = new TxMap<string, bigint>();
+  /** When an account's `balances` checkpoint row is rewritten (its moves are in the records). */
+  private readonly balanceCheckpoints = new CheckpointSchedule(BALANCE_CHECKPOINT_CYCLES);
   readonly vee = new TxMap<string, VeeState>();
   /** Duplicate marks per meter and the `meter_state` checkpoint schedule. */
   readonly meterLog = new MeterLog();
@@ -171,10 +175,16 @@ export class Engine {
   }
 
   private flush(): void {
+    const record = this.stmts.cycleRecord;
+    const moved: string[] = [];
+    for (const id of this.balances.dirtyKeys()) {
+      record.addBalance(id, this.balanceOf(id));
+      moved.push(id);
+    }
+    const throughSeq = this.flushMeters();
     const wallMs = this.deps.clock.wallMs();
-    for (const [k, v] of this.balances.dirty())
-      this.stmts.upsertBalance.push(k, v.toString(), wallMs);
-    this.flushMeters();
+    for (const id of this.balanceCheckpoints.due(moved))
+      this.stmts.upsertBalance.push(id, this.balanceOf(id).toString(), wallMs, throughSeq);
     // relay states hold no bigint: plain JSON.stringify (the replacer costs ~2x)
     for (const [k, v] of this.relays.dirty())
       this.stmts.upsertRelayState.push(k, JSON.stringify(v));
@@ -186,10 +196,11 @@ export class Engine {
   }
 
   /**
-   * The changed VEE states go into the transaction's cycle record (with its reads and
-   * intervals); the meters whose checkpoint is due get their `meter_state` row, through it.
+   * Writes the transaction's cycle record (its reads, intervals and balances, with the changed
+   * VEE states added here); the meters whose checkpoint is due get their `meter_state` row.
+   * Returns the last cycle record the store holds now (the checkpoints run through it).
    */
-  private flushMeters(): void {
+  private flushMeters(): number {
     const record = this.stmts.cycleRecord;
     const seq = this.stmts.nextCycleSeq();
     const changed = new Set<string>();
@@ -200,12 +211,13 @@ export class Engine {
     }
     const throughSeq = record.write(seq) ? seq : seq - 1;
     for (const id of this.meterLog.marks.dirtyKeys()) changed.add(id);
-    if (changed.size === 0) return;
+    if (changed.size === 0) return throughSeq;
     for (const id of this.meterLog.due(changed)) {
       const marks = this.meterLog.marks.get(id) ?? { reads: {}, ivMs: null };
       const state = JSON.stringify({ vee: this.vee.get(id) ?? null, ...marks });
       this.stmts.upsertMeterState.push(id, state, throughSeq);
     }
+    return throughSeq;
   }
 
   private commitMaps(): void {
@@ -214,11 +226,13 @@ export class Engine {
     if (this.deps.db.inTransaction) return;
     this.rating.commit();
     this.meterLog.commit();
+    this.balanceCheckpoints.commit();
   }
 
   private rollbackMaps(): void {
     for (const m of [this.balances, this.vee, this.relays, this.rating, this.meterLog])
       m.rollback();
+    this.balanceCheckpoints.rollback();
   }
 
   private load(): void {
@@ -226,8 +240,10 @@ export class Engine {
     const opening = db.prepare('SELECT count(*) FROM balances').pluck().get() === 0;
     for (const a of this.accounts.values())
       this.balances.load(a.id, opening ? a.openingBalanceMinor : 0n);
-    for (const r of db.prepare('SELECT * FROM balances').all() as Row[])
-      this.balances.load(r.account_id as string, BigInt(r.balance_minor as string));
+    for (const [id, b] of restoreBalances(db)) {
+      this.balances.load(id, b.balanceMinor);
+      this.balanceCheckpoints.loaded(id);
+    }
     for (const [id, m] of restoreMeterStates(db)) {
       if (m.vee) this.vee.load(id, m.vee);
       this.meterLog.load(id, { reads: m.reads, ivMs: m.ivMs });
@@ -269,6 +285,9 @@ export class Engine {
 }
 
 type Row = Record<string, unknown>;
+
+/** An account's balance checkpoint is rewritten at most this many transactions apart. */
+export const BALANCE_CHECKPOINT_CYCLES = 96;
 
 /**
  * Grace periods run on monotonic time, which restarts with the process: a meter found in

@@ -1,3 +1,4 @@
+import { CheckpointSchedule } from './checkpoint-schedule.js';
 import { TxMap } from './tx-map.js';
 
 /** Per meter: the last capture stored per register and the start of the last interval. */
@@ -8,11 +9,6 @@ export interface MeterMarks {
 
 /** A meter's checkpoint is due at most this many changing cycles apart (staggered by meter). */
 export const METER_CHECKPOINT_CYCLES = 96;
-
-interface Track {
-  slot: number;
-  checkpointed: boolean;
-}
 
 /**
  * The in-memory marks that decide duplicates without a query (a read at or before the last
@@ -29,17 +25,12 @@ interface Track {
  */
 export class MeterLog {
   readonly marks = new TxMap<string, MeterMarks>();
-  private readonly track = new Map<string, Track>();
-  /** Tracked meters per checkpoint slot. */
-  private readonly bySlot: string[][] = Array.from({ length: METER_CHECKPOINT_CYCLES }, () => []);
-  private readonly written: string[] = [];
-  private cycle = 0;
-  private slots = 0;
+  private readonly schedule = new CheckpointSchedule(METER_CHECKPOINT_CYCLES);
 
   /** A meter restored from its checkpoint (and the cycle records after it). */
   load(meterId: string, marks: MeterMarks): void {
     this.marks.load(meterId, marks);
-    this.trackOf(meterId).checkpointed = true;
+    this.schedule.loaded(meterId);
   }
 
   isNewRead(meterId: string, register: string, captureMs: number): boolean {
@@ -62,35 +53,18 @@ export class MeterLog {
    * yet, and every meter of this cycle's slot.
    */
   due(changed: Iterable<string>): string[] {
-    this.cycle += 1;
-    const out = new Set<string>();
-    for (const id of changed) if (!this.trackOf(id).checkpointed) out.add(id);
-    const n = METER_CHECKPOINT_CYCLES;
-    for (const id of this.bySlot[(n - (this.cycle % n)) % n] ?? []) out.add(id);
-    for (const id of out) this.written.push(id);
-    return [...out];
+    return this.schedule.due(changed);
   }
 
   /** The outermost transaction committed: the checkpoints written are durable. */
   commit(): void {
-    for (const id of this.written) this.trackOf(id).checkpointed = true;
-    this.written.length = 0;
+    this.schedule.commit();
     this.marks.commit();
   }
 
   rollback(): void {
-    this.written.length = 0;
+    this.schedule.rollback();
     this.marks.rollback();
-  }
-
-  private trackOf(meterId: string): Track {
-    let t = this.track.get(meterId);
-    if (!t) {
-      t = { slot: this.slots++ % METER_CHECKPOINT_CYCLES, checkpointed: false };
-      this.track.set(meterId, t);
-      this.bySlot[t.slot]?.push(meterId);
-    }
-    return t;
   }
 }
 

@@ -93,7 +93,8 @@ describe('rating checkpoints + replay', () => {
     const before = JSON.stringify(fx.engine.rating.get(key));
     const db = fx.engine.deps.db;
     db.exec(
-      "CREATE TRIGGER fail BEFORE UPDATE ON balances BEGIN SELECT RAISE(ABORT, 'disk full'); END",
+      'CREATE TRIGGER fail BEFORE INSERT ON cycle_records ' +
+        "BEGIN SELECT RAISE(ABORT, 'disk full'); END",
     );
     expect(() => ingestReadings(fx.engine, cycle(6))).toThrow('disk full');
     expect(JSON.stringify(fx.engine.rating.get(key))).toBe(before);

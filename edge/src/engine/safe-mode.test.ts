@@ -140,7 +140,13 @@ describe('safe mode', () => {
   it('a balance mismatch holds until the operator clears it, across a restart', async () => {
     const relay = inGrace();
     const e = fx.engine;
-    e.deps.db.prepare("UPDATE balances SET balance_minor = '123456'").run();
+    // the stored balance damaged: its checkpoint row, past every cycle record
+    e.deps.db
+      .prepare(
+        "UPDATE balances SET balance_minor = '123456', " +
+          'through_seq = (SELECT max(seq) FROM cycle_records)',
+      )
+      .run();
     e.safe.tick();
     expect(e.safe.causes()).toEqual([
       expect.objectContaining({

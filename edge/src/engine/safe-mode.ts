@@ -1,4 +1,5 @@
 import { integrityProblemOf } from '../store/open-store.js';
+import { restoreBalances } from '../store/balance-replay.js';
 import type { Engine } from './engine.js';
 import { raiseAlarm } from './events.js';
 import { readMeta, writeMeta } from '../store/meta.js';
@@ -167,17 +168,17 @@ export class SafeMode {
     writeMeta(this.engine.deps.db, UNTRUSTED_KEY, String(ms));
   }
 
-  /** Balance recomputation: every balance in memory must equal the committed store row. */
+  /**
+   * Balance recomputation: every balance in memory must equal the committed one (its
+   * checkpoint row moved on by the cycle records after it).
+   */
   private checkLedger(): void {
-    const rows = this.engine.deps.db
-      .prepare('SELECT account_id, balance_minor FROM balances')
-      .all() as { account_id: string; balance_minor: string }[];
-    for (const r of rows) {
-      const memory = this.engine.balances.get(r.account_id);
-      if (memory === undefined || memory === BigInt(r.balance_minor)) continue;
+    for (const [accountId, stored] of restoreBalances(this.engine.deps.db)) {
+      const memory = this.engine.balances.get(accountId);
+      if (memory === undefined || memory === stored.balanceMinor) continue;
       this.enter(
         'assertion',
-        `balance of ${r.account_id}: ${memory} in memory, ${r.balance_minor} stored`,
+        `balance of ${accountId}: ${memory} in memory, ${stored.balanceMinor} stored`,
       );
       return;
     }

@@ -24,6 +24,8 @@ class Strings {
  * - `i` intervals: meter, start, length ms (`d`), energy Wh, flags, account (-1 unrated),
  *   tariff version (-1 unrated), amount (minor units, decimal string; '0' unrated)
  * - `v` VEE states after the cycle: meter, last capture, last value Wh, serial, rate (mWh/h)
+ * - `b` balances after the transaction, of the accounts it moved: account, balance (minor
+ *   units, decimal string); absent in records written before store migration 8
  */
 export interface CycleRecordBody {
   t0: number;
@@ -45,6 +47,7 @@ export interface CycleRecordBody {
     am: string[];
   };
   v: { m: number[]; t: number[]; wh: number[]; s: number[]; rate: number[] };
+  b?: { a: number[]; am: string[] };
 }
 
 export interface RecordRead {
@@ -74,7 +77,7 @@ export interface RecordVee {
 }
 
 /**
- * Collects one transaction's reads, intervals and VEE states and writes them as ONE
+ * Collects one transaction's reads, intervals, VEE states and balances and writes them as ONE
  * `cycle_records` row (`write`, inside the transaction). `max_start_ms` / `last_capture_ms`
  * let replays skip old records unparsed.
  *
@@ -86,7 +89,7 @@ export interface RecordVee {
  */
 export class CycleRecordWriter {
   private tables = newTables();
-  private body = newBody(this.tables);
+  private body: Required<CycleRecordBody> = newBody(this.tables);
   private maxStartMs = -1;
   private lastCaptureMs = -1;
   private readonly insert: Statement;
@@ -99,7 +102,7 @@ export class CycleRecordWriter {
 
   get empty(): boolean {
     const b = this.body;
-    return b.r.m.length === 0 && b.i.m.length === 0 && b.v.m.length === 0;
+    return b.r.m.length === 0 && b.i.m.length === 0 && b.v.m.length === 0 && b.b.a.length === 0;
   }
 
   addRead(read: RecordRead): void {
@@ -136,6 +139,12 @@ export class CycleRecordWriter {
     v.wh.push(vee.lastValueWh);
     v.s.push(this.tables.s.of(vee.serial));
     v.rate.push(vee.rateMilliWhPerHour);
+  }
+
+  /** An account's balance after this transaction (it moved in it). */
+  addBalance(accountId: string, balanceMinor: bigint): void {
+    this.body.b.a.push(this.tables.a.of(accountId));
+    this.body.b.am.push(balanceMinor.toString());
   }
 
   /** `ms` after the record's `t0` (the first time it holds). */
@@ -175,7 +184,7 @@ function newTables() {
   };
 }
 
-function newBody(t: ReturnType<typeof newTables>): CycleRecordBody {
+function newBody(t: ReturnType<typeof newTables>): Required<CycleRecordBody> {
   return {
     t0: NO_TIME,
     m: t.m.list,
@@ -187,6 +196,7 @@ function newBody(t: ReturnType<typeof newTables>): CycleRecordBody {
     r: { m: [], g: [], t: [], wh: [], s: [], q: [] },
     i: { m: [], t: [], d: [], wh: [], f: [], a: [], tv: [], am: [] },
     v: { m: [], t: [], wh: [], s: [], rate: [] },
+    b: { a: [], am: [] },
   };
 }
 

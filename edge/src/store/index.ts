@@ -15,3 +15,4 @@ export { invocationCounterStore } from './invocation-counter-store.js';
 export { type CycleRecordBody, CycleRecordWriter, cycleRecordsAfter } from './cycle-record.js';
 export { registerStoreFunctions } from './store-functions.js';
 export { type LatestReading, latestReadings } from './latest-readings.js';
+export { type RestoredBalance, restoreBalances } from './balance-replay.js';

@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { BALANCE_CHECKPOINTS_MIGRATION } from './migration-balance-checkpoints.js';
 import { CYCLE_RECORDS_MIGRATION } from './migration-cycle-records.js';
 import { RATED_INTERVALS_MIGRATION } from './migration-rated-intervals.js';
 import { RATING_CHECKPOINT_MIGRATION } from './migration-rating-checkpoint.js';
@@ -68,6 +69,7 @@ export const MIGRATIONS: readonly string[] = [
   RATING_CHECKPOINT_MIGRATION,
   CYCLE_RECORDS_MIGRATION,
   STANDING_CHARGES_MIGRATION,
+  BALANCE_CHECKPOINTS_MIGRATION,
 ];
 
 /** Applies pending migrations inside one transaction each; returns the resulting version. */

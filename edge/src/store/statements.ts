@@ -11,7 +11,10 @@ export class Statements {
   readonly cycleRecord: CycleRecordWriter;
   private readonly lastCycleSeq: Statement;
   readonly insertQuarantine: Statement;
-  /** Per-cycle state writes, buffered and written as multi-row upserts by the engine. */
+  /**
+   * Per-cycle state writes, buffered and written as multi-row upserts by the engine; balance
+   * and meter rows are checkpoints (the cycle records after `through_seq` move them on).
+   */
   readonly upsertBalance: RowBuffer;
   readonly upsertMeterState: RowBuffer;
   readonly upsertRelayState: RowBuffer;
@@ -29,10 +32,10 @@ export class Statements {
     );
     this.upsertBalance = new RowBuffer(
       db,
-      'INSERT INTO balances (account_id, balance_minor, updated_wall_ms) VALUES',
-      3,
+      'INSERT INTO balances (account_id, balance_minor, updated_wall_ms, through_seq) VALUES',
+      4,
       'ON CONFLICT (account_id) DO UPDATE SET balance_minor = excluded.balance_minor, ' +
-        'updated_wall_ms = excluded.updated_wall_ms',
+        'updated_wall_ms = excluded.updated_wall_ms, through_seq = excluded.through_seq',
     );
     this.upsertMeterState = new RowBuffer(
       db,
