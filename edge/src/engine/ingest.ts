@@ -84,7 +84,8 @@ function ingestOne(engine: Engine, reading: PolledReading, cycle: Cycle): void {
     return;
   }
   engine.provisional.delete(meter.config.id);
-  validateAligned(engine, meter, { ...reading, captureMs: aligned }, cycle);
+  const onBoundary = aligned === reading.captureMs ? reading : { ...reading, captureMs: aligned };
+  validateAligned(engine, meter, onBoundary, cycle);
 }
 
 /**

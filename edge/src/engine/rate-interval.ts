@@ -3,6 +3,7 @@ import type { BlockCharge, IntervalBlockBuilder } from '@gridbill/shared/sync';
 import type { IntervalDelta } from '@gridbill/shared/vee';
 import { type Engine, type MeterInfo, ratingKey } from './engine.js';
 import { raiseAlarm } from './events.js';
+import type { RateInput } from './rater.js';
 
 /** A charge as rated; its id is not hashed here but derived where it is read. */
 export type IntervalCharge = BlockCharge;
@@ -36,20 +37,16 @@ export function rateInterval(
     return null;
   }
   const { key, ctx } = ratingTarget(meter, account.tariffId);
-  const state = engine.rating.forUpdate(key, interval.startMs, () =>
-    rater.initialState(ctx, interval.startMs),
-  );
-  const input = {
-    startMs: interval.startMs,
-    endMs: interval.endMs,
-    energyWh: interval.energyWh,
-    qualityBits: interval.flags.length === 0 ? 0 : flagsToBits(interval.flags),
-  };
+  const state =
+    engine.rating.forUpdate(key, interval.startMs) ??
+    engine.rating.start(key, interval.startMs, rater.initialState(ctx, interval.startMs));
+  const input = INPUT; // the rater reads it during `rate` only: one object, filled per call
+  input.startMs = interval.startMs;
+  input.endMs = interval.endMs;
+  input.energyWh = interval.energyWh;
+  input.qualityBits = interval.flags.length === 0 ? 0 : flagsToBits(interval.flags);
   const result = rater.rate(ctx, state, input);
-  engine.lastPrice.set(account.id, {
-    amountMinor: result.amountMinor,
-    energyWh: interval.energyWh,
-  });
+  notePrice(engine, account.id, result.amountMinor, interval.energyWh);
   const after = engine.balanceOf(account.id) - result.amountMinor;
   engine.balances.set(account.id, after);
   block.noteBalance(account.id, -result.amountMinor, after);
@@ -59,6 +56,18 @@ export function rateInterval(
     amountMinor: result.amountMinor,
     priceSource: result.priceSource,
   };
+}
+
+const INPUT: RateInput = { startMs: 0, endMs: 0, energyWh: 0, qualityBits: 0 };
+
+/** The account's last unit price (changed in place: one object per account). */
+function notePrice(engine: Engine, accountId: string, amountMinor: bigint, energyWh: number) {
+  const last = engine.lastPrice.get(accountId);
+  if (!last) engine.lastPrice.set(accountId, { amountMinor, energyWh });
+  else {
+    last.amountMinor = amountMinor;
+    last.energyWh = energyWh;
+  }
 }
 
 /** The meter's rating state key and rater context on a tariff (cached on the meter). */

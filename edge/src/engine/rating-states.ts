@@ -24,7 +24,7 @@ export type RestoreStates = (keys: readonly string[]) => Map<string, RatingEntry
  * @example
  * const m = new RatingStates(restore); m.load('k', { state: { wh: 1 }, throughMs: 0,
  *   checkpointed: true, sinceCheckpoint: 0 });
- * (m.forUpdate('k', 900_000, () => ({ wh: 0 })) as { wh: number }).wh = 5; m.rollback();
+ * (m.forUpdate('k', 900_000) as { wh: number }).wh = 5; m.rollback();
  * m.get('k') // → restore(['k']).get('k').state, e.g. { wh: 1 }
  */
 export class RatingStates {
@@ -58,17 +58,25 @@ export class RatingStates {
     return this.live.get(key)?.state;
   }
 
-  /** The state to rate the interval starting at `startMs` into (created by `init`). */
-  forUpdate(key: string, startMs: number, init: () => unknown): unknown {
-    let e = this.live.get(key);
-    if (!e) {
-      e = { state: init(), throughMs: startMs, checkpointed: false, sinceCheckpoint: 0, slot: 0 };
-      e.slot = this.slotOf(key);
-      this.live.set(key, e);
-    }
+  /**
+   * The state to rate the interval starting at `startMs` into, or undefined when `key` has
+   * none yet (then `start` adds it).
+   */
+  forUpdate(key: string, startMs: number): unknown {
+    const e = this.live.get(key);
+    if (!e) return undefined;
     e.throughMs = startMs;
     this.dirty.add(key);
     return e.state;
+  }
+
+  /** Adds the first state of `key` (none was live), to be changed in this transaction. */
+  start(key: string, startMs: number, state: unknown): unknown {
+    const e = { state, throughMs: startMs, checkpointed: false, sinceCheckpoint: 0, slot: 0 };
+    e.slot = this.slotOf(key);
+    this.live.set(key, e);
+    this.dirty.add(key);
+    return state;
   }
 
   /**

@@ -101,8 +101,12 @@ export class IntervalBlockBuilder {
   /** Adds `deltaMinor` to the account's movement in this block; `afterMinor` is the new balance. */
   noteBalance(accountId: string, deltaMinor: bigint, afterMinor: bigint): void {
     const a = this.accounts.of(accountId);
-    const prior = this.balances.get(a)?.deltaMinor ?? 0n;
-    this.balances.set(a, { deltaMinor: prior + deltaMinor, afterMinor });
+    const prior = this.balances.get(a);
+    if (!prior) this.balances.set(a, { deltaMinor, afterMinor });
+    else {
+      prior.deltaMinor += deltaMinor;
+      prior.afterMinor = afterMinor;
+    }
   }
 
   /** The block so far (wire form), and a fresh builder state. */

@@ -40,7 +40,7 @@ export function validateReading(
   const elapsedMs = reading.captureMs - state.lastCaptureMs;
   const delta = classifyDelta(state.lastValueWh, reading.valueWh, elapsedMs, ctx.limits);
   if (!delta.ok) return quarantine(delta.reason, delta.detail);
-  const flags: QualityFlag[] = [...delta.flags];
+  const flags: QualityFlag[] = delta.flags; // a fresh array per classification
   if (isSpike(delta.deltaWh, elapsedMs, state.rateMilliWhPerHour, ctx.limits)) flags.push('spike');
   return {
     kind: 'accepted',
