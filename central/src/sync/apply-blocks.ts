@@ -5,78 +5,20 @@ import {
   receivableAccount,
   revenueAccount,
 } from '@gridbill/shared/ledger';
-import { PRICE_SOURCE_CODES, type UpstreamEvent } from '@gridbill/shared/sync';
+import type { UpstreamEvent } from '@gridbill/shared/sync';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../store/schema.js';
 import { blockFactsJson } from './block-hash.js';
-import { type ChargeInput, storeChargesOnce } from './charge-days.js';
-import type { IntervalFact } from './interval-rows.js';
+import { storeBlockCharges } from './block-charges.js';
+import type { CurrencySums, FreshCharges } from './fresh-charges.js';
 import { postEntriesOnce } from './post-entries.js';
 import { type SyncTrx, syncTrx } from './sync-schema.js';
 
 export type BlockEvent = Extract<UpstreamEvent, { kind: 'interval-block' }>;
 
 /**
- * The block's interval rows as interval facts (channel 0), for the packed day-row merge.
- * Example: a block with meterIds ['m1'] and one row (meter 0, start T, 900 s, 412 Wh) →
- *   [{ meterId: 'm1', channel: 0, intervalStartMs: T, intervalSeconds: 900, energyWh: 412,
- *      qualityFlags: 0 }].
- */
-export function blockIntervals(e: BlockEvent): IntervalFact[] {
-  const { meterIds, intervals: c } = e.body;
-  const out: IntervalFact[] = new Array(c.meter.length);
-  for (let i = 0; i < c.meter.length; i += 1) {
-    out[i] = {
-      meterId: meterIds[c.meter[i]!]!,
-      channel: 0,
-      intervalStartMs: c.startMs[i]!,
-      intervalSeconds: c.seconds[i]!,
-      energyWh: c.energyWh[i]!,
-      qualityFlags: c.quality[i]!,
-    };
-  }
-  return out;
-}
-
-/** A block's rated row as a charge to store, with the index of its block in the batch. */
-export interface BlockCharge extends ChargeInput {
-  block: number;
-}
-
-/**
- * The block's rated rows as charges to store (block index `block`); the charge id is derived
- * as on the edge, `chargeId(meter, interval start, tariff version)`, never sent.
- * Example: a block with one rated row (m1, T, 900 s, 412 Wh, a1, tv-1, '8', tariff) →
- *   [{ meterId: 'm1', accountId: 'a1', startMs: T, seconds: 900, energyWh: 412,
- *      amountMinor: 8n, tariffVersionId: 'tv-1', currency: 'KES', priceSource: 'tariff',
- *      block }].
- */
-export function blockCharges(e: BlockEvent, block: number): BlockCharge[] {
-  const b = e.body;
-  const c = b.intervals;
-  const rows: BlockCharge[] = [];
-  for (let i = 0; i < c.meter.length; i += 1) {
-    const account = c.account[i]!;
-    if (account < 0) continue;
-    rows.push({
-      meterId: b.meterIds[c.meter[i]!]!,
-      accountId: b.accountIds[account]!,
-      startMs: c.startMs[i]!,
-      seconds: c.seconds[i]!,
-      energyWh: c.energyWh[i]!,
-      amountMinor: BigInt(c.amountMinor[i]!),
-      tariffVersionId: b.tariffVersionIds[c.tariffVersion[i]!]!,
-      currency: b.currency,
-      priceSource: PRICE_SOURCE_CODES[c.priceSource[i]!] ?? 'tariff',
-      block,
-    });
-  }
-  return rows;
-}
-
-/**
  * Applies fresh, owned blocks (their intervals are merged by the caller with the other
- * interval facts): charges packed per meter-day (`storeChargesOnce`, once per charge id), then
+ * interval facts): charges packed per meter-day (`storeBlockCharges`, once per charge id), then
  * ONE ledger entry per batch for the charges stored now — a charge central already had (from
  * an older per-fact event or another block) is not posted again — and one `edge_facts` row per
  * block holding its register reads (columnar, as sent) and the edge's balances. Returns the
@@ -89,12 +31,8 @@ export async function applyBlocks(
   nowMs: number,
 ): Promise<number> {
   if (blocks.length === 0) return 0;
-  const charges: BlockCharge[] = [];
-  for (let i = 0; i < blocks.length; i += 1) {
-    for (const c of blockCharges(blocks[i]!, i)) charges.push(c);
-  }
   const raw = coreTrx as unknown as Kysely<unknown>;
-  const fresh = await storeChargesOnce(raw, gatewayId, charges);
+  const fresh = await storeBlockCharges(raw, gatewayId, blocks);
   const drafts = batchEntries(blocks, fresh, gatewayId);
   await insertBlockFacts(syncTrx(coreTrx), gatewayId, blocks);
   return (await postEntriesOnce(coreTrx, drafts, nowMs)).length;
@@ -113,40 +51,15 @@ export async function applyBlocks(
  */
 export function batchEntries(
   blocks: readonly BlockEvent[],
-  fresh: readonly BlockCharge[],
+  fresh: FreshCharges,
   gatewayId: string,
 ): EntryDraft[] {
-  const byCurrency = new Map<string, CurrencySums>();
-  let sums: CurrencySums | undefined;
-  for (const c of fresh) {
-    if (sums?.currency !== c.currency) {
-      sums = byCurrency.get(c.currency);
-      if (!sums) {
-        sums = { currency: c.currency, byAccount: new Map(), blocks: new Set(), endMs: 0, n: 0 };
-        byCurrency.set(c.currency, sums);
-      }
-    }
-    sums.byAccount.set(c.accountId, (sums.byAccount.get(c.accountId) ?? 0n) + c.amountMinor);
-    sums.blocks.add(c.block);
-    const end = c.startMs + c.seconds * 1000;
-    if (end > sums.endMs) sums.endMs = end;
-    sums.n += 1;
-  }
   const out: EntryDraft[] = [];
-  for (const s of byCurrency.values()) {
-    const entry = currencyEntry(blocks, s, gatewayId);
+  for (const sums of fresh.currencies()) {
+    const entry = currencyEntry(blocks, sums, gatewayId);
     if (entry) out.push(entry);
   }
   return out;
-}
-
-/** One currency's fresh charges of a batch, summed per account. */
-interface CurrencySums {
-  currency: string;
-  byAccount: Map<string, bigint>;
-  blocks: Set<number>;
-  endMs: number;
-  n: number;
 }
 
 function currencyEntry(

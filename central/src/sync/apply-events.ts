@@ -3,11 +3,11 @@ import { eventContentHash } from '@gridbill/shared/sync';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../store/schema.js';
 import { contentId } from '@gridbill/shared/ids';
-import { applyBlocks, type BlockEvent, blockIntervals } from './apply-blocks.js';
+import { applyBlocks, type BlockEvent } from './apply-blocks.js';
 import { storeChargesOnce } from './charge-days.js';
 import { chargeEntry } from './charge-postings.js';
 import { standingChargeEntry } from './fee-postings.js';
-import { type IntervalFact, mergeIntervalRows } from './interval-rows.js';
+import { IntervalColumns, mergeIntervalRows } from './interval-rows.js';
 import { postEntriesOnce } from './post-entries.js';
 import { raiseAlarm } from './stream-repo.js';
 import { type SyncTrx, syncTrx } from './sync-schema.js';
@@ -60,7 +60,8 @@ export async function applyEvents(
   );
   await alarmDivergent(trx, gatewayId, outcome.refused, nowMs);
   // intervals are idempotent in their packed day row (a replay merges as 'unchanged')
-  const intervals: IntervalFact[] = events.flatMap((e) => (e.kind === 'interval' ? [e.body] : []));
+  const intervals = new IntervalColumns();
+  for (const e of events) if (e.kind === 'interval') intervals.add(e.body);
   const charges: Extract<UpstreamEvent, { kind: 'charge' }>[] = [];
   const blocks: BlockEvent[] = [];
   const facts: UpstreamEvent[] = [];
@@ -72,7 +73,7 @@ export async function applyEvents(
     else if (e.kind === 'reading') await insertReading(trx, e);
     else facts.push(e);
   }
-  for (const b of blocks) for (const f of blockIntervals(b)) intervals.push(f);
+  for (const b of blocks) intervals.addBlock(b.body);
   const merged = await mergeIntervalRows(trx, intervals);
   outcome.intervalConflicts = merged.conflicts.length;
   outcome.ledgerEntriesPosted = await applyCharges(coreTrx, gatewayId, charges, nowMs);

@@ -18,7 +18,7 @@ export interface ChargeInput extends PackedCharge {
 }
 
 /** The stored rows of one meter-day (one per account), scanned once as read. */
-type StoredDay = Map<string, ChargeDayScan & { packed: Uint8Array }>;
+export type StoredDay = Map<string, ChargeDayScan & { packed: Uint8Array }>;
 
 /** Meters per load statement (× days in one `in` list each). */
 const LOAD_CHUNK = 400;
@@ -50,16 +50,29 @@ export async function storeChargesOnce<C extends ChargeInput>(
   const fresh: C[] = [];
   const rows: RowValues[] = [];
   for (const group of groups.list) {
-    const day = stored.get(group.key);
-    const added = appendsAfter(day, group) ? group.charges : mergeGroup(day, group);
-    for (const c of added) fresh.push(c);
-    for (const [accountId, list] of byAccount(added)) {
-      const packed = packAccount(group.dayStartMs, day?.get(accountId), list);
-      rows.push([gatewayId, BigInt(group.dayStartMs), group.meterId, accountId, packed]);
-    }
+    for (const c of packGroup(gatewayId, stored.get(group.key), group, rows)) fresh.push(c);
   }
   await upsertDays(db, rows);
   return fresh;
+}
+
+/**
+ * One meter-day's incoming charges against its stored rows: the row values to upsert are
+ * pushed to `rows`; returns the charges stored now (appended when time-ordered, else merged
+ * once per key).
+ */
+export function packGroup<C extends ChargeInput>(
+  gatewayId: string,
+  day: StoredDay | undefined,
+  group: Group<C>,
+  rows: RowValues[],
+): C[] {
+  const added = appendsAfter(day, group) ? group.charges : mergeGroup(day, group);
+  for (const [accountId, list] of byAccount(added)) {
+    const packed = packAccount(group.dayStartMs, day?.get(accountId), list);
+    rows.push([gatewayId, BigInt(group.dayStartMs), group.meterId, accountId, packed]);
+  }
+  return added;
 }
 
 /** Charges split by account (one account per meter-day is the common case: no map). */
@@ -81,15 +94,21 @@ function byAccount<C extends ChargeInput>(charges: C[]): [string, C[]][] {
  * the meter-day (time-ordered arrival): all are fresh, appended without decoding.
  */
 function appendsAfter(day: StoredDay | undefined, group: Group<ChargeInput>): boolean {
-  let lastMs = -1;
-  for (const [, scan] of day ?? []) {
-    if (scan.count > 0 && scan.lastStartMs > lastMs) lastMs = scan.lastStartMs;
-  }
+  let lastMs = lastStoredMs(day);
   for (const c of group.charges) {
     if (c.startMs <= lastMs) return false;
     lastMs = c.startMs;
   }
   return true;
+}
+
+/** The latest stored start of a meter-day over all its accounts' rows (−1: none). */
+export function lastStoredMs(day: StoredDay | undefined): number {
+  let lastMs = -1;
+  for (const [, scan] of day ?? []) {
+    if (scan.count > 0 && scan.lastStartMs > lastMs) lastMs = scan.lastStartMs;
+  }
+  return lastMs;
 }
 
 /** The general case: decode the meter-day's rows (all accounts) and merge once per key. */
@@ -117,7 +136,7 @@ function packAccount(
 }
 
 /** The incoming charges of one meter-day. */
-interface Group<C> {
+export interface Group<C> {
   key: string;
   meterId: string;
   dayStartMs: number;
@@ -147,12 +166,23 @@ function groupByMeterDay<C extends ChargeInput>(charges: readonly C[]) {
   return { list, keys: new Set(list.map((g) => g.key)) };
 }
 
-type RowValues = [string, bigint, string, string, Uint8Array];
+/** An `edge_charge_days` row to upsert: gateway, day start, meter, account, packed. */
+export type RowValues = [string, bigint, string, string, Uint8Array];
 
-async function loadDays(
+/** The meter-days of a load: key `meter|day start`, meter and day of each. */
+export interface DayKeys {
+  list: readonly { key: string; meterId: string; dayStartMs: number }[];
+  keys: Set<string>;
+}
+
+/**
+ * The stored rows of the meter-days, one select per 400 meters (all days of the call),
+ * each scanned once. Example: keys of (m1, D) → Map { 'm1|D' → Map { a1 → scan + bytes } }.
+ */
+export async function loadDays(
   db: Kysely<unknown>,
   gatewayId: string,
-  groups: { list: Group<ChargeInput>[]; keys: Set<string> },
+  groups: DayKeys,
 ): Promise<Map<string, StoredDay>> {
   const out = new Map<string, StoredDay>();
   const meters = [...new Set(groups.list.map((g) => g.meterId))];
@@ -196,7 +226,7 @@ const COLUMNS = ['gateway_id', 'day_start_ms', 'meter_id', 'account_id', 'packed
  * `insert … select * from unnest($1::text[], $2::int8[], $3::text[], $4::text[], $5::bytea[])`
  * per call (5 array parameters whatever the row count).
  */
-async function upsertDays(db: Kysely<unknown>, rows: RowValues[]): Promise<void> {
+export async function upsertDays(db: Kysely<unknown>, rows: RowValues[]): Promise<void> {
   if (rows.length === 0) return;
   if (!usesDollarPlaceholders(db)) {
     for (let i = 0; i < rows.length; i += UPSERT_CHUNK) {

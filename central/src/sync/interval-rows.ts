@@ -2,9 +2,10 @@ import {
   decodeIntervalDay,
   emptyDay,
   encodeIntervalDay,
-  type IntervalUpdate,
+  type IntervalDay,
+  type IntervalUpdateColumns,
   intervalIndex,
-  mergeIntervals,
+  mergeIntervalColumns,
 } from '@gridbill/shared/interval-pack';
 import { CompiledQuery, type Kysely } from 'kysely';
 import { type BulkValue, bulkInsert, usesDollarPlaceholders } from './bulk-insert.js';
@@ -23,40 +24,107 @@ export interface IntervalFact {
 }
 
 /**
- * Key of the packed row: meter × channel × UTC day.
- * Example: { meterId: 'm1', channel: 0, intervalStartMs: 90000000 } → 'm1|0|86400000'.
+ * Intervals to merge as columns (the batch's interval events and block rows): no object per
+ * interval. Example: add(f) then addBlock(body) → length 1 + body.intervals.meter.length.
  */
-export function dayKey(f: IntervalFact): string {
-  const dayStartMs = Math.floor(f.intervalStartMs / DAY_MS) * DAY_MS;
-  return `${f.meterId}|${f.channel}|${dayStartMs}`;
+export class IntervalColumns {
+  readonly meterId: string[] = [];
+  readonly channel: number[] = [];
+  readonly startMs: number[] = [];
+  readonly seconds: number[] = [];
+  readonly energyWh: number[] = [];
+  readonly quality: number[] = [];
+
+  get length(): number {
+    return this.meterId.length;
+  }
+
+  add(f: IntervalFact): void {
+    this.push(f.meterId, f.channel, f.intervalStartMs, f.intervalSeconds, f.energyWh);
+    this.quality.push(f.qualityFlags);
+  }
+
+  /** A block's interval rows (channel 0). */
+  addBlock(body: {
+    meterIds: readonly string[];
+    intervals: {
+      meter: readonly number[];
+      startMs: readonly number[];
+      seconds: readonly number[];
+      energyWh: readonly number[];
+      quality: readonly number[];
+    };
+  }): void {
+    const c = body.intervals;
+    for (let i = 0; i < c.meter.length; i += 1) {
+      this.push(body.meterIds[c.meter[i]!]!, 0, c.startMs[i]!, c.seconds[i]!, c.energyWh[i]!);
+      this.quality.push(c.quality[i]!);
+    }
+  }
+
+  /** Interval i as a fact (for reports). */
+  fact(i: number): IntervalFact {
+    return {
+      meterId: this.meterId[i]!,
+      channel: this.channel[i]!,
+      intervalStartMs: this.startMs[i]!,
+      intervalSeconds: this.seconds[i]!,
+      energyWh: this.energyWh[i]!,
+      qualityFlags: this.quality[i]!,
+    };
+  }
+
+  private push(meterId: string, channel: number, startMs: number, seconds: number, wh: number) {
+    this.meterId.push(meterId);
+    this.channel.push(channel);
+    this.startMs.push(startMs);
+    this.seconds.push(seconds);
+    this.energyWh.push(wh);
+  }
 }
 
-/** The intervals of one packed row (meter × channel × UTC day). */
+/**
+ * Key of the packed row: meter × channel × UTC day.
+ * Example: ('m1', 0, 90000000) → 'm1|0|86400000'.
+ */
+export function dayKey(meterId: string, channel: number, intervalStartMs: number): string {
+  const dayStartMs = Math.floor(intervalStartMs / DAY_MS) * DAY_MS;
+  return `${meterId}|${channel}|${dayStartMs}`;
+}
+
+/** The intervals (indexes into the columns) of one packed row (meter × channel × UTC day). */
 interface DayGroup {
   key: string;
+  meterId: string;
+  channel: number;
   dayStartMs: number;
-  facts: IntervalFact[];
+  rows: number[];
 }
 
 /**
  * Groups intervals by packed row, in order of first appearance (nested maps: no key string
- * per interval). Example: facts of m1 on days D and D+1 → two groups, keys 'm1|0|D', 'm1|0|D+1'.
+ * per interval). Example: intervals of m1 on days D and D+1 → two groups, keys 'm1|0|D',
+ * 'm1|0|D+1'.
  */
-export function groupByDay(facts: readonly IntervalFact[]): DayGroup[] {
+export function groupByDay(c: IntervalColumns): DayGroup[] {
   const byMeter = new Map<string, Map<number, DayGroup>>();
   const list: DayGroup[] = [];
-  for (const f of facts) {
-    let days = byMeter.get(f.meterId);
+  for (let i = 0; i < c.length; i += 1) {
+    const meterId = c.meterId[i]!;
+    let days = byMeter.get(meterId);
     if (!days) {
       days = new Map();
-      byMeter.set(f.meterId, days);
+      byMeter.set(meterId, days);
     }
-    const dayStartMs = Math.floor(f.intervalStartMs / DAY_MS) * DAY_MS;
-    const slot = dayStartMs + f.channel; // unique: days are 86,400,000 ms apart
+    const startMs = c.startMs[i]!;
+    const dayStartMs = Math.floor(startMs / DAY_MS) * DAY_MS;
+    const channel = c.channel[i]!;
+    const slot = dayStartMs + channel; // unique: days are 86,400,000 ms apart
     const group = days.get(slot);
-    if (group) group.facts.push(f);
+    if (group) group.rows.push(i);
     else {
-      const created = { key: dayKey(f), dayStartMs, facts: [f] };
+      const key = dayKey(meterId, channel, startMs);
+      const created = { key, meterId, channel, dayStartMs, rows: [i] };
       days.set(slot, created);
       list.push(created);
     }
@@ -71,44 +139,77 @@ export interface MergeReport {
   mismatched: IntervalFact[];
 }
 
+/** Update columns reused between groups (filled, merged and dropped synchronously). */
+let updates: IntervalUpdateColumns = newUpdates(128);
+
+function newUpdates(capacity: number): IntervalUpdateColumns {
+  return {
+    n: 0,
+    index: new Int32Array(capacity),
+    valueWh: new Float64Array(capacity),
+    flags: new Float64Array(capacity),
+  };
+}
+
 /**
- * Merges intervals into their meter-channel-day rows (read, `mergeIntervals`, upsert), so a
- * replay is a no-op and two different actual values are reported, never overwritten.
+ * Merges intervals into their meter-channel-day rows (read, `mergeIntervalColumns`, upsert), so
+ * a replay is a no-op and two different actual values are reported, never overwritten.
  * Days are UTC days (96 slots of 900 s).
  */
 export async function mergeIntervalRows(
   trx: SyncTrx,
-  facts: readonly IntervalFact[],
+  facts: IntervalColumns,
 ): Promise<MergeReport> {
   const report: MergeReport = { rowsWritten: 0, conflicts: [], mismatched: [] };
   const groups = groupByDay(facts);
   const stored = await loadRows(trx, groups);
   const rows: BulkValue[][] = [];
-  for (const { key, dayStartMs, facts: group } of groups) {
-    const first = group[0]!;
-    const prior = stored.get(key);
-    const seconds = prior?.intervalSeconds ?? first.intervalSeconds;
-    const day = prior ?? emptyDay(DAY_MS / 1000 / seconds, seconds);
-    const updates: IntervalUpdate[] = [];
-    for (const f of group) {
-      if (f.intervalSeconds !== seconds) report.mismatched.push(f);
-      else {
-        const index = intervalIndex(dayStartMs, f.intervalStartMs, seconds, day.flags.length);
-        updates.push({ index, valueWh: f.energyWh, flags: f.qualityFlags });
-      }
-    }
-    const merged = mergeIntervals(day, updates);
-    for (const c of merged.conflicts) {
-      const intervalStartMs = dayStartMs + c.index * seconds * 1000;
-      report.conflicts.push({ meterId: first.meterId, intervalStartMs, ...pick(c) });
-    }
-    if (!merged.outcomes.some((o) => o === 'filled' || o === 'upgraded')) continue;
-    const packed = encodeIntervalDay(merged.day);
-    rows.push([first.meterId, BigInt(first.channel), BigInt(dayStartMs), BigInt(seconds), packed]);
+  for (const group of groups) {
+    const merged = mergeGroup(facts, group, stored.get(group.key), report);
+    if (merged === null) continue;
+    const { meterId, channel, dayStartMs } = group;
+    const seconds = BigInt(merged.intervalSeconds);
+    rows.push([meterId, BigInt(channel), BigInt(dayStartMs), seconds, encodeIntervalDay(merged)]);
   }
   await upsertRows(trx, rows);
   report.rowsWritten = rows.length;
   return report;
+}
+
+/**
+ * One packed row: its intervals merged into the stored day (or an empty one); intervals of
+ * another length than the row's go to `report.mismatched`, conflicts to `report.conflicts`.
+ * Returns the day to write, or null when no slot was filled or upgraded.
+ */
+function mergeGroup(
+  facts: IntervalColumns,
+  group: DayGroup,
+  prior: IntervalDay | undefined,
+  report: MergeReport,
+): IntervalDay | null {
+  const { dayStartMs, rows } = group;
+  const seconds = prior?.intervalSeconds ?? facts.seconds[rows[0]!]!;
+  const day = prior ?? emptyDay(DAY_MS / 1000 / seconds, seconds);
+  if (updates.index.length < rows.length) updates = newUpdates(rows.length * 2);
+  let n = 0;
+  for (const i of rows) {
+    if (facts.seconds[i] !== seconds) {
+      report.mismatched.push(facts.fact(i));
+      continue;
+    }
+    const startMs = facts.startMs[i]!;
+    updates.index[n] = intervalIndex(dayStartMs, startMs, seconds, day.flags.length);
+    updates.valueWh[n] = facts.energyWh[i]!;
+    updates.flags[n] = facts.quality[i]!;
+    n += 1;
+  }
+  updates.n = n;
+  const merged = mergeIntervalColumns(day, updates);
+  for (const c of merged.conflicts) {
+    const intervalStartMs = dayStartMs + c.index * seconds * 1000;
+    report.conflicts.push({ meterId: group.meterId, intervalStartMs, ...pick(c) });
+  }
+  return merged.changed ? merged.day : null;
 }
 
 function pick(c: { storedWh: number; incomingWh: number }) {
@@ -124,7 +225,7 @@ const UPSERT =
 async function loadRows(trx: SyncTrx, groups: readonly DayGroup[]) {
   const out = new Map<string, ReturnType<typeof decodeIntervalDay>>();
   const keys = new Set(groups.map((g) => g.key));
-  const meters = [...new Set(groups.map((g) => g.facts[0]!.meterId))];
+  const meters = [...new Set(groups.map((g) => g.meterId))];
   const days = [...new Set(groups.map((g) => g.dayStartMs))];
   const raw = trx as unknown as Kysely<unknown>;
   const dollar = usesDollarPlaceholders(raw);

@@ -36,47 +36,94 @@ export function mergeIntervals(day: IntervalDay, updates: readonly IntervalUpdat
   const outcomes: SlotOutcome[] = [];
   const conflicts: MergeResult['conflicts'] = [];
   for (const update of updates) {
-    checkUpdate(update, valuesWh.length);
-    const outcome = decide(flags[update.index]!, valuesWh[update.index]!, update);
-    if (outcome === 'filled' || outcome === 'upgraded') {
-      valuesWh[update.index] = update.valueWh;
-      flags[update.index] = update.flags;
-    }
+    const outcome = applyUpdate(valuesWh, flags, update.index, update.valueWh, update.flags);
     if (outcome === 'conflict') {
-      conflicts.push({
-        index: update.index,
-        storedWh: valuesWh[update.index]!,
-        incomingWh: update.valueWh,
-      });
+      const storedWh = valuesWh[update.index]!;
+      conflicts.push({ index: update.index, storedWh, incomingWh: update.valueWh });
     }
     outcomes.push(outcome);
   }
   return { day: { intervalSeconds: day.intervalSeconds, valuesWh, flags }, outcomes, conflicts };
 }
 
-function decide(storedFlags: number, storedWh: number, update: IntervalUpdate): SlotOutcome {
-  if (storedFlags === update.flags && storedWh === update.valueWh) return 'unchanged';
+/** Updates as columns: the first `n` entries of each array are read. */
+export interface IntervalUpdateColumns {
+  n: number;
+  index: Int32Array;
+  valueWh: Float64Array;
+  flags: Float64Array;
+}
+
+/**
+ * `mergeIntervals` for updates given as columns, without an object per update or per
+ * outcome: the merged day, whether any slot was 'filled' or 'upgraded' (the row must be
+ * written), and the conflicts. Example: stored [missing, est 40], columns index [0, 1],
+ *   valueWh [12, 41], flags [0, 0] → values [12, 41], changed true, conflicts [].
+ */
+export function mergeIntervalColumns(
+  day: IntervalDay,
+  u: IntervalUpdateColumns,
+): { day: IntervalDay; changed: boolean; conflicts: MergeResult['conflicts'] } {
+  const valuesWh = day.valuesWh.slice();
+  const flags = day.flags.slice();
+  const conflicts: MergeResult['conflicts'] = [];
+  let changed = false;
+  for (let k = 0; k < u.n; k += 1) {
+    const index = u.index[k]!;
+    const valueWh = u.valueWh[k]!;
+    const outcome = applyUpdate(valuesWh, flags, index, valueWh, u.flags[k]!);
+    if (outcome === 'filled' || outcome === 'upgraded') changed = true;
+    else if (outcome === 'conflict') {
+      conflicts.push({ index, storedWh: valuesWh[index]!, incomingWh: valueWh });
+    }
+  }
+  return { day: { intervalSeconds: day.intervalSeconds, valuesWh, flags }, changed, conflicts };
+}
+
+/** Checks one update, decides its outcome and writes it into the day's copies. */
+function applyUpdate(
+  valuesWh: Int32Array,
+  flags: Uint8Array,
+  index: number,
+  valueWh: number,
+  updateFlags: number,
+): SlotOutcome {
+  checkUpdate(index, valueWh, updateFlags, valuesWh.length);
+  const outcome = decide(flags[index]!, valuesWh[index]!, valueWh, updateFlags);
+  if (outcome === 'filled' || outcome === 'upgraded') {
+    valuesWh[index] = valueWh;
+    flags[index] = updateFlags;
+  }
+  return outcome;
+}
+
+function decide(
+  storedFlags: number,
+  storedWh: number,
+  valueWh: number,
+  updateFlags: number,
+): SlotOutcome {
+  if (storedFlags === updateFlags && storedWh === valueWh) return 'unchanged';
   if ((storedFlags & INTERVAL_FLAG_BITS.missing) !== 0) return 'filled';
   const storedActual = isActual(storedFlags);
-  const incomingActual = isActual(update.flags);
+  const incomingActual = isActual(updateFlags);
   if (!storedActual && incomingActual) return 'upgraded';
   if (storedActual && !incomingActual) return 'kept';
-  if (storedActual && incomingActual) return storedWh === update.valueWh ? 'kept' : 'conflict';
+  if (storedActual && incomingActual) return storedWh === valueWh ? 'kept' : 'conflict';
   return 'kept';
 }
 
-function checkUpdate(update: IntervalUpdate, count: number): void {
-  if (!Number.isInteger(update.index) || update.index < 0 || update.index >= count) {
-    throw new RangeError(`interval index ${update.index} is outside 0..${count - 1}`);
+function checkUpdate(index: number, v: number, flags: number, count: number): void {
+  if (!Number.isInteger(index) || index < 0 || index >= count) {
+    throw new RangeError(`interval index ${index} is outside 0..${count - 1}`);
   }
-  const v = update.valueWh;
   if (!Number.isInteger(v) || v < INT32_MIN || v > INT32_MAX) {
-    throw new RangeError(`interval ${update.index}: ${v} Wh is not an int32 integer`);
+    throw new RangeError(`interval ${index}: ${v} Wh is not an int32 integer`);
   }
-  if (!Number.isInteger(update.flags) || update.flags < 0 || update.flags > 255) {
-    throw new RangeError(`interval ${update.index}: flags ${update.flags} not in 0..255`);
+  if (!Number.isInteger(flags) || flags < 0 || flags > 255) {
+    throw new RangeError(`interval ${index}: flags ${flags} not in 0..255`);
   }
-  if ((update.flags & INTERVAL_FLAG_BITS.missing) !== 0) {
-    throw new RangeError(`interval ${update.index}: an update cannot carry the 'missing' flag`);
+  if ((flags & INTERVAL_FLAG_BITS.missing) !== 0) {
+    throw new RangeError(`interval ${index}: an update cannot carry the 'missing' flag`);
   }
 }

@@ -4,11 +4,14 @@ import {
   CHARGE_DAY_MS,
   ChargeDayError,
   appendChargeDay,
+  appendChargeRun,
+  type ChargeRun,
   chargeDayCount,
   chargeDayStartMs,
   decodeChargeDay,
   encodeChargeDay,
   mergeChargeDay,
+  newChargeRun,
   type PackedCharge,
   scanChargeDay,
 } from './charge-day.js';
@@ -168,6 +171,76 @@ describe('charge day codec', () => {
     );
     expect(() => appendChargeDay(DAY, packed, [charge(3_600_000), charge(3_600_000)])).toThrow(
       ChargeDayError,
+    );
+  });
+
+  it('packs a run of columns byte for byte like appendChargeDay of the same charges', () => {
+    const SAFE = Number.MAX_SAFE_INTEGER;
+    const row = fc.record({
+      gapMs: fc.integer({ min: 1, max: 3_600_000 }),
+      seconds: fc.constantFrom(60, 900, 3600, 2 ** 32 - 1),
+      energyWh: fc.oneof(
+        fc.integer({ min: -5000, max: 5000 }),
+        fc.integer({ min: -SAFE, max: SAFE }),
+      ),
+      amount: fc.oneof(fc.integer({ min: -300, max: 300 }), fc.integer({ min: -SAFE, max: SAFE })),
+      version: fc.constantFrom('tv-1', 'tv-2', 'tv-10'),
+      fallback: fc.boolean(),
+    });
+    type Row = typeof row extends fc.Arbitrary<infer R> ? R : never;
+    const toCharges = (rows: Row[], fromMs: number, currency: string) => {
+      let at = fromMs;
+      return rows.map((r) => {
+        at += r.gapMs;
+        return {
+          startMs: at,
+          seconds: r.seconds,
+          energyWh: r.energyWh,
+          amountMinor: BigInt(r.amount),
+          tariffVersionId: r.version,
+          currency,
+          priceSource: r.fallback ? 'fallback' : 'tariff',
+        } satisfies PackedCharge;
+      });
+    };
+    const run = newChargeRun(64);
+    const fill = (charges: PackedCharge[]): ChargeRun => {
+      charges.forEach((c, i) => {
+        run.startMs[i] = c.startMs;
+        run.seconds[i] = c.seconds;
+        run.energyWh[i] = c.energyWh;
+        run.amountMinor[i] = Number(c.amountMinor); // test data: safe integers
+        run.priceSource[i] = c.priceSource === 'fallback' ? 1 : 0;
+        run.tariffVersionIds[i] = c.tariffVersionId;
+      });
+      run.n = charges.length;
+      run.currency = charges[0]?.currency ?? 'KES';
+      return run;
+    };
+    fc.assert(
+      fc.property(
+        fc.array(row, { maxLength: 20 }),
+        fc.array(row, { minLength: 1, maxLength: 20 }),
+        fc.constantFrom('KES', 'USD'),
+        (storedRows, newRows, currency) => {
+          const stored = toCharges(storedRows, DAY - 1, 'KES');
+          const last = stored[stored.length - 1]?.startMs ?? DAY - 1;
+          const incoming = toCharges(newRows, last, currency);
+          if (incoming[incoming.length - 1]!.startMs >= DAY + CHARGE_DAY_MS) return;
+          const base = stored.length > 0 ? scanChargeDay(DAY, encodeChargeDay(DAY, stored)) : null;
+          const expected = appendChargeDay(DAY, base, incoming);
+          expect(hex(appendChargeRun(DAY, base, fill(incoming)))).toBe(hex(expected));
+        },
+      ),
+      { numRuns: 400 },
+    );
+    const packed = encodeChargeDay(DAY, [charge(900_000)]);
+    const again = fill([charge(900_000)]);
+    expect(() => appendChargeRun(DAY, scanChargeDay(DAY, packed), again)).toThrow(
+      `charge at ${DAY + 900_000} (tv-1): not after the day's charge at ${DAY + 900_000}`,
+    );
+    expect(() => appendChargeRun(DAY, null, fill([charge(CHARGE_DAY_MS)]))).toThrow(
+      'start is not in the day',
     );
   });
 });

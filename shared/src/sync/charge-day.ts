@@ -165,6 +165,16 @@ function assemble(
     entries.uvarint(versionIndex);
     entries.uvarint(currencyIndex);
   }
+  return finishDay(base, strings, entries, count);
+}
+
+/** Header, strings, the stored entries, then the `entries` written now. */
+function finishDay(
+  base: ChargeDayScan,
+  strings: Map<string, number>,
+  entries: Writer,
+  count: number,
+): Uint8Array {
   let stringBytes = 0;
   for (const text of strings.keys()) stringBytes += 1 + text.length;
   const out = new Uint8Array(HEADER_BYTES + stringBytes + base.entries.length + entries.at);
@@ -182,6 +192,125 @@ function assemble(
   out.set(base.entries, at);
   out.set(entries.buf.subarray(0, entries.at), at + base.entries.length);
   return out;
+}
+
+/**
+ * New charges of one meter-day as columns (the caller fills the first `n` entries and reuses
+ * the run): what `appendChargeRun` packs without a `PackedCharge` object (or a bigint) per
+ * charge. Amounts are safe integers of minor units.
+ */
+export interface ChargeRun {
+  n: number;
+  startMs: Float64Array;
+  seconds: Float64Array;
+  energyWh: Float64Array;
+  amountMinor: Float64Array;
+  /** Index into PRICE_SOURCE names: 0 tariff, 1 fallback. */
+  priceSource: Uint8Array;
+  tariffVersionIds: string[];
+  currency: string;
+}
+
+/** An empty run with room for `capacity` charges. */
+export function newChargeRun(capacity: number): ChargeRun {
+  return {
+    n: 0,
+    startMs: new Float64Array(capacity),
+    seconds: new Float64Array(capacity),
+    energyWh: new Float64Array(capacity),
+    amountMinor: new Float64Array(capacity),
+    priceSource: new Uint8Array(capacity),
+    tariffVersionIds: new Array<string>(capacity).fill(''),
+    currency: '',
+  };
+}
+
+/**
+ * `appendChargeDay` for charges given as a run: byte for byte the same result as
+ * appendChargeDay(dayStartMs, base, the run's charges as PackedCharge objects), with the same
+ * checks (starts after the stored ones and increasing, in the day; 32-bit seconds; safe
+ * integers). Example: a run of one charge (900000, 900 s, 412 Wh, 8, 'tv', 'KES', tariff) on
+ *   day 0 with no stored row → the 26 bytes of the encodeChargeDay example.
+ */
+export function appendChargeRun(
+  dayStartMs: number,
+  packed: ChargeDayScan | null,
+  run: ChargeRun,
+): Uint8Array {
+  const base = packed ?? emptyScan(dayStartMs);
+  const count = base.count + run.n;
+  if (count > MAX_COUNT) {
+    throw new ChargeDayError(`cannot pack ${count} charges in one day (max ${MAX_COUNT})`);
+  }
+  const strings = new Map<string, number>();
+  for (const text of base.strings) strings.set(text, strings.size);
+  if (!ENTRIES.writer) ENTRIES.writer = new Writer(4096);
+  const entries = ENTRIES.writer;
+  entries.at = 0;
+  let prevMs = base.count > 0 ? base.lastStartMs : dayStartMs;
+  let lastVersion: string | null = null;
+  let versionIndex = 0;
+  let currencyIndex = 0;
+  for (let i = 0; i < run.n; i += 1) {
+    const startMs = run.startMs[i]!;
+    checkRunCharge(dayStartMs, run, i, base.count > 0 || i > 0 ? prevMs : dayStartMs - 1);
+    entries.uvarint(startMs - prevMs);
+    prevMs = startMs;
+    entries.uvarint(run.seconds[i]!);
+    const wh = run.energyWh[i]!;
+    entries.safeAmount(run.priceSource[i]! | (wh < 0 ? NEGATIVE_WH : 0), run.amountMinor[i]!, wh);
+    const version = run.tariffVersionIds[i]!;
+    if (version !== lastVersion) {
+      lastVersion = version;
+      versionIndex = stringIndex(strings, version, 'tariff version');
+    }
+    // the currency's string after the first version's, as `assemble` adds them
+    if (i === 0) currencyIndex = stringIndex(strings, run.currency, 'currency');
+    entries.uvarint(versionIndex);
+    entries.uvarint(currencyIndex);
+  }
+  return finishDay(base, strings, entries, count);
+}
+
+/** `checkCharge` and the order check of `appendChargeDay` for charge i of a run. */
+function checkRunCharge(dayStartMs: number, run: ChargeRun, i: number, afterMs: number): void {
+  const startMs = run.startMs[i]!;
+  const offsetMs = startMs - dayStartMs;
+  const seconds = run.seconds[i]!;
+  const ok =
+    startMs > afterMs &&
+    Number.isSafeInteger(offsetMs) &&
+    offsetMs >= 0 &&
+    offsetMs < CHARGE_DAY_MS &&
+    Number.isInteger(seconds) &&
+    seconds > 0 &&
+    seconds < TWO_32 &&
+    Number.isSafeInteger(run.energyWh[i]!) &&
+    Number.isSafeInteger(run.amountMinor[i]!) &&
+    run.priceSource[i]! <= 1;
+  if (!ok) throw new ChargeDayError(runChargeProblem(dayStartMs, run, i, afterMs));
+}
+
+/** Why charge i of a run cannot be packed (only built for a charge that cannot). */
+function runChargeProblem(dayStartMs: number, run: ChargeRun, i: number, afterMs: number) {
+  const startMs = run.startMs[i]!;
+  const at = `charge at ${startMs} (${run.tariffVersionIds[i]})`;
+  if (startMs <= afterMs) return `${at}: not after the day's charge at ${afterMs}`;
+  const offsetMs = startMs - dayStartMs;
+  if (!Number.isSafeInteger(offsetMs) || offsetMs < 0 || offsetMs >= CHARGE_DAY_MS) {
+    return `${at}: start is not in the day starting ${dayStartMs}`;
+  }
+  const seconds = run.seconds[i]!;
+  if (!Number.isInteger(seconds) || seconds <= 0 || seconds >= TWO_32) {
+    return `${at}: seconds ${seconds} is not a positive 32-bit integer`;
+  }
+  if (!Number.isSafeInteger(run.energyWh[i]!)) {
+    return `${at}: energyWh ${run.energyWh[i]} is not a safe integer`;
+  }
+  if (!Number.isSafeInteger(run.amountMinor[i]!)) {
+    return `${at}: amountMinor ${run.amountMinor[i]} is not a safe integer`;
+  }
+  return `${at}: unknown price source code ${run.priceSource[i]}`;
 }
 
 function stringIndex(strings: Map<string, number>, text: string, field: string): number {
@@ -226,6 +355,8 @@ function checkCharge(dayStartMs: number, c: PackedCharge): void {
 
 /** 8 bytes for int64 ↔ bytes (used synchronously within one call). */
 const SCRATCH = new DataView(new ArrayBuffer(8));
+/** The little-endian bytes of a safe-integer amount (`Writer.safeAmount`). */
+const SAFE_BYTES = new Uint8Array(8);
 
 /** A growing byte buffer with the varint writers of the layout. */
 class Writer {
@@ -273,6 +404,33 @@ class Writer {
     this.uvarint(Math.abs(energyWh));
     this.room(n);
     for (let i = 0; i < n; i += 1) this.buf[this.at++] = this.scratch.getUint8(i);
+  }
+
+  /**
+   * `amount` for a safe-integer amount, without a bigint: the same tag and bytes (the two's
+   * complement of v < 0 is the complement of the bytes of −v − 1).
+   */
+  safeAmount(flags: number, v: number, energyWh: number): void {
+    this.room(9);
+    const negative = v < 0;
+    let x = negative ? -v - 1 : v;
+    const bytes = SAFE_BYTES;
+    for (let i = 0; i < 8; i += 1) {
+      const b = x % 256;
+      bytes[i] = negative ? 255 - b : b;
+      x = (x - b) / 256;
+    }
+    let n = v === 0 ? 0 : 8;
+    while (n > 1) {
+      const top = bytes[n - 1]!;
+      const next = bytes[n - 2]! & 0x80;
+      if ((top === 0 && next === 0) || (top === 0xff && next !== 0)) n -= 1;
+      else break;
+    }
+    this.buf[this.at++] = flags | (n << 1);
+    this.uvarint(Math.abs(energyWh));
+    this.room(n);
+    for (let i = 0; i < n; i += 1) this.buf[this.at++] = bytes[i]!;
   }
 
   ascii(text: string): void {
