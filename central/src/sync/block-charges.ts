@@ -117,11 +117,7 @@ function packRun(
   if (!fillRun(blocks, group, accountId, first.body.currency, lastStoredMs(day))) return false;
   const packed = appendChargeRun(group.dayStartMs, day?.get(accountId) ?? null, run);
   rows.push([gatewayId, BigInt(group.dayStartMs), group.meterId, accountId, packed]);
-  for (let k = 0; k < run.n; k += 1) {
-    const endMs = run.startMs[k]! + run.seconds[k]! * 1000;
-    const block = Math.floor(group.refs[k]! / ROW_REF);
-    fresh.addSafe(run.currency, accountId, run.amountMinor[k]!, block, endMs);
-  }
+  fresh.addRun(run, accountId, group.refs, ROW_REF);
   return true;
 }
 

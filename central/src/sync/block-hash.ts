@@ -1,10 +1,5 @@
 import { createHash } from 'node:crypto';
-import {
-  canonicalJson,
-  type EventParse,
-  eventContentHash,
-  type IntervalBlockBody,
-} from '@gridbill/shared/sync';
+import { type EventParse, eventContentHash, type IntervalBlockBody } from '@gridbill/shared/sync';
 
 /** Tag opening the v2 hash input (a v1 input is canonical JSON starting '{"body":'). */
 const V2_TAG = 'gridbill.interval-block.v2';
@@ -146,14 +141,43 @@ export function blockFactsJson(body: {
   intervals: { meter: readonly number[] };
   meterIds: readonly string[];
   registers: readonly string[];
-  reads: object;
+  reads: FactsReads;
   accountIds: readonly string[];
-  balances: object;
+  balances: FactsBalances;
 }): string {
-  return (
-    `{"intervals":${body.intervals.meter.length},"meterIds":${JSON.stringify(body.meterIds)},` +
-    `"registers":${JSON.stringify(body.registers)},"reads":${canonicalJson(body.reads)},` +
-    `"accountIds":${JSON.stringify(body.accountIds)},` +
-    `"balances":${canonicalJson(body.balances)}}`
-  );
+  const r = body.reads;
+  const b = body.balances;
+  // one native stringify; the sections' keys in canonical (sorted) order
+  return JSON.stringify({
+    intervals: body.intervals.meter.length,
+    meterIds: body.meterIds,
+    registers: body.registers,
+    reads: {
+      capturedAtMs: r.capturedAtMs,
+      meter: r.meter,
+      quality: r.quality,
+      register: r.register,
+      valueWh: r.valueWh,
+    },
+    accountIds: body.accountIds,
+    balances: {
+      account: b.account,
+      amountMinor: b.amountMinor,
+      balanceAfterMinor: b.balanceAfterMinor,
+    },
+  });
+}
+
+interface FactsReads {
+  meter: readonly number[];
+  register: readonly number[];
+  capturedAtMs: readonly number[];
+  valueWh: readonly number[];
+  quality: readonly number[];
+}
+
+interface FactsBalances {
+  account: readonly number[];
+  amountMinor: readonly string[];
+  balanceAfterMinor: readonly string[];
 }

@@ -1,3 +1,5 @@
+import type { ChargeRun } from '@gridbill/shared/sync';
+
 /** One currency's fresh charges of a batch, summed per account (insertion order kept). */
 export interface CurrencySums {
   currency: string;
@@ -27,21 +29,37 @@ interface Sums {
  * Sums of the charges a batch stored now, per currency and account, for its ledger entry.
  * Safe-integer amounts add as numbers (exact: a sum that would pass 2^53 − 1 is moved to a
  * bigint first), bigint amounts as bigints.
- * Example: addSafe('KES', 'a1', 8, 0, T1); add('KES', 'a1', 2n, 1, T2) → one CurrencySums
- *   { byAccount: { a1 → 10n }, blocks: {0, 1}, endMs: max(T1, T2), n: 2 }.
+ * Example: addRun(a run of a1's charges 8 and 3 from block 0, ending T1), then
+ *   add('KES', 'a1', 2n, 1, T2) → one CurrencySums { byAccount: { a1 → 13n }, blocks: {0, 1},
+ *   endMs: max(T1, T2), n: 3 }.
  */
 export class FreshCharges {
   private readonly byCurrency = new Map<string, Sums>();
 
-  /** A fresh charge with a safe-integer amount (|amount| ≤ 2^53 − 1). */
-  addSafe(currency: string, accountId: string, amount: number, block: number, endMs: number) {
-    const account = this.account(currency, accountId, block, endMs);
-    const next = account.small + amount;
-    if (Number.isSafeInteger(next)) account.small = next;
-    else {
-      account.big += BigInt(account.small);
-      account.small = amount;
+  /**
+   * A packed run of one account's fresh charges (safe-integer amounts); `refs[k] / refUnit`
+   * (rounded down) is charge k's block. One account lookup for the run.
+   */
+  addRun(run: ChargeRun, accountId: string, refs: readonly number[], refUnit: number) {
+    if (run.n === 0) return;
+    const account = this.account(run.currency, accountId, -1, 0);
+    const sums = this.byCurrency.get(run.currency)!;
+    sums.n -= 1; // the lookup above counted no charge
+    let lastBlock = -1;
+    for (let k = 0; k < run.n; k += 1) {
+      const block = Math.floor(refs[k]! / refUnit);
+      if (block !== lastBlock) sums.blocks.add(block);
+      lastBlock = block;
+      const endMs = run.startMs[k]! + run.seconds[k]! * 1000;
+      if (endMs > sums.endMs) sums.endMs = endMs;
+      const next = account.small + run.amountMinor[k]!;
+      if (Number.isSafeInteger(next)) account.small = next;
+      else {
+        account.big += BigInt(account.small);
+        account.small = run.amountMinor[k]!;
+      }
     }
+    sums.n += run.n;
   }
 
   /** A fresh charge with a bigint amount. */
@@ -60,13 +78,14 @@ export class FreshCharges {
     }));
   }
 
+  /** The account's sum, counting one charge of `block` ending at `endMs` (block −1: none). */
   private account(currency: string, accountId: string, block: number, endMs: number) {
     let sums = this.byCurrency.get(currency);
     if (!sums) {
       sums = { currency, accounts: new Map(), blocks: new Set(), endMs: 0, n: 0 };
       this.byCurrency.set(currency, sums);
     }
-    sums.blocks.add(block);
+    if (block >= 0) sums.blocks.add(block);
     if (endMs > sums.endMs) sums.endMs = endMs;
     sums.n += 1;
     let account = sums.accounts.get(accountId);

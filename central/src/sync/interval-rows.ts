@@ -23,28 +23,66 @@ export interface IntervalFact {
   qualityFlags: number;
 }
 
+/** Rows of one segment: a block's columns (referenced, not copied) or the per-fact rows. */
+interface Segment {
+  meterIds: readonly string[];
+  /** Index into `meterIds` per row. */
+  meter: readonly number[];
+  /** Per row, or null: channel 0 (blocks). */
+  channel: readonly number[] | null;
+  startMs: readonly number[];
+  seconds: readonly number[];
+  energyWh: readonly number[];
+  quality: readonly number[];
+}
+
+/** The per-fact rows, appended one interval event at a time. */
+interface FactSegment {
+  meterIds: string[];
+  meter: number[];
+  channel: number[];
+  startMs: number[];
+  seconds: number[];
+  energyWh: number[];
+  quality: number[];
+}
+
+/** A row: `segment * ROW_REF + row` (a segment has fewer rows than this). */
+const ROW_REF = 65_536;
+
 /**
- * Intervals to merge as columns (the batch's interval events and block rows): no object per
- * interval. Example: add(f) then addBlock(body) → length 1 + body.intervals.meter.length.
+ * Intervals to merge (the batch's interval events and block rows) as segments of columns: a
+ * block's columns are referenced as they are, no object or copy per interval.
+ * Example: add(f) then addBlock(body) → 2 segments, 1 + body.intervals.meter.length rows.
  */
 export class IntervalColumns {
-  readonly meterId: string[] = [];
-  readonly channel: number[] = [];
-  readonly startMs: number[] = [];
-  readonly seconds: number[] = [];
-  readonly energyWh: number[] = [];
-  readonly quality: number[] = [];
-
-  get length(): number {
-    return this.meterId.length;
-  }
+  readonly segments: Segment[] = [];
+  private facts: FactSegment | null = null;
 
   add(f: IntervalFact): void {
-    this.push(f.meterId, f.channel, f.intervalStartMs, f.intervalSeconds, f.energyWh);
-    this.quality.push(f.qualityFlags);
+    if (this.facts === null) {
+      this.facts = {
+        meterIds: [],
+        meter: [],
+        channel: [],
+        startMs: [],
+        seconds: [],
+        energyWh: [],
+        quality: [],
+      };
+      this.segments.push(this.facts);
+    }
+    const s = this.facts;
+    s.meter.push(s.meterIds.length);
+    s.meterIds.push(f.meterId);
+    s.channel.push(f.channel);
+    s.startMs.push(f.intervalStartMs);
+    s.seconds.push(f.intervalSeconds);
+    s.energyWh.push(f.energyWh);
+    s.quality.push(f.qualityFlags);
   }
 
-  /** A block's interval rows (channel 0). */
+  /** A block's interval rows (channel 0), by reference. */
   addBlock(body: {
     meterIds: readonly string[];
     intervals: {
@@ -56,31 +94,27 @@ export class IntervalColumns {
     };
   }): void {
     const c = body.intervals;
-    for (let i = 0; i < c.meter.length; i += 1) {
-      this.push(body.meterIds[c.meter[i]!]!, 0, c.startMs[i]!, c.seconds[i]!, c.energyWh[i]!);
-      this.quality.push(c.quality[i]!);
-    }
+    this.segments.push({ meterIds: body.meterIds, channel: null, ...pickColumns(c) });
   }
 
-  /** Interval i as a fact (for reports). */
-  fact(i: number): IntervalFact {
+  /** Row `ref` as a fact (for reports). */
+  fact(ref: number): IntervalFact {
+    const s = this.segments[Math.floor(ref / ROW_REF)]!;
+    const i = ref % ROW_REF;
     return {
-      meterId: this.meterId[i]!,
-      channel: this.channel[i]!,
-      intervalStartMs: this.startMs[i]!,
-      intervalSeconds: this.seconds[i]!,
-      energyWh: this.energyWh[i]!,
-      qualityFlags: this.quality[i]!,
+      meterId: s.meterIds[s.meter[i]!]!,
+      channel: s.channel?.[i] ?? 0,
+      intervalStartMs: s.startMs[i]!,
+      intervalSeconds: s.seconds[i]!,
+      energyWh: s.energyWh[i]!,
+      qualityFlags: s.quality[i]!,
     };
   }
+}
 
-  private push(meterId: string, channel: number, startMs: number, seconds: number, wh: number) {
-    this.meterId.push(meterId);
-    this.channel.push(channel);
-    this.startMs.push(startMs);
-    this.seconds.push(seconds);
-    this.energyWh.push(wh);
-  }
+function pickColumns(c: Omit<Segment, 'meterIds' | 'channel'>) {
+  const { meter, startMs, seconds, energyWh, quality } = c;
+  return { meter, startMs, seconds, energyWh, quality };
 }
 
 /**
@@ -92,7 +126,7 @@ export function dayKey(meterId: string, channel: number, intervalStartMs: number
   return `${meterId}|${channel}|${dayStartMs}`;
 }
 
-/** The intervals (indexes into the columns) of one packed row (meter × channel × UTC day). */
+/** The intervals (row references into the columns) of one packed row (meter × channel × UTC day). */
 interface DayGroup {
   key: string;
   meterId: string;
@@ -109,24 +143,27 @@ interface DayGroup {
 export function groupByDay(c: IntervalColumns): DayGroup[] {
   const byMeter = new Map<string, Map<number, DayGroup>>();
   const list: DayGroup[] = [];
-  for (let i = 0; i < c.length; i += 1) {
-    const meterId = c.meterId[i]!;
-    let days = byMeter.get(meterId);
-    if (!days) {
-      days = new Map();
-      byMeter.set(meterId, days);
-    }
-    const startMs = c.startMs[i]!;
-    const dayStartMs = Math.floor(startMs / DAY_MS) * DAY_MS;
-    const channel = c.channel[i]!;
-    const slot = dayStartMs + channel; // unique: days are 86,400,000 ms apart
-    const group = days.get(slot);
-    if (group) group.rows.push(i);
-    else {
-      const key = dayKey(meterId, channel, startMs);
-      const created = { key, meterId, channel, dayStartMs, rows: [i] };
-      days.set(slot, created);
-      list.push(created);
+  for (let seg = 0; seg < c.segments.length; seg += 1) {
+    const s = c.segments[seg]!;
+    for (let i = 0; i < s.meter.length; i += 1) {
+      const meterId = s.meterIds[s.meter[i]!]!;
+      let days = byMeter.get(meterId);
+      if (!days) {
+        days = new Map();
+        byMeter.set(meterId, days);
+      }
+      const startMs = s.startMs[i]!;
+      const dayStartMs = Math.floor(startMs / DAY_MS) * DAY_MS;
+      const channel = s.channel === null ? 0 : s.channel[i]!;
+      const slot = dayStartMs + channel; // unique: days are 86,400,000 ms apart
+      const group = days.get(slot);
+      if (group) group.rows.push(seg * ROW_REF + i);
+      else {
+        const key = dayKey(meterId, channel, startMs);
+        const created = { key, meterId, channel, dayStartMs, rows: [seg * ROW_REF + i] };
+        days.set(slot, created);
+        list.push(created);
+      }
     }
   }
   return list;
@@ -188,19 +225,23 @@ function mergeGroup(
   report: MergeReport,
 ): IntervalDay | null {
   const { dayStartMs, rows } = group;
-  const seconds = prior?.intervalSeconds ?? facts.seconds[rows[0]!]!;
+  const segments = facts.segments;
+  const first = rows[0]!;
+  const firstSeconds = segments[Math.floor(first / ROW_REF)]!.seconds[first % ROW_REF]!;
+  const seconds = prior?.intervalSeconds ?? firstSeconds;
   const day = prior ?? emptyDay(DAY_MS / 1000 / seconds, seconds);
   if (updates.index.length < rows.length) updates = newUpdates(rows.length * 2);
   let n = 0;
-  for (const i of rows) {
-    if (facts.seconds[i] !== seconds) {
-      report.mismatched.push(facts.fact(i));
+  for (const ref of rows) {
+    const s = segments[Math.floor(ref / ROW_REF)]!;
+    const i = ref % ROW_REF;
+    if (s.seconds[i] !== seconds) {
+      report.mismatched.push(facts.fact(ref));
       continue;
     }
-    const startMs = facts.startMs[i]!;
-    updates.index[n] = intervalIndex(dayStartMs, startMs, seconds, day.flags.length);
-    updates.valueWh[n] = facts.energyWh[i]!;
-    updates.flags[n] = facts.quality[i]!;
+    updates.index[n] = intervalIndex(dayStartMs, s.startMs[i]!, seconds, day.flags.length);
+    updates.valueWh[n] = s.energyWh[i]!;
+    updates.flags[n] = s.quality[i]!;
     n += 1;
   }
   updates.n = n;

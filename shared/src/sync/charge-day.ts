@@ -411,6 +411,15 @@ class Writer {
    * complement of v < 0 is the complement of the bytes of −v − 1).
    */
   safeAmount(flags: number, v: number, energyWh: number): void {
+    if (v >= -128 && v < 128) {
+      // one byte (or none for 0): the common small amount, no byte loop
+      const n = v === 0 ? 0 : 1;
+      this.room(2 + 8);
+      this.buf[this.at++] = flags | (n << 1);
+      this.uvarint(Math.abs(energyWh));
+      if (n === 1) this.buf[this.at++] = v & 0xff;
+      return;
+    }
     this.room(9);
     const negative = v < 0;
     let x = negative ? -v - 1 : v;
