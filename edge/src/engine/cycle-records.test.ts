@@ -9,6 +9,7 @@ import {
   T0,
 } from '../../test/support/engine-fixture.js';
 import { latestReadings, MIGRATIONS } from '../store/index.js';
+import { MAX_RECORD_ROWS } from '../store/cycle-record.js';
 import { ingestReadings } from './ingest.js';
 import { METER_CHECKPOINT_CYCLES } from './meter-log.js';
 
@@ -139,6 +140,30 @@ describe('cycle records', () => {
     expect(reopened.meterLog.marks.get('m2')).toEqual({ reads: { importWh: T0 }, ivMs: null });
     expect(count('SELECT count(*) FROM charges')).toBe(cycles + 1);
     expect(count('SELECT count(DISTINCT interval_start_ms) FROM charges')).toBe(cycles + 1);
+  });
+});
+
+describe('a large cycle (load-profile catch-up)', () => {
+  it('is written as several records of at most MAX_RECORD_ROWS rows, read back whole', () => {
+    const n = 2 * MAX_RECORD_ROWS + 500;
+    fx = engineFixture({ wallMs: T0 + (n + 4) * Q });
+    ingestReadings(fx.engine, [snapshot('m1', T0, 0)]);
+    const day = Array.from({ length: n }, (_, k) => snapshot('m1', T0 + (k + 1) * Q, 10 * (k + 1)));
+    expect(ingestReadings(fx.engine, day)).toMatchObject({ stored: n, charges: n });
+    const sizes = fx.engine.deps.db
+      .prepare("SELECT json_array_length(body, '$.i.m') FROM cycle_records ORDER BY seq")
+      .pluck()
+      .all();
+    // opening balances, the baseline, then the catch-up cycle in three records
+    expect(sizes).toEqual([0, 0, MAX_RECORD_ROWS, MAX_RECORD_ROWS, 500]);
+    expect(count('SELECT count(*) FROM charges')).toBe(n);
+    expect(count('SELECT count(DISTINCT start_ms) FROM intervals')).toBe(n);
+    const vee = fx.engine.vee.get('m1');
+    const balance = fx.engine.balanceOf('ACC-1001');
+    const reopened = fx.reopen();
+    expect(reopened.vee.get('m1')).toEqual(vee);
+    expect(reopened.balanceOf('ACC-1001')).toBe(balance);
+    expect(reopened.meterLog.marks.get('m1')?.ivMs).toBe(T0 + (n - 1) * Q);
   });
 });
 

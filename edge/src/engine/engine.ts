@@ -202,14 +202,13 @@ export class Engine {
    */
   private flushMeters(): number {
     const record = this.stmts.cycleRecord;
-    const seq = this.stmts.nextCycleSeq();
     const changed = new Set<string>();
     for (const id of this.vee.dirtyKeys()) {
       const v = this.vee.get(id);
       if (v) record.addVee(id, v);
       changed.add(id);
     }
-    const throughSeq = record.write(seq) ? seq : seq - 1;
+    const throughSeq = record.write() ?? record.storedSeq();
     for (const id of this.meterLog.marks.dirtyKeys()) changed.add(id);
     if (changed.size === 0) return throughSeq;
     for (const id of this.meterLog.due(changed)) {

@@ -77,15 +77,23 @@ export interface RecordVee {
 }
 
 /**
+ * Reads or intervals per record: a cycle that holds more (a load-profile catch-up) is written
+ * as several records, so no record is large (the views find a row by its array index, which
+ * costs time in proportion to the index, and replays parse whole records).
+ */
+export const MAX_RECORD_ROWS = 5_000;
+
+/**
  * Collects one transaction's reads, intervals, VEE states and balances and writes them as ONE
- * `cycle_records` row (`write`, inside the transaction). `max_start_ms` / `last_capture_ms`
- * let replays skip old records unparsed.
+ * `cycle_records` row (`write`, inside the transaction; more rows, written as they fill, when
+ * the transaction holds more than `MAX_RECORD_ROWS` reads or intervals). The seq is the
+ * store's last + 1. `max_start_ms` / `last_capture_ms` let replays skip old records unparsed.
  *
  * @example
- * const rec = new CycleRecordWriter(db);
+ * const rec = new CycleRecordWriter(db); // the store's last record: 6
  * rec.addRead({ meterId: 'm1', register: 'importWh', captureMs: 900_000, valueWh: 1_250,
  *   serial: 'S1', snapshot: true });
- * rec.write(7) // → true: row (7, -1, 900000, '{"t0":900000,"m":["m1"],…,"wh":[1250],…}')
+ * rec.write() // → 7: row (7, -1, 900000, '{"t0":900000,"m":["m1"],…,"wh":[1250],…}')
  */
 export class CycleRecordWriter {
   private tables = newTables();
@@ -93,11 +101,18 @@ export class CycleRecordWriter {
   private maxStartMs = -1;
   private lastCaptureMs = -1;
   private readonly insert: Statement;
+  private readonly lastSeq: Statement;
 
   constructor(db: Database) {
     this.insert = db.prepare(
       'INSERT INTO cycle_records (seq, max_start_ms, last_capture_ms, body) VALUES (?, ?, ?, ?)',
     );
+    this.lastSeq = db.prepare('SELECT coalesce(max(seq), 0) FROM cycle_records').pluck();
+  }
+
+  /** The seq of the store's last record (a rolled back one is reused). */
+  storedSeq(): number {
+    return this.lastSeq.get() as number;
   }
 
   get empty(): boolean {
@@ -106,6 +121,7 @@ export class CycleRecordWriter {
   }
 
   addRead(read: RecordRead): void {
+    if (this.body.r.m.length >= MAX_RECORD_ROWS) this.write();
     const r = this.body.r;
     const t = this.tables;
     r.m.push(t.m.of(read.meterId));
@@ -118,6 +134,7 @@ export class CycleRecordWriter {
   }
 
   addInterval(iv: RecordInterval): void {
+    if (this.body.i.m.length >= MAX_RECORD_ROWS) this.write();
     const i = this.body.i;
     const t = this.tables;
     const c = iv.charge;
@@ -153,12 +170,13 @@ export class CycleRecordWriter {
     return ms - this.body.t0;
   }
 
-  /** Writes the record as row `seq` unless it is empty; returns whether a row was written. */
-  write(seq: number): boolean {
-    if (this.empty) return false;
+  /** Writes the record as the store's next row unless it is empty; returns the seq or null. */
+  write(): number | null {
+    if (this.empty) return null;
+    const seq = this.storedSeq() + 1;
     this.insert.run(seq, this.maxStartMs, this.lastCaptureMs, JSON.stringify(this.body));
     this.discard();
-    return true;
+    return seq;
   }
 
   /** Forgets what was collected (after a rollback, or after `write`). */

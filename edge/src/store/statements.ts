@@ -9,7 +9,6 @@ import { RowBuffer } from './row-buffer.js';
 export class Statements {
   /** The transaction's reads, intervals and VEE states: one `cycle_records` row. */
   readonly cycleRecord: CycleRecordWriter;
-  private readonly lastCycleSeq: Statement;
   readonly insertQuarantine: Statement;
   /**
    * Per-cycle state writes, buffered and written as multi-row upserts by the engine; balance
@@ -26,7 +25,6 @@ export class Statements {
 
   constructor(db: Database) {
     this.cycleRecord = new CycleRecordWriter(db);
-    this.lastCycleSeq = db.prepare('SELECT coalesce(max(seq), 0) FROM cycle_records').pluck();
     this.insertQuarantine = db.prepare(
       'INSERT OR IGNORE INTO quarantine (meter_id, capture_ms, reason, detail) VALUES (?, ?, ?, ?)',
     );
@@ -69,10 +67,6 @@ export class Statements {
     );
   }
 
-  /** Seq of the next cycle record (the store's last + 1; a rolled back one is reused). */
-  nextCycleSeq(): number {
-    return (this.lastCycleSeq.get() as number) + 1;
-  }
 }
 
 /** Writes every buffered row (end of the engine transaction, before commit). */
