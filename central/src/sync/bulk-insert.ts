@@ -58,3 +58,25 @@ export function usesDollarPlaceholders(trx: Kysely<unknown>): boolean {
   }
   return dollar;
 }
+
+/**
+ * PostgreSQL: byte strings as ONE binary parameter plus their offsets and lengths (node-pg
+ * sends a Buffer parameter in binary but a `bytea[]` as hex text, which both sides pay for);
+ * the SQL cuts them out again with `substring($n from offset + 1 for length)`.
+ * Example: concatBytes([[1, 2], [3]]) → { bytes: <01 02 03>, offsets: [0, 2], lengths: [2, 1] }.
+ */
+export function concatBytes(items: readonly Uint8Array[]): {
+  bytes: Buffer;
+  offsets: number[];
+  lengths: number[];
+} {
+  const offsets: number[] = new Array(items.length);
+  const lengths: number[] = new Array(items.length);
+  let at = 0;
+  for (let i = 0; i < items.length; i += 1) {
+    offsets[i] = at;
+    lengths[i] = items[i]!.length;
+    at += items[i]!.length;
+  }
+  return { bytes: Buffer.concat(items as Uint8Array[], at), offsets, lengths };
+}

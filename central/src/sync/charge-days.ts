@@ -9,7 +9,7 @@ import {
   scanChargeDay,
 } from '@gridbill/shared/sync';
 import { CompiledQuery, type Kysely } from 'kysely';
-import { bulkInsert, usesDollarPlaceholders } from './bulk-insert.js';
+import { bulkInsert, concatBytes, usesDollarPlaceholders } from './bulk-insert.js';
 
 /** An edge-rated charge to store: the packed fields plus its meter and account. */
 export interface ChargeInput extends PackedCharge {
@@ -223,8 +223,8 @@ const COLUMNS = ['gateway_id', 'day_start_ms', 'meter_id', 'account_id', 'packed
 
 /**
  * Multi-row upsert of packed day rows: SQLite one SQL text per 400 rows, PostgreSQL one
- * `insert … select * from unnest($1::text[], $2::int8[], $3::text[], $4::text[], $5::bytea[])`
- * per call (5 array parameters whatever the row count).
+ * `insert … select … from unnest($1::text[], $2::int8[], $3::text[], $4::text[], …)` per call
+ * with the packed rows as one binary parameter cut by offsets (`concatBytes`).
  */
 export async function upsertDays(db: Kysely<unknown>, rows: RowValues[]): Promise<void> {
   if (rows.length === 0) return;
@@ -234,9 +234,12 @@ export async function upsertDays(db: Kysely<unknown>, rows: RowValues[]): Promis
     }
     return;
   }
-  const columns = COLUMNS.map((_, c) => rows.map((row) => row[c]));
+  const columns = [0, 1, 2, 3].map((c) => rows.map((row) => row[c]));
+  const { bytes, offsets, lengths } = concatBytes(rows.map((row) => row[4]));
   const text =
-    `insert into edge_charge_days (${COLUMNS.join(', ')}) select * from ` +
-    `unnest($1::text[], $2::int8[], $3::text[], $4::text[], $5::bytea[]) ${UPSERT}`;
-  await db.executeQuery(CompiledQuery.raw(text, columns));
+    `insert into edge_charge_days (${COLUMNS.join(', ')}) ` +
+    'select g, d, m, a, substring($5::bytea from o + 1 for l) from ' +
+    'unnest($1::text[], $2::int8[], $3::text[], $4::text[], $6::int4[], $7::int4[]) ' +
+    `as x(g, d, m, a, o, l) ${UPSERT}`;
+  await db.executeQuery(CompiledQuery.raw(text, [...columns, bytes, offsets, lengths]));
 }

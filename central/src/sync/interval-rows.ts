@@ -8,7 +8,12 @@ import {
   mergeIntervalColumns,
 } from '@gridbill/shared/interval-pack';
 import { CompiledQuery, type Kysely } from 'kysely';
-import { type BulkValue, bulkInsert, usesDollarPlaceholders } from './bulk-insert.js';
+import {
+  type BulkValue,
+  bulkInsert,
+  concatBytes,
+  usesDollarPlaceholders,
+} from './bulk-insert.js';
 import type { SyncTrx } from './sync-schema.js';
 
 export const DAY_MS = 86_400_000;
@@ -297,7 +302,8 @@ interface StoredRow {
 
 /**
  * Multi-row upsert: SQLite one SQL text per 400 rows; PostgreSQL one
- * `insert … select * from unnest($1::text[], $2::int8[], …, $5::bytea[])`.
+ * `insert … select … from unnest($1::text[], …)` with the packed days as one binary
+ * parameter cut by offsets (`concatBytes`).
  */
 async function upsertRows(trx: SyncTrx, rows: BulkValue[][]): Promise<void> {
   if (rows.length === 0) return;
@@ -308,11 +314,14 @@ async function upsertRows(trx: SyncTrx, rows: BulkValue[][]): Promise<void> {
     }
     return;
   }
-  const columns = COLUMNS.map((_, c) => rows.map((row) => row[c]));
+  const columns = [0, 1, 2, 3].map((c) => rows.map((row) => row[c]));
+  const { bytes, offsets, lengths } = concatBytes(rows.map((row) => row[4] as Uint8Array));
   const text =
-    `insert into interval_days (${COLUMNS.join(', ')}) select * from ` +
-    `unnest($1::text[], $2::int8[], $3::int8[], $4::int8[], $5::bytea[]) ${UPSERT}`;
-  await raw.executeQuery(CompiledQuery.raw(text, columns));
+    `insert into interval_days (${COLUMNS.join(', ')}) ` +
+    'select m, c, d, s, substring($5::bytea from o + 1 for l) from ' +
+    'unnest($1::text[], $2::int8[], $3::int8[], $4::int8[], $6::int4[], $7::int4[]) ' +
+    `as x(m, c, d, s, o, l) ${UPSERT}`;
+  await raw.executeQuery(CompiledQuery.raw(text, [...columns, bytes, offsets, lengths]));
 }
 
 /** Reads one packed day back (tests, reconciliation). */

@@ -2,6 +2,7 @@ import { type Migration, Migrator } from 'kysely';
 import { createTable } from '../store/create-table.js';
 import type { Store } from '../store/store.js';
 import { chargeDaysTable } from './charge-days-migration.js';
+import { factsCompression } from './facts-compression-migration.js';
 import { checkpointTable, reconcileTables } from './rerate/reconcile-migration.js';
 
 function syncTables(binary: string): Migration {
@@ -137,6 +138,7 @@ export async function migrateSync(store: Store, target?: string): Promise<string
         '0004_reconcile': reconcileTables(),
         '0005_rerate_checkpoints': checkpointTable(),
         '0006_charge_days': chargeDaysTable(binary),
+        '0007_facts_lz4': factsCompression(store.backend),
       }),
     },
     migrationTableName: 'sync_migration',

@@ -187,7 +187,7 @@ describe.each(BACKENDS)('migration 0006 on $name', (b) => {
           })),
         )
         .execute();
-      expect(await migrateSync(store)).toEqual(['0006_charge_days']);
+      expect(await migrateSync(store)).toEqual(['0006_charge_days', '0007_facts_lz4']);
       await expectReads(store);
       const gone = old.selectFrom('edge_charges').selectAll().execute();
       await expect(gone).rejects.toThrow(/edge_charges/);

@@ -5,6 +5,7 @@ import {
   intervalBlockId,
 } from '@gridbill/shared/sync';
 import { chargeId } from '@gridbill/shared/tariff';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, seedAccount } from '../helpers/api-harness.js';
 import { BACKENDS, backendTitle } from '../helpers/backends.js';
@@ -306,5 +307,11 @@ describe.each(BACKENDS)('central ingest of interval blocks on $name', (b) => {
     expect(await snapshot(h)).toEqual(before);
     const reused = await postSigned(h, batchText(INC_B, [{ ...changed, seq: 19 }], 21));
     expect(reused.body).toMatchObject({ action: 'new-incarnation', divergentSeqs: [19] });
+  });
+
+  it.skipIf(b.skip || b.name !== 'postgres')('compresses edge_facts bodies with lz4', async () => {
+    const r = await sql<{ c: string }>`select attcompression as c from pg_attribute
+      where attrelid = 'edge_facts'::regclass and attname = 'body'`.execute(h.store.db);
+    expect(r.rows[0]?.c).toBe('l');
   });
 });
