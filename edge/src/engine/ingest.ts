@@ -170,12 +170,13 @@ function storeInterval(engine: Engine, meter: MeterInfo, iv: IntervalDelta, cycl
   cycle.summary.intervals += 1;
   if (cycle.block.full) appendBlock(engine, cycle.block);
   const charge = rateInterval(engine, meter, iv, cycle.block);
+  const plain = iv.flags.length === 0;
   engine.stmts.cycleRecord.addInterval({
     meterId,
     startMs: iv.startMs,
     endMs: iv.endMs,
     energyWh: iv.energyWh,
-    flags: iv.flags.join(','),
+    flags: plain ? '' : iv.flags.join(','),
     charge,
   });
   cycle.block.addInterval({
@@ -183,8 +184,8 @@ function storeInterval(engine: Engine, meter: MeterInfo, iv: IntervalDelta, cycl
     startMs: iv.startMs,
     seconds: meter.config.intervalSeconds,
     energyWh: iv.energyWh,
-    quality: flagsToBits(iv.flags),
-    ...(charge ? { charge } : {}),
+    quality: plain ? 0 : flagsToBits(iv.flags),
+    charge: charge ?? undefined,
   });
   return charge !== null;
 }

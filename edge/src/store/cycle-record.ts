@@ -1,16 +1,24 @@
 import type { Database, Statement } from 'better-sqlite3';
 
-/** Index of a string in a record's table, added when new. */
+/**
+ * Index of a string in a record's table, added when new; the last one is remembered (a
+ * catch-up cycle brings a meter's readings one after another).
+ */
 class Strings {
   readonly list: string[] = [];
   private readonly index = new Map<string, number>();
+  private last = '';
+  private lastIndex = -1;
   of(s: string): number {
+    if (s === this.last && this.lastIndex >= 0) return this.lastIndex;
     let i = this.index.get(s);
     if (i === undefined) {
       i = this.list.length;
       this.list.push(s);
       this.index.set(s, i);
     }
+    this.last = s;
+    this.lastIndex = i;
     return i;
   }
 }

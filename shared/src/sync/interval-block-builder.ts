@@ -31,13 +31,19 @@ export interface BlockRead {
 class IdTable {
   readonly ids: string[] = [];
   private readonly index = new Map<string, number>();
+  /** The last id asked for (a catch-up cycle brings a meter's rows one after another). */
+  private last = '';
+  private lastIndex = -1;
   of(id: string): number {
+    if (id === this.last && this.lastIndex >= 0) return this.lastIndex;
     let i = this.index.get(id);
     if (i === undefined) {
       i = this.ids.length;
       this.ids.push(id);
       this.index.set(id, i);
     }
+    this.last = id;
+    this.lastIndex = i;
     return i;
   }
 }
