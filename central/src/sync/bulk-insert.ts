@@ -80,3 +80,25 @@ export function concatBytes(items: readonly Uint8Array[]): {
   }
   return { bytes: Buffer.concat(items as Uint8Array[], at), offsets, lengths };
 }
+
+/**
+ * A `column in (…)` condition whose values are appended to `params`: SQLite one `?` per value;
+ * PostgreSQL `column = any($n::type[])`, the list as ONE array parameter (one short text and
+ * plan whatever the length, instead of hundreds of placeholders).
+ * Example: inList(true, 'meter_id', ['m1', 'm2'], 'text', params = ['gw'])
+ *   → 'meter_id = any($2::text[])', params ['gw', ['m1', 'm2']].
+ */
+export function inList(
+  dollar: boolean,
+  column: string,
+  values: readonly BulkValue[],
+  pgType: 'text' | 'int8',
+  params: unknown[],
+): string {
+  if (dollar) {
+    params.push(values);
+    return `${column} = any($${params.length}::${pgType}[])`;
+  }
+  for (const v of values) params.push(v);
+  return `${column} in (${values.map(() => '?').join(', ')})`;
+}

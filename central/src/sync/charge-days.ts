@@ -9,7 +9,7 @@ import {
   scanChargeDay,
 } from '@gridbill/shared/sync';
 import { CompiledQuery, type Kysely } from 'kysely';
-import { bulkInsert, concatBytes, usesDollarPlaceholders } from './bulk-insert.js';
+import { bulkInsert, concatBytes, inList, usesDollarPlaceholders } from './bulk-insert.js';
 
 /** An edge-rated charge to store: the packed fields plus its meter and account. */
 export interface ChargeInput extends PackedCharge {
@@ -176,8 +176,9 @@ export interface DayKeys {
 }
 
 /**
- * The stored rows of the meter-days, one select per 400 meters (all days of the call),
- * each scanned once. Example: keys of (m1, D) → Map { 'm1|D' → Map { a1 → scan + bytes } }.
+ * The stored rows of the meter-days, one select per 400 meters on SQLite (all days of the
+ * call; PostgreSQL: one select with array parameters), each scanned once.
+ * Example: keys of (m1, D) → Map { 'm1|D' → Map { a1 → scan + bytes } }.
  */
 export async function loadDays(
   db: Kysely<unknown>,
@@ -188,16 +189,14 @@ export async function loadDays(
   const meters = [...new Set(groups.list.map((g) => g.meterId))];
   const days = [...new Set(groups.list.map((g) => g.dayStartMs))];
   const dollar = usesDollarPlaceholders(db);
-  for (let i = 0; i < meters.length; i += LOAD_CHUNK) {
-    const chunk = meters.slice(i, i + LOAD_CHUNK);
-    const params = [gatewayId, ...days.map(BigInt), ...chunk];
-    const mark = (n: number) => (dollar ? `$${n}` : '?');
-    const dayMarks = days.map((_, d) => mark(2 + d)).join(', ');
-    const meterMarks = chunk.map((_, m) => mark(2 + days.length + m)).join(', ');
+  const step = dollar ? meters.length : LOAD_CHUNK; // PostgreSQL: one array parameter per list
+  for (let i = 0; i < meters.length; i += step) {
+    const params: unknown[] = [gatewayId];
     const text =
       'select meter_id, account_id, day_start_ms, packed from edge_charge_days ' +
-      `where gateway_id = ${mark(1)} and day_start_ms in (${dayMarks}) ` +
-      `and meter_id in (${meterMarks})`;
+      `where gateway_id = ${dollar ? '$1' : '?'} ` +
+      `and ${inList(dollar, 'day_start_ms', days.map(BigInt), 'int8', params)} ` +
+      `and ${inList(dollar, 'meter_id', meters.slice(i, i + step), 'text', params)}`;
     const result = await db.executeQuery<DayRow>(CompiledQuery.raw(text, params));
     for (const r of result.rows) {
       const dayStartMs = Number(r.day_start_ms);

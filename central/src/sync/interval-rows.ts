@@ -12,6 +12,7 @@ import {
   type BulkValue,
   bulkInsert,
   concatBytes,
+  inList,
   usesDollarPlaceholders,
 } from './bulk-insert.js';
 import type { SyncTrx } from './sync-schema.js';
@@ -131,7 +132,7 @@ export function dayKey(meterId: string, channel: number, intervalStartMs: number
   return `${meterId}|${channel}|${dayStartMs}`;
 }
 
-/** The intervals (row references into the columns) of one packed row (meter × channel × UTC day). */
+/** The intervals (row references) of one packed row (meter × channel × UTC day). */
 interface DayGroup {
   key: string;
   meterId: string;
@@ -267,7 +268,10 @@ const COLUMNS = ['meter_id', 'channel', 'day_start_ms', 'interval_seconds', 'pac
 const UPSERT =
   'ON CONFLICT (meter_id, channel, day_start_ms) DO UPDATE SET packed = excluded.packed';
 
-/** The stored rows of the groups: one raw select per 400 meters (all days of the request). */
+/**
+ * The stored rows of the groups: one raw select per 400 meters on SQLite (all days of the
+ * request), one with array parameters on PostgreSQL.
+ */
 async function loadRows(trx: SyncTrx, groups: readonly DayGroup[]) {
   const out = new Map<string, ReturnType<typeof decodeIntervalDay>>();
   const keys = new Set(groups.map((g) => g.key));
@@ -275,15 +279,13 @@ async function loadRows(trx: SyncTrx, groups: readonly DayGroup[]) {
   const days = [...new Set(groups.map((g) => g.dayStartMs))];
   const raw = trx as unknown as Kysely<unknown>;
   const dollar = usesDollarPlaceholders(raw);
-  const mark = (n: number) => (dollar ? `$${n}` : '?');
-  for (let i = 0; i < meters.length; i += CHUNK) {
-    const chunk = meters.slice(i, i + CHUNK);
-    const dayMarks = days.map((_, d) => mark(1 + d)).join(', ');
-    const meterMarks = chunk.map((_, m) => mark(1 + days.length + m)).join(', ');
+  const step = dollar ? meters.length : CHUNK; // PostgreSQL: one array parameter per list
+  for (let i = 0; i < meters.length; i += step) {
+    const params: unknown[] = [];
     const text =
       'select meter_id, channel, day_start_ms, packed from interval_days ' +
-      `where day_start_ms in (${dayMarks}) and meter_id in (${meterMarks})`;
-    const params = [...days.map(BigInt), ...chunk];
+      `where ${inList(dollar, 'day_start_ms', days.map(BigInt), 'int8', params)} ` +
+      `and ${inList(dollar, 'meter_id', meters.slice(i, i + step), 'text', params)}`;
     const result = await raw.executeQuery<StoredRow>(CompiledQuery.raw(text, params));
     for (const r of result.rows) {
       const key = `${r.meter_id}|${r.channel}|${r.day_start_ms}`;
