@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import type { RecordBalances } from './cycle-record.js';
 
 /** An account's balance as restored, and the cycle record its checkpoint row runs through. */
 export interface RestoredBalance {
@@ -14,8 +15,8 @@ interface CheckpointRow {
 
 /**
  * Every account's committed balance: its `balances` checkpoint, then the balances noted in
- * the cycle records after the checkpoint's `through_seq` (the last one wins). Only the
- * records' account table and `b` column are read (SQLite extracts them).
+ * the cycle records after the checkpoint's `through_seq` (the newest one wins). Only the
+ * records' `balances` column is read, not their bodies.
  *
  * @example
  * // checkpoint of A1: '500' through record 4; record 6 notes A1 at '470'
@@ -30,25 +31,22 @@ export function restoreBalances(db: Database): Map<string, RestoredBalance> {
     fromSeq = Math.min(fromSeq, r.through_seq);
   }
   if (!Number.isFinite(fromSeq)) return out;
+  // newest first: an account's first entry found is its balance (older ones are skipped)
   const records = db.prepare(
-    "SELECT seq, body -> '$.a' AS a, body -> '$.b' AS b FROM cycle_records " +
-      "WHERE seq > ? AND body -> '$.b.a[0]' IS NOT NULL ORDER BY seq",
+    'SELECT seq, balances FROM cycle_records WHERE seq > ? AND balances IS NOT NULL ' +
+      'ORDER BY seq DESC',
   );
-  for (const rec of records.iterate(fromSeq) as Iterable<RecordBalances>) {
-    const accounts = JSON.parse(rec.a) as string[];
-    const b = JSON.parse(rec.b) as { a: number[]; am: string[] };
+  const found = new Set<string>();
+  for (const rec of records.iterate(fromSeq) as Iterable<{ seq: number; balances: string }>) {
+    const b = JSON.parse(rec.balances) as RecordBalances;
     for (let k = 0; k < b.a.length; k++) {
-      const id = accounts[b.a[k]!]!;
+      const id = b.a[k]!;
+      if (found.has(id)) continue;
       const known = out.get(id);
       if (known && rec.seq <= known.throughSeq) continue;
+      found.add(id);
       out.set(id, { balanceMinor: BigInt(b.am[k]!), throughSeq: known?.throughSeq ?? 0 });
     }
   }
   return out;
-}
-
-interface RecordBalances {
-  seq: number;
-  a: string;
-  b: string;
 }

@@ -32,8 +32,10 @@ class Strings {
  * - `i` intervals: meter, start, length ms (`d`), energy Wh, flags, account (-1 unrated),
  *   tariff version (-1 unrated), amount (minor units, decimal string; '0' unrated)
  * - `v` VEE states after the cycle: meter, last capture, last value Wh, serial, rate (mWh/h)
- * - `b` balances after the transaction, of the accounts it moved: account, balance (minor
- *   units, decimal string); absent in records written before store migration 8
+ *
+ * The balances the transaction moved are the row's own `balances` column (store migration 8),
+ * `{ "a": [account ids], "am": [balance after, minor units, decimal strings] }`, so a balance
+ * replay reads them without parsing the body; NULL when it moved none.
  */
 export interface CycleRecordBody {
   t0: number;
@@ -55,7 +57,12 @@ export interface CycleRecordBody {
     am: string[];
   };
   v: { m: number[]; t: number[]; wh: number[]; s: number[]; rate: number[] };
-  b?: { a: number[]; am: string[] };
+}
+
+/** The `balances` column of a cycle record: accounts and their balances after it. */
+export interface RecordBalances {
+  a: string[];
+  am: string[];
 }
 
 export interface RecordRead {
@@ -105,7 +112,8 @@ export const MAX_RECORD_ROWS = 5_000;
  */
 export class CycleRecordWriter {
   private tables = newTables();
-  private body: Required<CycleRecordBody> = newBody(this.tables);
+  private body = newBody(this.tables);
+  private balances: RecordBalances = { a: [], am: [] };
   private maxStartMs = -1;
   private lastCaptureMs = -1;
   private readonly insert: Statement;
@@ -113,7 +121,8 @@ export class CycleRecordWriter {
 
   constructor(db: Database) {
     this.insert = db.prepare(
-      'INSERT INTO cycle_records (seq, max_start_ms, last_capture_ms, body) VALUES (?, ?, ?, ?)',
+      'INSERT INTO cycle_records (seq, max_start_ms, last_capture_ms, body, balances) ' +
+        'VALUES (?, ?, ?, ?, ?)',
     );
     this.lastSeq = db.prepare('SELECT coalesce(max(seq), 0) FROM cycle_records').pluck();
   }
@@ -125,7 +134,9 @@ export class CycleRecordWriter {
 
   get empty(): boolean {
     const b = this.body;
-    return b.r.m.length === 0 && b.i.m.length === 0 && b.v.m.length === 0 && b.b.a.length === 0;
+    return (
+      b.r.m.length === 0 && b.i.m.length === 0 && b.v.m.length === 0 && this.balances.a.length === 0
+    );
   }
 
   addRead(read: RecordRead): void {
@@ -168,8 +179,8 @@ export class CycleRecordWriter {
 
   /** An account's balance after this transaction (it moved in it). */
   addBalance(accountId: string, balanceMinor: bigint): void {
-    this.body.b.a.push(this.tables.a.of(accountId));
-    this.body.b.am.push(balanceMinor.toString());
+    this.balances.a.push(accountId);
+    this.balances.am.push(balanceMinor.toString());
   }
 
   /** `ms` after the record's `t0` (the first time it holds). */
@@ -182,7 +193,8 @@ export class CycleRecordWriter {
   write(): number | null {
     if (this.empty) return null;
     const seq = this.storedSeq() + 1;
-    this.insert.run(seq, this.maxStartMs, this.lastCaptureMs, JSON.stringify(this.body));
+    const balances = this.balances.a.length === 0 ? null : JSON.stringify(this.balances);
+    this.insert.run(seq, this.maxStartMs, this.lastCaptureMs, JSON.stringify(this.body), balances);
     this.discard();
     return seq;
   }
@@ -191,6 +203,7 @@ export class CycleRecordWriter {
   discard(): void {
     this.tables = newTables();
     this.body = newBody(this.tables);
+    this.balances = { a: [], am: [] };
     this.maxStartMs = -1;
     this.lastCaptureMs = -1;
   }
@@ -210,7 +223,7 @@ function newTables() {
   };
 }
 
-function newBody(t: ReturnType<typeof newTables>): Required<CycleRecordBody> {
+function newBody(t: ReturnType<typeof newTables>): CycleRecordBody {
   return {
     t0: NO_TIME,
     m: t.m.list,
@@ -222,7 +235,6 @@ function newBody(t: ReturnType<typeof newTables>): Required<CycleRecordBody> {
     r: { m: [], g: [], t: [], wh: [], s: [], q: [] },
     i: { m: [], t: [], d: [], wh: [], f: [], a: [], tv: [], am: [] },
     v: { m: [], t: [], wh: [], s: [], rate: [] },
-    b: { a: [], am: [] },
   };
 }
 
