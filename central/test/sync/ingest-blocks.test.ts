@@ -1,9 +1,5 @@
 import { contentId } from '@gridbill/shared/ids';
-import {
-  eventContentHash,
-  IntervalBlockBuilder,
-  intervalBlockId,
-} from '@gridbill/shared/sync';
+import { eventContentHash, IntervalBlockBuilder, intervalBlockId } from '@gridbill/shared/sync';
 import { chargeId } from '@gridbill/shared/tariff';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -314,4 +310,36 @@ describe.each(BACKENDS)('central ingest of interval blocks on $name', (b) => {
       where attrelid = 'edge_facts'::regclass and attname = 'body'`.execute(h.store.db);
     expect(r.rows[0]?.c).toBe('l');
   });
+
+  it.skipIf(b.skip)(
+    'refuses energy beyond a packed day and the missing flag, and acks',
+    async () => {
+      const before = await snapshot(h);
+      // beyond what a packed day stores, and the store's own 'missing' mark: quarantined, not a
+      // failed request (the gateway would resend it forever)
+      const huge = blockEvent(22, rowsOf(a, 2, 70), (body) => {
+        (body.intervals as { energyWh: number[] }).energyWh[0] = 2 ** 31;
+      });
+      const missing = blockEvent(23, rowsOf(a, 2, 71), (body) => {
+        (body.intervals as { quality: number[] }).quality[1] = 1;
+      });
+      const res = await postSigned(h, batchText(INC_B, [huge, missing], 23));
+      expect(res.body).toMatchObject({ ackedThroughSeq: 23 });
+      expect(res.body.quarantined).toEqual([
+        {
+          seq: 22,
+          reason:
+            'seq 22 (interval-block): body.intervals.energyWh.0: row 0: energyWh must be in ' +
+            '-2147483648..2147483647, got 2147483648',
+        },
+        {
+          seq: 23,
+          reason:
+            'seq 23 (interval-block): body.intervals.quality.1: row 1: quality must be flag bits ' +
+            "in 0..255 without 'missing', got 1",
+        },
+      ]);
+      expect(await snapshot(h)).toEqual(before);
+    },
+  );
 });

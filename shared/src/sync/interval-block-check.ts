@@ -25,13 +25,20 @@ const MAX_EPOCH_MS = 8.64e15;
 /** What `isMoneyText` accepts (kept as the reference its test compares with). */
 export const MONEY_TEXT = /^-?(0|[1-9][0-9]{0,17})$/;
 
+/** What a packed interval day stores per slot (`interval-pack`): an int32 of Wh. */
+const INT32_MIN = -(2 ** 31);
+const INT32_MAX = 2 ** 31 - 1;
+/** The 'missing' quality bit: the store's mark for a slot without a value, never sent. */
+const MISSING_BIT = 1;
+
 /**
  * A column rule as data (the hot loop in `firstBad` switches once per column, not per value):
- * safe integers in min..max (both within ±2^53 − 1, so an in-range integer is safe), one of a
- * set of numbers, or money as decimal text.
+ * safe integers in min..max (both within ±2^53 − 1, so an in-range integer is safe), flag
+ * bytes without a refused bit, one of a set of numbers, or money as decimal text.
  */
 type Rule =
   | { kind: 'int'; min: number; max: number; what: string }
+  | { kind: 'bits'; refused: number; refusedName: string; what: string }
   | { kind: 'oneOf'; allowed: readonly number[]; what: string }
   | { kind: 'money'; what: string };
 
@@ -71,8 +78,13 @@ export function checkBlockColumns(
   col('intervals', 'meter', meterIndex);
   col('intervals', 'startMs', int(0, MAX_EPOCH_MS, 'startMs'));
   col('intervals', 'seconds', oneOf(allowedSeconds, 'seconds'));
-  col('intervals', 'energyWh', int(-Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, 'energyWh'));
-  col('intervals', 'quality', int(0, 255, 'quality'));
+  col('intervals', 'energyWh', int(INT32_MIN, INT32_MAX, 'energyWh'));
+  col('intervals', 'quality', {
+    kind: 'bits',
+    refused: MISSING_BIT,
+    refusedName: 'missing',
+    what: 'quality',
+  });
   col('intervals', 'account', int(-1, body.accountIds.length - 1, 'account index'));
   col('intervals', 'tariffVersion', int(-1, body.tariffVersionIds.length - 1, 'tariff version'));
   col('intervals', 'priceSource', int(-1, 1, 'priceSource'));
@@ -129,6 +141,12 @@ function firstBad(column: readonly unknown[], rule: Rule): number {
       const v = column[i];
       if (!(typeof v === 'number' && v >= min && v <= max && Math.floor(v) === v)) return i;
     }
+  } else if (rule.kind === 'bits') {
+    for (let i = 0; i < n; i += 1) {
+      const v = column[i];
+      const byte = typeof v === 'number' && v >= 0 && v <= 255 && Math.floor(v) === v;
+      if (!byte || (v & rule.refused) !== 0) return i;
+    }
   } else if (rule.kind === 'oneOf') {
     for (let i = 0; i < n; i += 1) {
       const v = column[i];
@@ -144,6 +162,9 @@ function firstBad(column: readonly unknown[], rule: Rule): number {
 function why(rule: Rule, v: unknown): string {
   const { what } = rule;
   if (rule.kind === 'oneOf') return `${what} must be one of ${rule.allowed.join(', ')}, got ${v}`;
+  if (rule.kind === 'bits') {
+    return `${what} must be flag bits in 0..255 without '${rule.refusedName}', got ${String(v)}`;
+  }
   if (rule.kind === 'money') {
     return `${what} must be integer minor units as a decimal string, got ${JSON.stringify(v)}`;
   }

@@ -98,7 +98,20 @@ describe('interval-block', () => {
         (b) => {
           b.intervals.quality![0] = 256;
         },
-        'intervals.quality.0: row 0: quality must be in 0..255, got 256',
+        "intervals.quality.0: row 0: quality must be flag bits in 0..255 without 'missing', " +
+          'got 256',
+      ],
+      [
+        (b) => {
+          b.intervals.quality![1] = 1;
+        },
+        "intervals.quality.1: row 1: quality must be flag bits in 0..255 without 'missing', got 1",
+      ],
+      [
+        (b) => {
+          b.intervals.energyWh![0] = 2 ** 31;
+        },
+        'intervals.energyWh.0: row 0: energyWh must be in -2147483648..2147483647, got 2147483648',
       ],
       [
         (b) => {
