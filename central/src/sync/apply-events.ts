@@ -7,6 +7,7 @@ import { applyBlocks, type BlockEvent } from './apply-blocks.js';
 import { storeChargesOnce } from './charge-days.js';
 import { chargeEntry } from './charge-postings.js';
 import { standingChargeEntry } from './fee-postings.js';
+import { alarmUnmerged } from './interval-alarms.js';
 import { IntervalColumns, mergeIntervalRows } from './interval-rows.js';
 import { postEntriesOnce } from './post-entries.js';
 import { raiseAlarm } from './stream-repo.js';
@@ -76,6 +77,7 @@ export async function applyEvents(
   for (const b of blocks) intervals.addBlock(b.body);
   const merged = await mergeIntervalRows(trx, intervals);
   outcome.intervalConflicts = merged.conflicts.length;
+  await alarmUnmerged(trx, gatewayId, merged, nowMs);
   outcome.ledgerEntriesPosted = await applyCharges(coreTrx, gatewayId, charges, nowMs);
   outcome.ledgerEntriesPosted += await applyBlocks(coreTrx, gatewayId, blocks, nowMs);
   await checkTokens(trx, facts, outcome.refused);

@@ -178,7 +178,7 @@ export function groupByDay(c: IntervalColumns): DayGroup[] {
 export interface MergeReport {
   rowsWritten: number;
   conflicts: { meterId: string; intervalStartMs: number; storedWh: number; incomingWh: number }[];
-  /** Intervals whose length differs from the stored row's (quarantined by the caller). */
+  /** Intervals whose length differs from the stored row's (not stored; the caller alarms). */
   mismatched: IntervalFact[];
 }
 

@@ -1,3 +1,4 @@
+import { contentId } from '@gridbill/shared/ids';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, seedAccount, T0 } from '../helpers/api-harness.js';
 import { BACKENDS, backendTitle } from '../helpers/backends.js';
@@ -136,4 +137,51 @@ describe.each(BACKENDS)('central upstream ingest on $name', (b) => {
       expect(page).toMatch(/<td>gw-1<\/td><td>4<\/td><td>0<\/td>/);
     },
   );
+});
+
+describe.each(BACKENDS)('intervals a merge does not store, on $name', (b) => {
+  let h: Harness;
+  let meterId: string;
+  beforeAll(async () => {
+    if (b.skip) return;
+    h = await startSyncHarness(b);
+    ({ meterId } = await seedAccount(h, 'A-300', 'prepaid'));
+  });
+  afterAll(async () => {
+    if (!b.skip) await h.close();
+  });
+
+  it.skipIf(b.skip)('alarm once: another actual value for a slot, another length', async () => {
+    await postSigned(h, batchText(INC_A, [intervalEvent(1, meterId, DAY, 412)]));
+    const other = { ...intervalEvent(2, meterId, DAY, 500), eventId: contentId('other-value') };
+    const longer = intervalEvent(3, meterId, DAY + 3_600_000, 90);
+    longer.body.intervalSeconds = 1_800;
+    const batch = batchText(INC_A, [other, longer], 3);
+    const res = await postSigned(h, batch);
+    expect(res.body).toMatchObject({ ackedThroughSeq: 3, quarantined: [] });
+    const alarms = await syncDb(h.store.db)
+      .selectFrom('sync_alarms')
+      .select(['kind', 'detail'])
+      .orderBy('kind')
+      .execute();
+    expect(alarms).toEqual([
+      {
+        kind: 'interval-conflict',
+        detail:
+          `meter ${meterId}, 2026-11-27: 1 interval(s) with another actual value (first ` +
+          '2026-11-27T00:00:00.000Z: stored 412 Wh, incoming 500 Wh); the stored values kept',
+      },
+      {
+        kind: 'interval-length-mismatch',
+        detail:
+          `meter ${meterId}, 2026-11-27: 1 interval(s) of another length than the stored ` +
+          "day's (first 2026-11-27T01:00:00.000Z: 1800 s); not stored",
+      },
+    ]);
+    const day = await readIntervalDay(syncDb(h.store.db), meterId, 0, DAY);
+    expect(day?.valuesWh[0]).toBe(412); // the stored value kept
+    // the same batch again: duplicates, no new alarm
+    await postSigned(h, batch);
+    expect((await counts(h)).alarms).toBe(2);
+  });
 });
