@@ -66,7 +66,6 @@ export class Statements {
       'INSERT INTO token_failures (wall_ms, reason) VALUES (?, ?)',
     );
   }
-
 }
 
 /** Writes every buffered row (end of the engine transaction, before commit). */
