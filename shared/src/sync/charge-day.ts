@@ -132,15 +132,7 @@ function assemble(
   base: ChargeDayScan,
   charges: readonly PackedCharge[],
 ): Uint8Array {
-  const count = base.count + charges.length;
-  if (count > MAX_COUNT) {
-    throw new ChargeDayError(`cannot pack ${count} charges in one day (max ${MAX_COUNT})`);
-  }
-  const strings = new Map<string, number>();
-  for (const text of base.strings) strings.set(text, strings.size);
-  if (!ENTRIES.writer) ENTRIES.writer = new Writer(4096);
-  const entries = ENTRIES.writer;
-  entries.at = 0;
+  const { count, strings, entries } = startAppend(base, charges.length);
   let prevMs = base.count > 0 ? base.lastStartMs : dayStartMs;
   // runs of one version and currency look their string up once
   let lastVersion: string | null = null;
@@ -166,6 +158,23 @@ function assemble(
     entries.uvarint(currencyIndex);
   }
   return finishDay(base, strings, entries, count);
+}
+
+/**
+ * What appending `adding` charges to a stored day starts from: the new count (checked against
+ * MAX_COUNT), the day's string table and the shared entry writer, emptied.
+ */
+function startAppend(base: ChargeDayScan, adding: number) {
+  const count = base.count + adding;
+  if (count > MAX_COUNT) {
+    throw new ChargeDayError(`cannot pack ${count} charges in one day (max ${MAX_COUNT})`);
+  }
+  const strings = new Map<string, number>();
+  for (const text of base.strings) strings.set(text, strings.size);
+  if (!ENTRIES.writer) ENTRIES.writer = new Writer(4096);
+  const entries = ENTRIES.writer;
+  entries.at = 0;
+  return { count, strings, entries };
 }
 
 /** Header, strings, the stored entries, then the `entries` written now. */
@@ -238,15 +247,7 @@ export function appendChargeRun(
   run: ChargeRun,
 ): Uint8Array {
   const base = packed ?? emptyScan(dayStartMs);
-  const count = base.count + run.n;
-  if (count > MAX_COUNT) {
-    throw new ChargeDayError(`cannot pack ${count} charges in one day (max ${MAX_COUNT})`);
-  }
-  const strings = new Map<string, number>();
-  for (const text of base.strings) strings.set(text, strings.size);
-  if (!ENTRIES.writer) ENTRIES.writer = new Writer(4096);
-  const entries = ENTRIES.writer;
-  entries.at = 0;
+  const { count, strings, entries } = startAppend(base, run.n);
   let prevMs = base.count > 0 ? base.lastStartMs : dayStartMs;
   let lastVersion: string | null = null;
   let versionIndex = 0;
