@@ -88,10 +88,9 @@ describe('prepaid customer runs out, pays at the counter, is reconnected', () =>
     // the gateway's own record: disconnect only after the grace period, one of each command
     const outbox = readGatewayDb(stack.edgeDbFile).outbox;
     const { meterId } = stack.ids(METER);
-    // charges move balances inside the cycle's interval block (per account: after the block)
-    const ranOut = outbox.find(
-      (e) => e.kind === 'interval-block' && blockBalanceAfter(e.body, accountId) <= 0n,
-    );
+    // the first event leaving the account at or below zero: a cycle's interval block (charges
+    // move balances per account inside it) or a balance change (the day's standing charge)
+    const ranOut = outbox.find((e) => balanceAfterEvent(e, accountId) <= 0n);
     const relay = outbox.filter((e) => e.kind === 'relay-event' && e.body.meterId === meterId);
     expect(relay.map((e) => `${e.body.action}:${e.body.outcome}`)).toEqual([
       'disconnect:done',
@@ -109,12 +108,22 @@ describe('prepaid customer runs out, pays at the counter, is reconnected', () =>
   }, 90_000);
 });
 
-/** The account's balance after a block (its `balances` section), or +∞ when not in it. */
-function blockBalanceAfter(body: Record<string, unknown>, accountId: string): bigint {
+const NOT_MOVED = BigInt(Number.MAX_SAFE_INTEGER);
+
+/**
+ * The account's balance after an outbox event: a block's `balances` section, a balance
+ * change's `balanceAfterMinor`; +∞ when the event did not move it.
+ */
+function balanceAfterEvent(e: { kind: string; body: Record<string, unknown> }, accountId: string) {
+  const body = e.body;
+  if (e.kind === 'balance-change') {
+    return body.accountId === accountId ? BigInt(body.balanceAfterMinor as string) : NOT_MOVED;
+  }
+  if (e.kind !== 'interval-block') return NOT_MOVED;
   const ids = body.accountIds as string[];
   const b = body.balances as { account: number[]; balanceAfterMinor: string[] };
   const row = b.account.findIndex((a) => ids[a] === accountId);
-  return row < 0 ? BigInt(Number.MAX_SAFE_INTEGER) : BigInt(b.balanceAfterMinor[row] ?? '0');
+  return row < 0 ? NOT_MOVED : BigInt(b.balanceAfterMinor[row] ?? '0');
 }
 
 function tokenOf(payment: Record<string, unknown>): string {
