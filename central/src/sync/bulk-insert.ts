@@ -82,6 +82,44 @@ export function concatBytes(items: readonly Uint8Array[]): {
 }
 
 /**
+ * Multi-row upsert of packed rows: key columns, then ONE packed-bytes column last. SQLite:
+ * `bulkInsert`, one SQL text per `chunk` rows; PostgreSQL: one
+ * `insert … select … from unnest($1::type[], …)` for all rows, the packed values as one binary
+ * parameter cut by offsets (`concatBytes`; node-pg would send a `bytea[]` as hex text).
+ * Example: upsertPacked(db, 'interval_days', ['meter_id', …, 'packed'], ['text', …], rows,
+ *   'ON CONFLICT (…) DO UPDATE SET packed = excluded.packed', 400)
+ *   → PostgreSQL: `… select k0, k1, k2, k3, substring($5::bytea from o + 1 for l) from
+ *   unnest($1::text[], …, $6::int4[], $7::int4[]) as x(k0, k1, k2, k3, o, l) ON CONFLICT …`
+ */
+export async function upsertPacked(
+  db: Kysely<unknown>,
+  table: string,
+  columns: readonly string[],
+  keyTypes: readonly string[],
+  rows: readonly BulkValue[][],
+  upsert: string,
+  chunk: number,
+): Promise<void> {
+  if (rows.length === 0) return;
+  if (!usesDollarPlaceholders(db)) {
+    for (let i = 0; i < rows.length; i += chunk)
+      await bulkInsert(db, table, columns, rows.slice(i, i + chunk), upsert);
+    return;
+  }
+  const k = keyTypes.length;
+  const keys = keyTypes.map((_, c) => `k${c}`);
+  const arrays = keyTypes.map((type, c) => `$${c + 1}::${type}[]`);
+  const text =
+    `insert into ${table} (${columns.join(', ')}) ` +
+    `select ${keys.join(', ')}, substring($${k + 1}::bytea from o + 1 for l) from ` +
+    `unnest(${arrays.join(', ')}, $${k + 2}::int4[], $${k + 3}::int4[]) ` +
+    `as x(${keys.join(', ')}, o, l) ${upsert}`;
+  const keyColumns = keyTypes.map((_, c) => rows.map((row) => row[c]));
+  const { bytes, offsets, lengths } = concatBytes(rows.map((row) => row[k] as Uint8Array));
+  await db.executeQuery(CompiledQuery.raw(text, [...keyColumns, bytes, offsets, lengths]));
+}
+
+/**
  * A `column in (…)` condition whose values are appended to `params`: SQLite one `?` per value;
  * PostgreSQL `column = any($n::type[])`, the list as ONE array parameter (one short text and
  * plan whatever the length, instead of hundreds of placeholders).

@@ -9,7 +9,7 @@ import {
   scanChargeDay,
 } from '@gridbill/shared/sync';
 import { CompiledQuery, type Kysely } from 'kysely';
-import { bulkInsert, concatBytes, inList, usesDollarPlaceholders } from './bulk-insert.js';
+import { inList, upsertPacked, usesDollarPlaceholders } from './bulk-insert.js';
 
 /** An edge-rated charge to store: the packed fields plus its meter and account. */
 export interface ChargeInput extends PackedCharge {
@@ -219,26 +219,9 @@ interface DayRow {
 }
 
 const COLUMNS = ['gateway_id', 'day_start_ms', 'meter_id', 'account_id', 'packed'] as const;
+const KEY_TYPES = ['text', 'int8', 'text', 'text'];
 
-/**
- * Multi-row upsert of packed day rows: SQLite one SQL text per 400 rows, PostgreSQL one
- * `insert … select … from unnest($1::text[], $2::int8[], $3::text[], $4::text[], …)` per call
- * with the packed rows as one binary parameter cut by offsets (`concatBytes`).
- */
+/** Multi-row upsert of packed day rows (`upsertPacked`). */
 export async function upsertDays(db: Kysely<unknown>, rows: RowValues[]): Promise<void> {
-  if (rows.length === 0) return;
-  if (!usesDollarPlaceholders(db)) {
-    for (let i = 0; i < rows.length; i += UPSERT_CHUNK) {
-      await bulkInsert(db, 'edge_charge_days', COLUMNS, rows.slice(i, i + UPSERT_CHUNK), UPSERT);
-    }
-    return;
-  }
-  const columns = [0, 1, 2, 3].map((c) => rows.map((row) => row[c]));
-  const { bytes, offsets, lengths } = concatBytes(rows.map((row) => row[4]));
-  const text =
-    `insert into edge_charge_days (${COLUMNS.join(', ')}) ` +
-    'select g, d, m, a, substring($5::bytea from o + 1 for l) from ' +
-    'unnest($1::text[], $2::int8[], $3::text[], $4::text[], $6::int4[], $7::int4[]) ' +
-    `as x(g, d, m, a, o, l) ${UPSERT}`;
-  await db.executeQuery(CompiledQuery.raw(text, [...columns, bytes, offsets, lengths]));
+  await upsertPacked(db, 'edge_charge_days', COLUMNS, KEY_TYPES, rows, UPSERT, UPSERT_CHUNK);
 }

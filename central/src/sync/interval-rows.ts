@@ -8,13 +8,7 @@ import {
   mergeIntervalColumns,
 } from '@gridbill/shared/interval-pack';
 import { CompiledQuery, type Kysely } from 'kysely';
-import {
-  type BulkValue,
-  bulkInsert,
-  concatBytes,
-  inList,
-  usesDollarPlaceholders,
-} from './bulk-insert.js';
+import { type BulkValue, inList, upsertPacked, usesDollarPlaceholders } from './bulk-insert.js';
 import type { SyncTrx } from './sync-schema.js';
 
 export const DAY_MS = 86_400_000;
@@ -265,6 +259,7 @@ function pick(c: { storedWh: number; incomingWh: number }) {
 
 const CHUNK = 400;
 const COLUMNS = ['meter_id', 'channel', 'day_start_ms', 'interval_seconds', 'packed'] as const;
+const KEY_TYPES = ['text', 'int8', 'int8', 'int8'];
 const UPSERT =
   'ON CONFLICT (meter_id, channel, day_start_ms) DO UPDATE SET packed = excluded.packed';
 
@@ -302,28 +297,10 @@ interface StoredRow {
   packed: Uint8Array;
 }
 
-/**
- * Multi-row upsert: SQLite one SQL text per 400 rows; PostgreSQL one
- * `insert … select … from unnest($1::text[], …)` with the packed days as one binary
- * parameter cut by offsets (`concatBytes`).
- */
+/** Multi-row upsert of packed day rows (`upsertPacked`). */
 async function upsertRows(trx: SyncTrx, rows: BulkValue[][]): Promise<void> {
-  if (rows.length === 0) return;
   const raw = trx as unknown as Kysely<unknown>;
-  if (!usesDollarPlaceholders(raw)) {
-    for (let i = 0; i < rows.length; i += CHUNK) {
-      await bulkInsert(raw, 'interval_days', COLUMNS, rows.slice(i, i + CHUNK), UPSERT);
-    }
-    return;
-  }
-  const columns = [0, 1, 2, 3].map((c) => rows.map((row) => row[c]));
-  const { bytes, offsets, lengths } = concatBytes(rows.map((row) => row[4] as Uint8Array));
-  const text =
-    `insert into interval_days (${COLUMNS.join(', ')}) ` +
-    'select m, c, d, s, substring($5::bytea from o + 1 for l) from ' +
-    'unnest($1::text[], $2::int8[], $3::int8[], $4::int8[], $6::int4[], $7::int4[]) ' +
-    `as x(m, c, d, s, o, l) ${UPSERT}`;
-  await raw.executeQuery(CompiledQuery.raw(text, [...columns, bytes, offsets, lengths]));
+  await upsertPacked(raw, 'interval_days', COLUMNS, KEY_TYPES, rows, UPSERT, CHUNK);
 }
 
 /** Reads one packed day back (tests, reconciliation). */
