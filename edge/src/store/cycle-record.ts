@@ -1,27 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
-
-/**
- * Index of a string in a record's table, added when new; the last one is remembered (a
- * catch-up cycle brings a meter's readings one after another).
- */
-class Strings {
-  readonly list: string[] = [];
-  private readonly index = new Map<string, number>();
-  private last = '';
-  private lastIndex = -1;
-  of(s: string): number {
-    if (s === this.last && this.lastIndex >= 0) return this.lastIndex;
-    let i = this.index.get(s);
-    if (i === undefined) {
-      i = this.list.length;
-      this.list.push(s);
-      this.index.set(s, i);
-    }
-    this.last = s;
-    this.lastIndex = i;
-    return i;
-  }
-}
+import { IdTable } from '@gridbill/shared/sync';
 
 /**
  * The JSON body of one `cycle_records` row, columnar: string tables (`m` meters, `a` accounts,
@@ -214,24 +192,24 @@ const NO_TIME = -1;
 
 function newTables() {
   return {
-    m: new Strings(),
-    a: new Strings(),
-    tv: new Strings(),
-    g: new Strings(),
-    s: new Strings(),
-    f: new Strings(),
+    m: new IdTable(),
+    a: new IdTable(),
+    tv: new IdTable(),
+    g: new IdTable(),
+    s: new IdTable(),
+    f: new IdTable(),
   };
 }
 
 function newBody(t: ReturnType<typeof newTables>): CycleRecordBody {
   return {
     t0: NO_TIME,
-    m: t.m.list,
-    a: t.a.list,
-    tv: t.tv.list,
-    g: t.g.list,
-    s: t.s.list,
-    f: t.f.list,
+    m: t.m.ids,
+    a: t.a.ids,
+    tv: t.tv.ids,
+    g: t.g.ids,
+    s: t.s.ids,
+    f: t.f.ids,
     r: { m: [], g: [], t: [], wh: [], s: [], q: [] },
     i: { m: [], t: [], d: [], wh: [], f: [], a: [], tv: [], am: [] },
     v: { m: [], t: [], wh: [], s: [], rate: [] },

@@ -5,6 +5,7 @@ export * from './classify-batch.js';
 export * from './content-hash.js';
 export * from './downstream-changes.js';
 export * from './event-ownership.js';
+export * from './id-table.js';
 export * from './interval-block.js';
 export * from './interval-block-builder.js';
 export * from './interval-block-check.js';

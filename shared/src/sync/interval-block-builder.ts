@@ -1,4 +1,5 @@
 import { contentId } from '../ids/index.js';
+import { IdTable } from './id-table.js';
 import type { IntervalBlockWire } from './interval-block.js';
 import { MAX_BLOCK_ROWS } from './interval-block.js';
 
@@ -25,27 +26,6 @@ export interface BlockRead {
   capturedAtMs: number;
   valueWh: number;
   quality: number;
-}
-
-/** Index of `id` in a table, adding it when new. */
-class IdTable {
-  readonly ids: string[] = [];
-  private readonly index = new Map<string, number>();
-  /** The last id asked for (a catch-up cycle brings a meter's rows one after another). */
-  private last = '';
-  private lastIndex = -1;
-  of(id: string): number {
-    if (id === this.last && this.lastIndex >= 0) return this.lastIndex;
-    let i = this.index.get(id);
-    if (i === undefined) {
-      i = this.ids.length;
-      this.ids.push(id);
-      this.index.set(id, i);
-    }
-    this.last = id;
-    this.lastIndex = i;
-    return i;
-  }
 }
 
 /**
