@@ -17,11 +17,10 @@ import {
   upsertDays,
 } from './charge-days.js';
 import { FreshCharges } from './fresh-charges.js';
+import { ROW_REF } from './interval-rows.js';
 
 type BlockEvent = Extract<UpstreamEvent, { kind: 'interval-block' }>;
 
-/** A rated row of a batch: `block * ROW_REF + row` (a block has at most 5,000 rows). */
-const ROW_REF = 65_536;
 /** Amounts of at most this many digits are exact as numbers (< 2^53). */
 const SAFE_DIGITS = 15;
 

@@ -47,8 +47,11 @@ interface FactSegment {
   quality: number[];
 }
 
-/** A row: `segment * ROW_REF + row` (a segment has fewer rows than this). */
-const ROW_REF = 65_536;
+/**
+ * A row of a batch as one number: `segment * ROW_REF + row` (a segment — a block's columns —
+ * has fewer rows than this; blocks hold at most 5,000).
+ */
+export const ROW_REF = 65_536;
 
 /**
  * Intervals to merge (the batch's interval events and block rows) as segments of columns: a
