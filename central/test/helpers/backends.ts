@@ -1,10 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { migrate, openStore, type Store } from '../../src/store/index.js';
 import { migrateSync } from '../../src/sync/sync-migrations.js';
+import { testPgUrl, testSchemaName } from './pg-schemas.js';
 
 /** A backend under test: `open` gives a fresh, migrated store; `skip` says why it cannot run. */
 export interface BackendCase {
@@ -30,23 +29,12 @@ async function freshSqlite(): Promise<Store> {
   };
 }
 
-/** A fresh schema per store, dropped again on close. */
+/** A fresh schema per store in this worker's database (`pg-schemas.ts`). */
 async function freshPostgres(): Promise<Store> {
-  const schema = `t_${randomBytes(6).toString('hex')}`;
-  const store = await openStore({ db: pgUrl, pgSchema: schema });
+  const store = await openStore({ db: await testPgUrl(), pgSchema: testSchemaName() });
   await migrate(store);
   await migrateSync(store);
-  const close = store.close;
-  return {
-    ...store,
-    close: async () => {
-      await close();
-      const client = new pg.Client({ connectionString: pgUrl });
-      await client.connect();
-      await client.query(`drop schema if exists ${schema} cascade`);
-      await client.end();
-    },
-  };
+  return store;
 }
 
 export const BACKENDS: BackendCase[] = [

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +16,7 @@ import {
 import { migrateSync } from '../../src/sync/sync-migrations.js';
 import { syncDb } from '../../src/sync/sync-schema.js';
 import { BACKENDS, backendTitle } from '../helpers/backends.js';
+import { testPgUrl, testSchemaName } from '../helpers/pg-schemas.js';
 
 const DAY = Date.UTC(2026, 10, 27);
 const D = 86_400_000;
@@ -152,14 +152,9 @@ async function openAt0005(name: 'sqlite' | 'postgres') {
     const store = await openStore({ dataDir: dir });
     return { store, done: async () => rmSync(dir, { recursive: true, force: true }) };
   }
-  const schema = `t_${randomBytes(6).toString('hex')}`;
-  const store = await openStore({ db: process.env.GRIDBILL_TEST_PG, pgSchema: schema });
-  const done = async () => {
-    const s = await openStore({ db: process.env.GRIDBILL_TEST_PG, pgSchema: schema });
-    await s.db.schema.dropSchema(schema).cascade().execute();
-    await s.close();
-  };
-  return { store, done };
+  // in this worker's test database, dropped when the run ends (`pg-schemas.ts`)
+  const store = await openStore({ db: await testPgUrl(), pgSchema: testSchemaName() });
+  return { store, done: async () => {} };
 }
 
 describe.each(BACKENDS)('migration 0006 on $name', (b) => {
