@@ -2,13 +2,14 @@
  * Bench helper: interval blocks as the gateway builds them (the same `IntervalBlockBuilder`
  * and block id as `edge/src/engine`): per 15-minute cycle one rated interval and one register
  * read per meter, each account's balance movement, at most 5,000 rows (or `rowsPerBlock`) per
- * block.
+ * block, packed (`packIntervalBlock`) as the gateway's outbox holds them.
  */
 import {
   IntervalBlockBuilder,
-  type IntervalBlockWire,
+  type IntervalBlockPackedWire,
   intervalBlockId,
   MAX_BLOCK_ROWS,
+  packIntervalBlock,
 } from '@gridbill/shared/sync';
 import { chargeId } from '@gridbill/shared/tariff';
 import type { Store } from '../central/src/store/index.js';
@@ -19,7 +20,8 @@ export const Q_MS = 900_000;
 export interface WireBlock {
   eventId: string;
   occurredAtMs: number;
-  body: IntervalBlockWire;
+  /** Packed, as the gateway's outbox holds it. */
+  body: IntervalBlockPackedWire;
   intervals: number;
 }
 
@@ -49,13 +51,13 @@ export function buildBlocks(
   const flush = () => {
     rows = 0;
     if (b.empty) return;
-    const body = b.take();
-    const last = body.intervals.startMs[body.intervals.startMs.length - 1] ?? day0Ms;
+    const columns = b.take();
+    const last = columns.intervals.startMs[columns.intervals.startMs.length - 1] ?? day0Ms;
     out.push({
-      eventId: intervalBlockId(gatewayId, body),
+      eventId: intervalBlockId(gatewayId, columns),
       occurredAtMs: last + Q_MS,
-      body,
-      intervals: body.intervals.meter.length,
+      body: packIntervalBlock(columns),
+      intervals: columns.intervals.meter.length,
     });
   };
   for (let k = from; k < from + n; k += 1) {

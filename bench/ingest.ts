@@ -13,7 +13,8 @@
  *
  *   npx tsx bench/ingest.ts [--pg postgres://…] [--readings 480000] [--unrated] [--no-raw]
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -37,6 +38,8 @@ const { values } = parseArgs({
     unrated: { type: 'boolean', default: false },
     /** Skip the raw insert measure (for `--cpu-prof` of the ingest alone). */
     'no-raw': { type: 'boolean', default: false },
+    /** Write a CPU profile of the measured ingest loop only (SQLite run) to this file. */
+    profile: { type: 'string' },
   },
 });
 const READINGS = Number(values.readings);
@@ -191,6 +194,21 @@ async function backendPids(store: Store, app: string): Promise<number[]> {
   return rows.rows.map((r) => Number(r.pid));
 }
 
+/** Profiles until `stop()`, which writes the `.cpuprofile` to `--profile`. */
+async function startProfile() {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return {
+    async stop() {
+      const { profile } = await session.post('Profiler.stop');
+      writeFileSync(String(values.profile), JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
+}
+
 async function run(name: string, store: Store, app?: string) {
   await migrate(store);
   await migrateSync(store);
@@ -204,6 +222,7 @@ async function run(name: string, store: Store, app?: string) {
   const texts = batchTexts();
   const pids = app ? await backendPids(store, app) : [];
   const serverCpu0 = procCpuSeconds(pids);
+  const profiler = values.profile && name === 'sqlite' ? await startProfile() : null;
   const cpu0 = process.cpuUsage();
   const start = clock.monoMs();
   let acked = 0;
@@ -214,6 +233,7 @@ async function run(name: string, store: Store, app?: string) {
   }
   const seconds = (clock.monoMs() - start) / 1000;
   const cpu = process.cpuUsage(cpu0);
+  if (profiler) await profiler.stop();
   const allPids = app ? [...new Set([...pids, ...(await backendPids(store, app))])] : [];
   const serverCpu = procCpuSeconds(allPids) - serverCpu0;
   const blocks = Math.ceil(READINGS / METERS);

@@ -7,6 +7,7 @@
  * gateway's outbox shows the disconnect came at least the grace period after the balance ran
  * out, and exactly one disconnect and one reconnect.
  */
+import { intervalBlockBodySchema } from '@gridbill/shared/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readGatewayDb } from './gateway-db.js';
 import { simRelayClosed } from './sim-meter.js';
@@ -120,8 +121,9 @@ function balanceAfterEvent(e: { kind: string; body: Record<string, unknown> }, a
     return body.accountId === accountId ? BigInt(body.balanceAfterMinor as string) : NOT_MOVED;
   }
   if (e.kind !== 'interval-block') return NOT_MOVED;
-  const ids = body.accountIds as string[];
-  const b = body.balances as { account: number[]; balanceAfterMinor: string[] };
+  const block = intervalBlockBodySchema.parse(body);
+  const ids = block.accountIds;
+  const b = block.balances;
   const row = b.account.findIndex((a) => ids[a] === accountId);
   return row < 0 ? NOT_MOVED : BigInt(b.balanceAfterMinor[row] ?? '0');
 }

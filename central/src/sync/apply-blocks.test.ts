@@ -1,5 +1,9 @@
 import { verifyChain } from '@gridbill/shared/ledger';
-import { IntervalBlockBuilder, intervalBlockId } from '@gridbill/shared/sync';
+import {
+  IntervalBlockBuilder,
+  intervalBlockBodySchema,
+  intervalBlockId,
+} from '@gridbill/shared/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS } from '../../test/helpers/backends.js';
 import { balanceMismatches, entriesInOrder, globalSum } from '../ledger/index.js';
@@ -27,7 +31,8 @@ function block(rows: Row[]): BlockEvent {
   }
   const body = b.take();
   const event = { seq: 1, eventId: intervalBlockId('gw-1', body), occurredAtMs: DAY + Q };
-  return { ...event, clockTrusted: true, kind: 'interval-block', body } as unknown as BlockEvent;
+  const parsed = intervalBlockBodySchema.parse(body);
+  return { ...event, clockTrusted: true, kind: 'interval-block', body: parsed } as BlockEvent;
 }
 
 async function entries(store: Store) {

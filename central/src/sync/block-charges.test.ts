@@ -1,4 +1,8 @@
-import { IntervalBlockBuilder, intervalBlockId } from '@gridbill/shared/sync';
+import {
+  IntervalBlockBuilder,
+  intervalBlockBodySchema,
+  intervalBlockId,
+} from '@gridbill/shared/sync';
 import fc from 'fast-check';
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -42,7 +46,8 @@ function blocksOf(lists: Row[][], currency = 'KES'): BlockEvent[] {
     const body = b.take();
     const id = intervalBlockId(`gw-${n}`, body);
     const event = { seq: n + 1, eventId: id, occurredAtMs: DAY, clockTrusted: true };
-    return { ...event, kind: 'interval-block', body } as unknown as BlockEvent;
+    const parsed = intervalBlockBodySchema.parse(body);
+    return { ...event, kind: 'interval-block', body: parsed } as BlockEvent;
   });
 }
 

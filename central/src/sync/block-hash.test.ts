@@ -2,10 +2,18 @@ import {
   eventContentHash,
   IntervalBlockBuilder,
   intervalBlockBodySchema,
+  packIntervalBlock,
 } from '@gridbill/shared/sync';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { blockFactsJson, blockHashV2, ingestContentHash, sameContent } from './block-hash.js';
+import {
+  blockFactsJson,
+  blockHashV2,
+  blockHashV3,
+  ingestContentHash,
+  readBlockFacts,
+  sameContent,
+} from './block-hash.js';
 
 const T = Date.UTC(2026, 10, 27);
 
@@ -128,6 +136,49 @@ describe('block content hash v2', () => {
   });
 });
 
+describe('block content hash v3', () => {
+  it('is the same for the packed and the JSON form of a block', () => {
+    fc.assert(
+      fc.property(rowsArb, fc.boolean(), (rows, trusted) => {
+        const body = block(rows);
+        const v3 = blockHashV3(wire(parsedOf(body), trusted));
+        expect(v3).toMatch(/^[0-9a-f]{64}$/);
+        expect(blockHashV3(wire(parsedOf(packIntervalBlock(body)), trusted))).toBe(v3);
+        expect(v3).not.toBe(blockHashV2(wire(parsedOf(body), trusted)));
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('changes with any one value of any column, table or envelope field', () => {
+    fc.assert(
+      fc.property(rowsArb, fc.nat(), fc.nat(), (rows, f, r) => {
+        const body = block(rows);
+        const v3 = blockHashV3(wire(parsedOf(body)));
+        const [section, field] = FIELDS[f % FIELDS.length]!;
+        const copy = structuredClone(body) as unknown as Record<string, Record<string, unknown[]>>;
+        const column = copy[section]![field]!;
+        if (column.length === 0) return;
+        const row = r % column.length;
+        const v = column[row];
+        column[row] = typeof v === 'string' ? `${v}1` : (v as number) + 1;
+        const parsed = intervalBlockBodySchema.safeParse(copy);
+        if (!parsed.success) return;
+        expect(blockHashV3(wire(parsed.data))).not.toBe(v3);
+      }),
+      { numRuns: 200 },
+    );
+    const body = parsedOf(block([{ meter: 1, slot: 2, wh: 412, minor: 8n, rated: true }]));
+    const v3 = blockHashV3(wire(body));
+    expect(blockHashV3({ ...wire(body), eventId: 'e2' })).not.toBe(v3);
+    expect(blockHashV3({ ...wire(body), occurredAtMs: T + 1 })).not.toBe(v3);
+    expect(blockHashV3(wire(body, false))).not.toBe(v3);
+    expect(blockHashV3(wire({ ...body, meterIds: ['m9'] }))).not.toBe(v3);
+    expect(blockHashV3(wire({ ...body, registers: ['exportWh'] }))).not.toBe(v3);
+    expect(blockHashV3(wire({ ...body, currency: 'UGX' }))).not.toBe(v3);
+  });
+});
+
 describe('ingest content hash and stored hashes', () => {
   const body = block([
     { meter: 1, slot: 2, wh: 412, minor: 8n, rated: true },
@@ -136,22 +187,29 @@ describe('ingest content hash and stored hashes', () => {
   const parsed = parsedOf(body);
   const ok = { ok: true as const, event: { ...wire(parsed), seq: 1 } };
 
-  it('is v2 for a parsed block and v1 for anything else', () => {
-    expect(ingestContentHash(wire(body), ok)).toBe(blockHashV2(wire(parsed)));
+  it('is v3 for a parsed block and v1 for anything else', () => {
+    expect(ingestContentHash(wire(body), ok)).toBe(blockHashV3(wire(parsed)));
     const poison = { ok: false as const, reason: 'bad' };
     expect(ingestContentHash(wire(body), poison)).toBe(eventContentHash(wire(body)));
     const other = { eventId: 'e2', kind: 'alarm', occurredAtMs: T, clockTrusted: true, body: {} };
     expect(ingestContentHash(other)).toBe(eventContentHash(other));
   });
 
-  it('matches a stored v1 or v2 hash of the same content, not of other content', () => {
+  it('matches a stored v1, v2 or v3 hash of the same content, not of other content', () => {
+    expect(sameContent(wire(body), ok, blockHashV3(wire(parsed)))).toBe(true);
     expect(sameContent(wire(body), ok, blockHashV2(wire(parsed)))).toBe(true);
     expect(sameContent(wire(body), ok, eventContentHash(wire(body)))).toBe(true);
+    // a gateway now sending packed what it sent as JSON columns before (stored v1 or v2)
+    const packed = packIntervalBlock(body);
+    const packedOk = { ok: true as const, event: { ...wire(parsedOf(packed)), seq: 1 } };
+    expect(sameContent(wire(packed), packedOk, eventContentHash(wire(body)))).toBe(true);
+    expect(sameContent(wire(packed), packedOk, blockHashV2(wire(parsed)))).toBe(true);
     const other = structuredClone(body);
     other.intervals.energyWh[0] = 413;
     expect(sameContent(wire(other), ok, eventContentHash(wire(body)))).toBe(false);
     const otherOk = { ok: true as const, event: { ...wire(parsedOf(other)), seq: 1 } };
     expect(sameContent(wire(other), otherOk, blockHashV2(wire(parsed)))).toBe(false);
+    expect(sameContent(wire(other), otherOk, blockHashV3(wire(parsed)))).toBe(false);
     expect(sameContent(wire(other), otherOk, eventContentHash(wire(body)))).toBe(false);
   });
 
@@ -162,23 +220,27 @@ describe('ingest content hash and stored hashes', () => {
     expect(blockHashV2(wire(negative))).toBe(blockHashV2(wire(parsed)));
   });
 
-  it('writes reads and balances for the edge_facts body, same JSON as the block', () => {
+  it('keeps the packed reads and balances in the edge_facts body, and reads them back', () => {
     const one = block([{ meter: 1, slot: 2, wh: 412, minor: 8n, rated: true }]);
-    const expected = {
+    const facts = blockFactsJson(parsedOf(one));
+    expect(blockFactsJson(parsedOf(packIntervalBlock(one)))).toBe(facts);
+    expect(facts).toBe(
+      '{"intervals":1,"reads":1,"balances":1,"meterIds":["m1"],"registers":["importWh"],' +
+        '"accountIds":["a1"],"packed":"AACA3cWmw2i4BgAAEcAP"}',
+    );
+    expect(readBlockFacts(facts)).toEqual({
       intervals: 1,
       meterIds: ['m1'],
       registers: ['importWh'],
-      reads: one.reads,
       accountIds: ['a1'],
+      reads: one.reads,
       balances: one.balances,
-    };
-    expect(JSON.parse(blockFactsJson(parsedOf(one)))).toEqual(expected);
-    expect(JSON.parse(blockFactsJson(one))).toEqual(expected);
-    expect(blockFactsJson(one)).toBe(
-      `{"intervals":1,"meterIds":["m1"],"registers":["importWh"],"reads":{"capturedAtMs":[${
-        T + 1_800_000
-      }],"meter":[0],"quality":[0],"register":[0],"valueWh":[412]},"accountIds":["a1"],` +
-        '"balances":{"account":[0],"amountMinor":["-8"],"balanceAfterMinor":["992"]}}',
-    );
+    });
+    // a row written before the packed form: JSON columns, read as they are
+    const old = { intervals: 1, meterIds: ['m1'], registers: [], accountIds: [], reads: one.reads };
+    expect(readBlockFacts(JSON.stringify({ ...old, balances: one.balances }))).toEqual({
+      ...old,
+      balances: one.balances,
+    });
   });
 });

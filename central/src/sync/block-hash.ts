@@ -1,8 +1,17 @@
 import { createHash } from 'node:crypto';
-import { type EventParse, eventContentHash, type IntervalBlockBody } from '@gridbill/shared/sync';
+import {
+  type BalanceColumns,
+  type EventParse,
+  eventContentHash,
+  type IntervalBlockBody,
+  type ReadColumns,
+  unpackReadsAndBalances,
+} from '@gridbill/shared/sync';
 
 /** Tag opening the v2 hash input (a v1 input is canonical JSON starting '{"body":'). */
 const V2_TAG = 'gridbill.interval-block.v2';
+/** Tag opening the v3 hash input. */
+const V3_TAG = 'gridbill.interval-block.v3';
 
 interface HashedEvent {
   eventId: string;
@@ -46,6 +55,30 @@ function numberColumns(b: IntervalBlockBody): readonly (readonly number[])[] {
 const LITTLE_ENDIAN = new Uint8Array(new Float64Array([1]).buffer)[7] === 0x3f;
 /** Reused between calls (the hash is computed synchronously). */
 let scratch = new Float64Array(16_384);
+
+/**
+ * Content hash v3 of a PARSED interval block: SHA-256 of one JSON array of its texts (tag,
+ * envelope, currency, id tables, registers) followed by its canonical packed bytes
+ * (`block-packing.ts`: equal columns ⇔ equal bytes). A packed block is hashed as it came; a
+ * block sent as JSON columns was packed by the parse, so both forms of one block hash alike.
+ * Example: the same block packed and as JSON columns → the same 64-hex hash.
+ */
+export function blockHashV3(e: ParsedBlock): string {
+  const b = e.body;
+  const texts = [
+    V3_TAG,
+    e.eventId,
+    e.kind,
+    e.occurredAtMs,
+    e.clockTrusted,
+    b.currency,
+    b.meterIds,
+    b.accountIds,
+    b.tariffVersionIds,
+    b.registers,
+  ];
+  return createHash('sha256').update(JSON.stringify(texts)).update(b.packed).digest('hex');
+}
 
 /**
  * Content hash v2 of a PARSED interval block: SHA-256 of one JSON array of its texts (tag,
@@ -107,77 +140,82 @@ function floatBytes(n: number): Uint8Array {
 }
 
 /**
- * The content hash central stores for an event now: v2 for an interval block that parsed,
+ * The content hash central stores for an event now: v3 for an interval block that parsed,
  * else v1 (`eventContentHash`, canonical JSON) — e.g. a poison event.
- * Example: a parsed block → blockHashV2(block); an 'alarm' event → eventContentHash(event).
+ * Example: a parsed block → blockHashV3(block); an 'alarm' event → eventContentHash(event).
  */
 export function ingestContentHash(loose: HashedEvent, parse?: EventParse): string {
-  if (parse?.ok && parse.event.kind === 'interval-block') return blockHashV2(parse.event);
+  if (parse?.ok && parse.event.kind === 'interval-block') return blockHashV3(parse.event);
   return eventContentHash(loose);
 }
 
 /**
  * True when `stored` (a hash central stored at any time: v1 before blocks were hashed as v2,
- * v2 since) is this event's content. The v1 hash is computed only when the v2 one differs.
- * Example: a block applied before the v2 change and resent → true (through v1); the same id
+ * v2 before v3, v3 since) is this event's content. The older hashes are computed only when
+ * the v3 one differs.
+ * Example: a block applied before the v3 change and resent → true (through v2); the same id
  *   with one amount changed → false.
  */
 export function sameContent(loose: HashedEvent, parse: EventParse | undefined, stored: string) {
   const now = ingestContentHash(loose, parse);
   if (now === stored) return true;
-  return parse?.ok === true && parse.event.kind === 'interval-block'
-    ? eventContentHash(loose) === stored
-    : false;
+  if (parse?.ok !== true || parse.event.kind !== 'interval-block') return false;
+  return blockHashV2(parse.event) === stored || v1OfBlock(loose, parse.event) === stored;
 }
 
 /**
- * The `edge_facts` body of a block: its register reads (columnar, as sent) and the edge's
- * balances, with the row counts and id tables.
- * Example: a block of 2 intervals, meters ['m1'], … →
- *   '{"intervals":2,"meterIds":["m1"],"registers":[…],"reads":{…},"accountIds":[…],
- *     "balances":{…}}'.
+ * The v1 hash of a block as the gateway sent it before packing: canonical JSON of the event
+ * with its JSON columns (a packed event is hashed with its columns, as it was sent then).
  */
-export function blockFactsJson(body: {
-  intervals: { meter: readonly number[] };
-  meterIds: readonly string[];
-  registers: readonly string[];
-  reads: FactsReads;
-  accountIds: readonly string[];
-  balances: FactsBalances;
-}): string {
-  const r = body.reads;
-  const b = body.balances;
-  // one native stringify; the sections' keys in canonical (sorted) order
+function v1OfBlock(loose: HashedEvent, e: ParsedBlock): string {
+  if (!isPackedWire(loose.body)) return eventContentHash(loose);
+  const { packed: _, readsAt: __, ...columns } = e.body;
+  return eventContentHash({ ...loose, body: columns });
+}
+
+const isPackedWire = (body: unknown) =>
+  typeof body === 'object' && body !== null && 'packed' in body;
+
+/**
+ * The `edge_facts` body of a block: row counts, the tables the reads and balances index, and
+ * the packed read and balance rows as they came (base64 of the bytes from `readsAt`).
+ * Example: a block of 2 intervals, 1 read, 1 balance, meters ['m1'] →
+ *   '{"intervals":2,"reads":1,"balances":1,"meterIds":["m1"],"registers":["importWh"],
+ *     "accountIds":["a1"],"packed":"AJ…"}'.
+ */
+export function blockFactsJson(body: IntervalBlockBody): string {
+  const p = body.packed;
+  const tail = Buffer.from(p.buffer, p.byteOffset + body.readsAt, p.length - body.readsAt);
   return JSON.stringify({
     intervals: body.intervals.meter.length,
+    reads: body.reads.meter.length,
+    balances: body.balances.account.length,
     meterIds: body.meterIds,
     registers: body.registers,
-    reads: {
-      capturedAtMs: r.capturedAtMs,
-      meter: r.meter,
-      quality: r.quality,
-      register: r.register,
-      valueWh: r.valueWh,
-    },
     accountIds: body.accountIds,
-    balances: {
-      account: b.account,
-      amountMinor: b.amountMinor,
-      balanceAfterMinor: b.balanceAfterMinor,
-    },
+    packed: tail.toString('base64'),
   });
 }
 
-interface FactsReads {
-  meter: readonly number[];
-  register: readonly number[];
-  capturedAtMs: readonly number[];
-  valueWh: readonly number[];
-  quality: readonly number[];
+/** An `edge_facts` block body read back: the reads and balances with the tables. */
+export interface BlockFacts {
+  intervals: number;
+  meterIds: string[];
+  registers: string[];
+  accountIds: string[];
+  reads: ReadColumns;
+  balances: BalanceColumns;
 }
 
-interface FactsBalances {
-  account: readonly number[];
-  amountMinor: readonly string[];
-  balanceAfterMinor: readonly string[];
+/**
+ * Reads an `edge_facts` block body, packed (now) or JSON columns (rows written before).
+ * Example: readBlockFacts(blockFactsJson(body)).reads → body.reads.
+ */
+export function readBlockFacts(json: string): BlockFacts {
+  const f = JSON.parse(json);
+  if (typeof f.packed !== 'string') return f as BlockFacts;
+  const bytes = Buffer.from(f.packed, 'base64');
+  const { reads, balances } = unpackReadsAndBalances(bytes, f.reads, f.balances);
+  const { intervals, meterIds, registers, accountIds } = f;
+  return { intervals, meterIds, registers, accountIds, reads, balances };
 }

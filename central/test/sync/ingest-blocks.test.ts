@@ -1,11 +1,17 @@
 import { contentId } from '@gridbill/shared/ids';
-import { eventContentHash, IntervalBlockBuilder, intervalBlockId } from '@gridbill/shared/sync';
+import {
+  eventContentHash,
+  IntervalBlockBuilder,
+  intervalBlockId,
+  packIntervalBlock,
+} from '@gridbill/shared/sync';
 import { chargeId } from '@gridbill/shared/tariff';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, seedAccount } from '../helpers/api-harness.js';
 import { BACKENDS, backendTitle } from '../helpers/backends.js';
 import { countEdgeCharges } from '../../src/sync/edge-charge-source.js';
+import { readBlockFacts } from '../../src/sync/block-hash.js';
 import { readIntervalDay, syncDb } from '../../src/sync/index.js';
 import {
   batchText,
@@ -28,7 +34,16 @@ interface Row {
   minor: bigint;
 }
 
-function blockEvent(seq: number, rows: Row[], tweak?: (b: Record<string, unknown>) => void) {
+/**
+ * A block event as a gateway sends it: packed (after `tweak` edits its columns), or with
+ * `form` 'json' as JSON columns (what gateways sent before the packed form).
+ */
+function blockEvent(
+  seq: number,
+  rows: Row[],
+  tweak?: (b: Record<string, unknown>) => void,
+  form: 'packed' | 'json' = 'packed',
+) {
   const b = new IntervalBlockBuilder('KES');
   for (const r of rows) {
     b.addInterval({
@@ -56,13 +71,14 @@ function blockEvent(seq: number, rows: Row[], tweak?: (b: Record<string, unknown
   const body = b.take();
   const eventId = intervalBlockId('gw-1', body);
   tweak?.(body as unknown as Record<string, unknown>);
+  const sent = form === 'packed' ? packIntervalBlock(body) : body;
   return {
     seq,
     eventId,
     occurredAtMs: DAY + Q,
     clockTrusted: true,
     kind: 'interval-block',
-    body: body as unknown as Record<string, unknown>,
+    body: sent as unknown as Record<string, unknown>,
   } satisfies WireEvent;
 }
 
@@ -156,7 +172,7 @@ describe.each(BACKENDS)('central ingest of interval blocks on $name', (b) => {
       .select('body')
       .where('kind', '=', 'interval-block')
       .executeTakeFirstOrThrow();
-    const kept = JSON.parse(fact.body);
+    const kept = readBlockFacts(fact.body);
     expect(kept.reads.capturedAtMs).toEqual(rows.map((r) => r.startMs + Q));
     expect(kept.balances.amountMinor).toEqual([(-total).toString()]);
     const again = await postSigned(h, batchText(INC_A, [blockEvent(1, rows)]));
@@ -164,6 +180,9 @@ describe.each(BACKENDS)('central ingest of interval blocks on $name', (b) => {
     // the same block id under a new incarnation (a re-imaged gateway resending): a no-op
     const moved = await postSigned(h, batchText(INC_B, [blockEvent(1, rows)]));
     expect(moved.body).toMatchObject({ ackedThroughSeq: 1, quarantined: [] });
+    // the same block as JSON columns (an older gateway's form): the same content, a duplicate
+    const json = await postSigned(h, batchText(INC_B, [blockEvent(1, rows, undefined, 'json')]));
+    expect(json.body).toMatchObject({ ackedThroughSeq: 1, duplicateSeqs: [1] });
     expect(await snapshot(h)).toEqual(before);
     expect(await receivable(h, a.accountId)).toBe(total);
   });
@@ -221,9 +240,14 @@ describe.each(BACKENDS)('central ingest of interval blocks on $name', (b) => {
   it.skipIf(b.skip)('refuses a block with a foreign meter or a bad column, and acks', async () => {
     const before = await snapshot(h);
     const foreign = blockEvent(13, [{ ...a, meterId: 'm-other', startMs: DAY, wh: 1, minor: 1n }]);
-    const bad = blockEvent(14, rowsOf(a, 2, 30), (body) => {
-      (body.intervals as { energyWh: number[] }).energyWh[1] = 1.5;
-    });
+    const bad = blockEvent(
+      14,
+      rowsOf(a, 2, 30),
+      (body) => {
+        (body.intervals as { energyWh: number[] }).energyWh[1] = 1.5;
+      },
+      'json',
+    );
     const res = await postSigned(h, batchText(INC_B, [foreign, bad], 14));
     expect(res.body.quarantined).toEqual([
       { seq: 13, reason: 'seq 13 (interval-block): meter m-other is not assigned to gateway gw-1' },
@@ -271,7 +295,7 @@ describe.each(BACKENDS)('central ingest of interval blocks on $name', (b) => {
   });
 
   it.skipIf(b.skip)('hashes stored before v2 block hashing (v1) still reconcile', async () => {
-    const block = blockEvent(19, rowsOf(a, 4, 60));
+    const block = blockEvent(19, rowsOf(a, 4, 60), undefined, 'json');
     const first = await postSigned(h, batchText(INC_B, [block]));
     expect(first.body).toMatchObject({ ackedThroughSeq: 19, quarantined: [] });
     // the rows a central before the v2 block hash wrote: canonical-JSON (v1) hashes
@@ -292,6 +316,10 @@ describe.each(BACKENDS)('central ingest of interval blocks on $name', (b) => {
     const before = await snapshot(h);
     const resend = await postSigned(h, batchText(INC_B, [block]));
     expect(resend.body).toMatchObject({ duplicateSeqs: [19], divergentSeqs: [] });
+    // the gateway upgraded: the same block now comes packed, and is still the same content
+    const packed = { ...block, body: packIntervalBlock(block.body as never) };
+    const upgraded = await postSigned(h, batchText(INC_B, [packed]));
+    expect(upgraded.body).toMatchObject({ duplicateSeqs: [19], divergentSeqs: [] });
     const again = await postSigned(h, batchText(INC_B, [{ ...block, seq: 20 }]));
     expect(again.body).toMatchObject({ ackedThroughSeq: 20, quarantined: [] });
     const changed = blockEvent(21, rowsOf(a, 4, 60), (body) => {

@@ -1,4 +1,4 @@
-import { upstreamBodySchemas } from '@gridbill/shared/sync';
+import { intervalBlockBodySchema, upstreamBodySchemas } from '@gridbill/shared/sync';
 import { chargeId } from '@gridbill/shared/tariff';
 import { signToken, tokenKeyPairFromSeed, tokenPublicKeyRaw } from '@gridbill/shared/token';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -46,7 +46,7 @@ describe('ingestReadings', () => {
     // The cycle is one block (2 reads, 1 rated interval, the account's movement).
     expect(outboxKinds()).toEqual(['interval-block', 'alarm']);
     checkOutbox();
-    const block = JSON.parse(e.outbox.read(0, 1)[0]?.body ?? '{}');
+    const block = intervalBlockBodySchema.parse(JSON.parse(e.outbox.read(0, 1)[0]?.body ?? ''));
     expect(block.reads.valueWh).toEqual([10_000, 10_250]);
     expect(block.intervals).toMatchObject({ energyWh: [250], amountMinor: ['500'], account: [0] });
     expect(block.balances).toEqual({
@@ -56,7 +56,7 @@ describe('ingestReadings', () => {
     });
     const charge = e.deps.db.prepare('SELECT id, amount_minor FROM charges').get();
     expect(charge).toEqual({
-      id: chargeId('m1', T0, block.tariffVersionIds[0]),
+      id: chargeId('m1', T0, block.tariffVersionIds[0] ?? ''),
       amount_minor: '500',
     });
     // persisted: a reopened engine has the same balance and VEE state
@@ -141,7 +141,7 @@ describe('ingestReadings', () => {
     const blocks = e.outbox
       .read(0, 100_000)
       .filter((r) => r.kind === 'interval-block')
-      .map((r) => JSON.parse(r.body));
+      .map((r) => intervalBlockBodySchema.parse(JSON.parse(r.body)));
     expect(blocks).toHaveLength(2);
     expect(blocks.map((b) => b.reads.meter.length)).toEqual([5_000, 2]);
     for (const b of blocks) expect(b.intervals.meter.length).toBeLessThanOrEqual(5_000);
@@ -165,13 +165,15 @@ describe('ingestReadings', () => {
     );
     const rows = e.outbox.read(before, 100).filter((r) => r.kind === 'interval-block');
     expect(rows).toHaveLength(1);
-    const body = JSON.parse(rows[0]?.body ?? '{}');
+    const body = intervalBlockBodySchema.parse(JSON.parse(rows[0]?.body ?? ''));
     expect(body.intervals.meter).toHaveLength(2 * meters.length);
     expect(body.reads.meter).toHaveLength(2 * meters.length);
     const charged = e.deps.db.prepare('SELECT count(*) FROM charges').pluck().get();
     expect(body.intervals.account.filter((a: number) => a >= 0)).toHaveLength(charged as number);
     for (const [i, a] of body.balances.account.entries())
-      expect(BigInt(body.balances.balanceAfterMinor[i])).toBe(e.balanceOf(body.accountIds[a]));
+      expect(BigInt(body.balances.balanceAfterMinor[i] ?? '')).toBe(
+        e.balanceOf(body.accountIds[a] ?? ''),
+      );
     checkOutbox();
   });
 });

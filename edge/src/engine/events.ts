@@ -1,4 +1,8 @@
-import { type IntervalBlockBuilder, intervalBlockId } from '@gridbill/shared/sync';
+import {
+  type IntervalBlockBuilder,
+  intervalBlockId,
+  packIntervalBlock,
+} from '@gridbill/shared/sync';
 import type { Engine } from './engine.js';
 
 export type AlarmSeverity = 'info' | 'warning' | 'critical';
@@ -68,14 +72,16 @@ export function postBalanceChange(
 /**
  * Appends the block built so far as one `interval-block` event (inside the caller's
  * transaction) and starts a new block; an empty block appends nothing. The event id is the
- * block's deterministic id, so a cycle replayed after a crash sends the same id.
+ * block's deterministic id, so a cycle replayed after a crash sends the same id. The body is
+ * the packed form (`packIntervalBlock`), as central receives it.
  *
  * @example
  * appendBlock(engine, cycle.block) // → outbox row { kind: 'interval-block', eventId: '…' }
  */
 export function appendBlock(engine: Engine, block: IntervalBlockBuilder): void {
   if (block.empty) return;
-  const body = block.take();
-  const eventId = intervalBlockId(engine.deps.config.gatewayId, body);
+  const columns = block.take();
+  const eventId = intervalBlockId(engine.deps.config.gatewayId, columns);
+  const body = packIntervalBlock(columns);
   engine.outbox.append({ kind: 'interval-block', eventId, body }, engine.time());
 }

@@ -1,4 +1,4 @@
-import type { Snapshot } from '@gridbill/shared/sync';
+import { intervalBlockBodySchema, type Snapshot } from '@gridbill/shared/sync';
 import { contentId } from '@gridbill/shared/ids';
 import type { Engine } from '../engine/engine.js';
 import { evaluateAccounts } from '../engine/relay-policy.js';
@@ -131,10 +131,12 @@ function unackedDeltas(
     if (row.kind === 'charge') add(body.accountId, -BigInt(body.amountMinor));
     else if (row.kind === 'balance-change') {
       if (body.entryKind === 'fixed-fee') add(body.accountId, BigInt(body.amountMinor));
-    } else
-      (body.balances.account as number[]).forEach((index, k) => {
-        add(body.accountIds[index], BigInt(body.balances.amountMinor[k]));
+    } else {
+      const block = intervalBlockBodySchema.parse(body);
+      block.balances.account.forEach((index, k) => {
+        add(block.accountIds[index] ?? '', BigInt(block.balances.amountMinor[k] ?? '0'));
       });
+    }
   }
   return sums;
 }

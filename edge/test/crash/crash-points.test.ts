@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSystemClock } from '@gridbill/shared/clock';
+import { intervalBlockBodySchema } from '@gridbill/shared/sync';
 import { chargeId } from '@gridbill/shared/tariff';
 import { signToken, tokenKeyPairFromSeed, tokenPublicKeyRaw } from '@gridbill/shared/token';
 import BetterSqlite3 from 'better-sqlite3';
@@ -220,7 +221,7 @@ function checkStore(dir: string) {
       .prepare("SELECT body FROM outbox WHERE kind = 'interval-block'")
       .pluck()
       .all()
-      .map((b) => JSON.parse(b as string) as BlockBody);
+      .map((b) => intervalBlockBodySchema.parse(JSON.parse(b as string)) as BlockBody);
     const blockCharges = blocks.flatMap(chargeIdsOf);
     const chargeIds = db.prepare('SELECT id FROM charges').pluck().all() as string[];
     expect(blockCharges.length).toBe(chargeIds.length);

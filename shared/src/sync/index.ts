@@ -6,6 +6,7 @@ export * from './content-hash.js';
 export * from './downstream-changes.js';
 export * from './event-ownership.js';
 export * from './id-table.js';
+export * from './block-packing.js';
 export * from './interval-block.js';
 export * from './interval-block-builder.js';
 export * from './interval-block-check.js';

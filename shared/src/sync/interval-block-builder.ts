@@ -1,6 +1,6 @@
 import { contentId } from '../ids/index.js';
 import { IdTable } from './id-table.js';
-import type { IntervalBlockWire } from './interval-block.js';
+import type { IntervalBlockColumnsWire } from './interval-block.js';
 import { MAX_BLOCK_ROWS } from './interval-block.js';
 
 export interface BlockCharge {
@@ -96,7 +96,7 @@ export class IntervalBlockBuilder {
   }
 
   /** The block so far (wire form), and a fresh builder state. */
-  take(): IntervalBlockWire {
+  take(): IntervalBlockColumnsWire {
     const balances = {
       account: [] as number[],
       amountMinor: [] as string[],
@@ -107,7 +107,7 @@ export class IntervalBlockBuilder {
       balances.amountMinor.push(b.deltaMinor.toString());
       balances.balanceAfterMinor.push(b.afterMinor.toString());
     }
-    const body: IntervalBlockWire = {
+    const body: IntervalBlockColumnsWire = {
       meterIds: this.meters.ids,
       accountIds: this.accounts.ids,
       tariffVersionIds: this.versions.ids,
@@ -162,7 +162,7 @@ function emptyReads() {
  * other content is a divergence on central.
  * Example: intervalBlockId('gw-1', body) → '3f1c…-…-8…' (same for the same keys).
  */
-export function intervalBlockId(gatewayId: string, body: IntervalBlockWire): string {
+export function intervalBlockId(gatewayId: string, body: IntervalBlockColumnsWire): string {
   const iv = body.intervals;
   const rd = body.reads;
   const n = iv.meter.length;

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from './content-hash.js';
 import { eventReferences } from './event-ownership.js';
-import { intervalBlockBodySchema, type IntervalBlockWire } from './interval-block.js';
+import { intervalBlockBodySchema, type IntervalBlockColumnsWire } from './interval-block.js';
 import { IntervalBlockBuilder, intervalBlockId } from './interval-block-builder.js';
 import { isMoneyText, isObjectId, MONEY_TEXT } from './interval-block-check.js';
 import { describeIssues } from './parse-batch.js';
@@ -10,7 +10,7 @@ import { upstreamEventSchema } from './upstream-events.js';
 
 const T = 1_767_224_700_000;
 
-function sample(): IntervalBlockWire {
+function sample(): IntervalBlockColumnsWire {
   const b = new IntervalBlockBuilder('KES');
   const charge = { accountId: 'a1', tariffVersionId: 'tv-1', priceSource: 'tariff' } as const;
   b.addInterval({
