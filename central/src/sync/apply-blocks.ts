@@ -8,11 +8,12 @@ import {
 import type { UpstreamEvent } from '@gridbill/shared/sync';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../store/schema.js';
-import { blockFactsJson } from './block-hash.js';
+import { insertBlockFacts } from './block-facts.js';
 import { storeBlockCharges } from './block-charges.js';
 import type { CurrencySums, FreshCharges } from './fresh-charges.js';
+import { PendingWrites } from './pending-writes.js';
 import { postEntriesOnce } from './post-entries.js';
-import { type SyncTrx, syncTrx } from './sync-schema.js';
+import { syncTrx } from './sync-schema.js';
 
 export type BlockEvent = Extract<UpstreamEvent, { kind: 'interval-block' }>;
 
@@ -22,20 +23,25 @@ export type BlockEvent = Extract<UpstreamEvent, { kind: 'interval-block' }>;
  * ONE ledger entry per batch for the charges stored now — a charge central already had (from
  * an older per-fact event or another block) is not posted again — and one `edge_facts` row per
  * block holding its register reads (columnar, as sent) and the edge's balances. Returns the
- * number of ledger entries posted.
+ * number of ledger entries posted; with `pending`, the charge-day and facts writes may still
+ * be running there (the caller settles it before the commit).
  */
 export async function applyBlocks(
   coreTrx: Transaction<Database>,
   gatewayId: string,
   blocks: readonly BlockEvent[],
   nowMs: number,
+  pending?: PendingWrites,
 ): Promise<number> {
   if (blocks.length === 0) return 0;
+  const writes = pending ?? new PendingWrites();
   const raw = coreTrx as unknown as Kysely<unknown>;
-  const fresh = await storeBlockCharges(raw, gatewayId, blocks);
+  const fresh = await storeBlockCharges(raw, gatewayId, blocks, writes);
   const drafts = batchEntries(blocks, fresh, gatewayId);
-  await insertBlockFacts(syncTrx(coreTrx), gatewayId, blocks);
-  return (await postEntriesOnce(coreTrx, drafts, nowMs)).length;
+  writes.add(insertBlockFacts(syncTrx(coreTrx), gatewayId, blocks));
+  const posted = (await postEntriesOnce(coreTrx, drafts, nowMs)).length;
+  if (!pending) await writes.settle();
+  return posted;
 }
 
 /**
@@ -86,23 +92,4 @@ function currencyEntry(
     memo: `edge charges: ${ids.length} blocks from ${ids[0]}, ${s.n} intervals`,
     actorId: `gateway:${gatewayId}`,
   };
-}
-
-/**
- * One row per block: its register reads (columnar, as sent: one row per block instead of one
- * per read) and the edge's balances after it (for reconciliation).
- */
-async function insertBlockFacts(trx: SyncTrx, gatewayId: string, blocks: readonly BlockEvent[]) {
-  const rows = blocks.map((b) => ({
-    event_id: b.eventId,
-    gateway_id: gatewayId,
-    kind: b.kind,
-    body: blockFactsJson(b.body),
-    occurred_at_ms: BigInt(b.occurredAtMs),
-  }));
-  await trx
-    .insertInto('edge_facts')
-    .values(rows)
-    .onConflict((oc) => oc.column('event_id').doNothing())
-    .execute();
 }

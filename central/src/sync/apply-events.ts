@@ -9,6 +9,7 @@ import { chargeEntry } from './charge-postings.js';
 import { standingChargeEntry } from './fee-postings.js';
 import { alarmUnmerged } from './interval-alarms.js';
 import { IntervalColumns, mergeIntervalRows } from './interval-rows.js';
+import { PendingWrites } from './pending-writes.js';
 import { postEntriesOnce } from './post-entries.js';
 import { raiseAlarm } from './stream-repo.js';
 import { type SyncTrx, syncTrx } from './sync-schema.js';
@@ -75,11 +76,14 @@ export async function applyEvents(
     else facts.push(e);
   }
   for (const b of blocks) intervals.addBlock(b.body);
-  const merged = await mergeIntervalRows(trx, intervals);
+  // the day-row, charge-day and facts writes run while the next part is computed
+  const pending = new PendingWrites();
+  const merged = await mergeIntervalRows(trx, intervals, pending);
   outcome.intervalConflicts = merged.conflicts.length;
   await alarmUnmerged(trx, gatewayId, merged, nowMs);
   outcome.ledgerEntriesPosted = await applyCharges(coreTrx, gatewayId, charges, nowMs);
-  outcome.ledgerEntriesPosted += await applyBlocks(coreTrx, gatewayId, blocks, nowMs);
+  outcome.ledgerEntriesPosted += await applyBlocks(coreTrx, gatewayId, blocks, nowMs, pending);
+  await pending.settle();
   await checkTokens(trx, facts, outcome.refused);
   outcome.ledgerEntriesPosted += await applyStandingCharges(coreTrx, gatewayId, facts, nowMs);
   await insertFacts(

@@ -17,6 +17,7 @@ import {
   upsertDays,
 } from './charge-days.js';
 import { FreshCharges } from './fresh-charges.js';
+import type { PendingWrites } from './pending-writes.js';
 import { ROW_REF } from './interval-rows.js';
 
 type BlockEvent = Extract<UpstreamEvent, { kind: 'interval-block' }>;
@@ -44,12 +45,14 @@ export interface BlockCharge extends ChargeInput {
  * under 10^15, starts increasing after every stored one) is packed straight from the block
  * columns (`appendChargeRun`: no object or bigint per charge); any other goes through
  * `packGroup` with charge objects. Example: 37 blocks × 1,000 meters, one account each →
- * 1,000 runs of 37 charges, one upsert; the same blocks again → no fresh charge.
+ * 1,000 runs of 37 charges, one upsert; the same blocks again → no fresh charge. With
+ * `pending`, the upsert is left running there.
  */
 export async function storeBlockCharges(
   db: Kysely<unknown>,
   gatewayId: string,
   blocks: readonly BlockEvent[],
+  pending?: PendingWrites,
 ): Promise<FreshCharges> {
   const fresh = new FreshCharges();
   const groups = groupRows(blocks);
@@ -65,7 +68,9 @@ export async function storeBlockCharges(
       fresh.add(c.currency, c.accountId, c.amountMinor, c.block, c.startMs + c.seconds * 1000);
     }
   }
-  await upsertDays(db, rows);
+  const write = upsertDays(db, rows);
+  if (pending) pending.add(write);
+  else await write;
   return fresh;
 }
 

@@ -6,14 +6,7 @@ import {
 } from '@gridbill/shared/sync';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  blockFactsJson,
-  blockHashV2,
-  blockHashV3,
-  ingestContentHash,
-  readBlockFacts,
-  sameContent,
-} from './block-hash.js';
+import { blockHashV2, blockHashV3, ingestContentHash, sameContent } from './block-hash.js';
 
 const T = Date.UTC(2026, 10, 27);
 
@@ -218,29 +211,5 @@ describe('ingest content hash and stored hashes', () => {
     negative.intervals.energyWh[1] = -0;
     expect(eventContentHash(wire(negative))).toBe(eventContentHash(wire(parsed)));
     expect(blockHashV2(wire(negative))).toBe(blockHashV2(wire(parsed)));
-  });
-
-  it('keeps the packed reads and balances in the edge_facts body, and reads them back', () => {
-    const one = block([{ meter: 1, slot: 2, wh: 412, minor: 8n, rated: true }]);
-    const facts = blockFactsJson(parsedOf(one));
-    expect(blockFactsJson(parsedOf(packIntervalBlock(one)))).toBe(facts);
-    expect(facts).toBe(
-      '{"intervals":1,"reads":1,"balances":1,"meterIds":["m1"],"registers":["importWh"],' +
-        '"accountIds":["a1"],"packed":"AACA3cWmw2i4BgAAEcAP"}',
-    );
-    expect(readBlockFacts(facts)).toEqual({
-      intervals: 1,
-      meterIds: ['m1'],
-      registers: ['importWh'],
-      accountIds: ['a1'],
-      reads: one.reads,
-      balances: one.balances,
-    });
-    // a row written before the packed form: JSON columns, read as they are
-    const old = { intervals: 1, meterIds: ['m1'], registers: [], accountIds: [], reads: one.reads };
-    expect(readBlockFacts(JSON.stringify({ ...old, balances: one.balances }))).toEqual({
-      ...old,
-      balances: one.balances,
-    });
   });
 });

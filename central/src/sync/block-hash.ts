@@ -1,12 +1,6 @@
 import { createHash } from 'node:crypto';
-import {
-  type BalanceColumns,
-  type EventParse,
-  eventContentHash,
-  type IntervalBlockBody,
-  type ReadColumns,
-  unpackReadsAndBalances,
-} from '@gridbill/shared/sync';
+import { type EventParse, eventContentHash, type IntervalBlockBody } from '@gridbill/shared/sync';
+import { blockTables } from './block-facts.js';
 
 /** Tag opening the v2 hash input (a v1 input is canonical JSON starting '{"body":'). */
 const V2_TAG = 'gridbill.interval-block.v2';
@@ -58,25 +52,16 @@ let scratch = new Float64Array(16_384);
 
 /**
  * Content hash v3 of a PARSED interval block: SHA-256 of one JSON array of its texts (tag,
- * envelope, currency, id tables, registers) followed by its canonical packed bytes
- * (`block-packing.ts`: equal columns ⇔ equal bytes). A packed block is hashed as it came; a
- * block sent as JSON columns was packed by the parse, so both forms of one block hash alike.
+ * envelope, currency, and the id of its id tables — the SHA-256 of their JSON, `blockTables`,
+ * computed once per distinct set) followed by its canonical packed bytes (`block-packing.ts`:
+ * equal columns ⇔ equal bytes). A packed block is hashed as it came; a block sent as JSON
+ * columns was packed by the parse, so both forms of one block hash alike.
  * Example: the same block packed and as JSON columns → the same 64-hex hash.
  */
 export function blockHashV3(e: ParsedBlock): string {
   const b = e.body;
-  const texts = [
-    V3_TAG,
-    e.eventId,
-    e.kind,
-    e.occurredAtMs,
-    e.clockTrusted,
-    b.currency,
-    b.meterIds,
-    b.accountIds,
-    b.tariffVersionIds,
-    b.registers,
-  ];
+  const tables = blockTables(b).id;
+  const texts = [V3_TAG, e.eventId, e.kind, e.occurredAtMs, e.clockTrusted, b.currency, tables];
   return createHash('sha256').update(JSON.stringify(texts)).update(b.packed).digest('hex');
 }
 
@@ -175,47 +160,3 @@ function v1OfBlock(loose: HashedEvent, e: ParsedBlock): string {
 
 const isPackedWire = (body: unknown) =>
   typeof body === 'object' && body !== null && 'packed' in body;
-
-/**
- * The `edge_facts` body of a block: row counts, the tables the reads and balances index, and
- * the packed read and balance rows as they came (base64 of the bytes from `readsAt`).
- * Example: a block of 2 intervals, 1 read, 1 balance, meters ['m1'] →
- *   '{"intervals":2,"reads":1,"balances":1,"meterIds":["m1"],"registers":["importWh"],
- *     "accountIds":["a1"],"packed":"AJ…"}'.
- */
-export function blockFactsJson(body: IntervalBlockBody): string {
-  const p = body.packed;
-  const tail = Buffer.from(p.buffer, p.byteOffset + body.readsAt, p.length - body.readsAt);
-  return JSON.stringify({
-    intervals: body.intervals.meter.length,
-    reads: body.reads.meter.length,
-    balances: body.balances.account.length,
-    meterIds: body.meterIds,
-    registers: body.registers,
-    accountIds: body.accountIds,
-    packed: tail.toString('base64'),
-  });
-}
-
-/** An `edge_facts` block body read back: the reads and balances with the tables. */
-export interface BlockFacts {
-  intervals: number;
-  meterIds: string[];
-  registers: string[];
-  accountIds: string[];
-  reads: ReadColumns;
-  balances: BalanceColumns;
-}
-
-/**
- * Reads an `edge_facts` block body, packed (now) or JSON columns (rows written before).
- * Example: readBlockFacts(blockFactsJson(body)).reads → body.reads.
- */
-export function readBlockFacts(json: string): BlockFacts {
-  const f = JSON.parse(json);
-  if (typeof f.packed !== 'string') return f as BlockFacts;
-  const bytes = Buffer.from(f.packed, 'base64');
-  const { reads, balances } = unpackReadsAndBalances(bytes, f.reads, f.balances);
-  const { intervals, meterIds, registers, accountIds } = f;
-  return { intervals, meterIds, registers, accountIds, reads, balances };
-}

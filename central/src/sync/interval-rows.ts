@@ -9,6 +9,7 @@ import {
 } from '@gridbill/shared/interval-pack';
 import { CompiledQuery, type Kysely } from 'kysely';
 import { type BulkValue, inList, upsertPacked, usesDollarPlaceholders } from './bulk-insert.js';
+import type { PendingWrites } from './pending-writes.js';
 import type { SyncTrx } from './sync-schema.js';
 
 export const DAY_MS = 86_400_000;
@@ -194,11 +195,12 @@ function newUpdates(capacity: number): IntervalUpdateColumns {
 /**
  * Merges intervals into their meter-channel-day rows (read, `mergeIntervalColumns`, upsert), so
  * a replay is a no-op and two different actual values are reported, never overwritten.
- * Days are UTC days (96 slots of 900 s).
+ * Days are UTC days (96 slots of 900 s). With `pending`, the upsert is left running there.
  */
 export async function mergeIntervalRows(
   trx: SyncTrx,
   facts: IntervalColumns,
+  pending?: PendingWrites,
 ): Promise<MergeReport> {
   const report: MergeReport = { rowsWritten: 0, conflicts: [], mismatched: [] };
   const groups = groupByDay(facts);
@@ -211,7 +213,9 @@ export async function mergeIntervalRows(
     const seconds = BigInt(merged.intervalSeconds);
     rows.push([meterId, BigInt(channel), BigInt(dayStartMs), seconds, encodeIntervalDay(merged)]);
   }
-  await upsertRows(trx, rows);
+  const write = upsertRows(trx, rows);
+  if (pending) pending.add(write);
+  else await write;
   report.rowsWritten = rows.length;
   return report;
 }

@@ -78,6 +78,8 @@ export interface SyncTables {
     created_at_ms: bigint;
   };
   sync_feeds: { gateway_id: string; feed_epoch: string; last_cseq: bigint };
+  /** Id tables of interval blocks, once per distinct set (`blockTables`). */
+  edge_fact_tables: { id: string; body: string };
   edge_facts: {
     event_id: string;
     gateway_id: string;

@@ -182,7 +182,11 @@ describe.each(BACKENDS)('migration 0006 on $name', (b) => {
           })),
         )
         .execute();
-      expect(await migrateSync(store)).toEqual(['0006_charge_days', '0007_facts_lz4']);
+      expect(await migrateSync(store)).toEqual([
+        '0006_charge_days',
+        '0007_facts_lz4',
+        '0008_fact_tables',
+      ]);
       await expectReads(store);
       const gone = old.selectFrom('edge_charges').selectAll().execute();
       await expect(gone).rejects.toThrow(/edge_charges/);

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, seedAccount } from '../helpers/api-harness.js';
 import { BACKENDS, backendTitle } from '../helpers/backends.js';
 import { countEdgeCharges } from '../../src/sync/edge-charge-source.js';
-import { readBlockFacts } from '../../src/sync/block-hash.js';
+import { loadBlockFacts } from '../../src/sync/block-facts.js';
 import { readIntervalDay, syncDb } from '../../src/sync/index.js';
 import {
   batchText,
@@ -167,12 +167,8 @@ describe.each(BACKENDS)('central ingest of interval blocks on $name', (b) => {
     const before = await snapshot(h);
     expect(before.edge_charges).toBe(4);
     // the register reads are kept with the block, columnar, in one row
-    const fact = await syncDb(h.store.db)
-      .selectFrom('edge_facts')
-      .select('body')
-      .where('kind', '=', 'interval-block')
-      .executeTakeFirstOrThrow();
-    const kept = readBlockFacts(fact.body);
+    const kept = await loadBlockFacts(syncDb(h.store.db), blockEvent(1, rows).eventId);
+    if (!kept) throw new Error('no edge_facts row for the block');
     expect(kept.reads.capturedAtMs).toEqual(rows.map((r) => r.startMs + Q));
     expect(kept.balances.amountMinor).toEqual([(-total).toString()]);
     const again = await postSigned(h, batchText(INC_A, [blockEvent(1, rows)]));

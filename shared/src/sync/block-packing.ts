@@ -92,6 +92,10 @@ class PackWriter {
   uvarint(v: number): void {
     if (!(v >= 0 && v <= TWO_53 && Math.floor(v) === v)) packRangeError(v);
     this.room(9);
+    if (v < 0x80) {
+      this.buf[this.at++] = v;
+      return;
+    }
     let x = v;
     while (x >= 0x80) {
       this.buf[this.at++] = (x % 0x80) | 0x80;
@@ -347,17 +351,22 @@ function rowCount(r: PackReader, section: string): number {
   return n;
 }
 
+/** A column of n values to fill by index (one allocation, no growth). */
+function column<T>(n: number): T[] {
+  return new Array<T>(n);
+}
+
 function unpackIntervals(r: PackReader, n: number): IntervalColumns {
   const c: IntervalColumns = {
-    meter: [],
-    startMs: [],
-    seconds: [],
-    energyWh: [],
-    quality: [],
-    account: [],
-    tariffVersion: [],
-    amountMinor: [],
-    priceSource: [],
+    meter: column(n),
+    startMs: column(n),
+    seconds: column(n),
+    energyWh: column(n),
+    quality: column(n),
+    account: column(n),
+    tariffVersion: column(n),
+    amountMinor: column(n),
+    priceSource: column(n),
   };
   let meter = 0;
   let start = 0;
@@ -370,49 +379,59 @@ function unpackIntervals(r: PackReader, n: number): IntervalColumns {
     meter = r.safe(meter + r.svarint());
     start = r.safe(start + r.svarint());
     seconds = r.safe(seconds + r.svarint());
-    c.meter.push(meter);
-    c.startMs.push(start);
-    c.seconds.push(seconds);
-    c.energyWh.push(r.svarint());
-    c.quality.push(r.uvarint());
+    c.meter[i] = meter;
+    c.startMs[i] = start;
+    c.seconds[i] = seconds;
+    c.energyWh[i] = r.svarint();
+    c.quality[i] = r.uvarint();
     account = r.safe(account + r.svarint());
     version = r.safe(version + r.svarint());
-    c.account.push(account);
-    c.tariffVersion.push(version);
-    c.amountMinor.push(r.money());
-    c.priceSource.push(r.svarint());
+    c.account[i] = account;
+    c.tariffVersion[i] = version;
+    c.amountMinor[i] = r.money();
+    c.priceSource[i] = r.svarint();
   }
   return c;
 }
 
 function unpackReads(r: PackReader, n: number): ReadColumns {
-  const c: ReadColumns = { meter: [], register: [], capturedAtMs: [], valueWh: [], quality: [] };
+  const c: ReadColumns = {
+    meter: column(n),
+    register: column(n),
+    capturedAtMs: column(n),
+    valueWh: column(n),
+    quality: column(n),
+  };
   let meter = 0;
   let captured = 0;
   r.field = 'reads';
   for (let i = 0; i < n; i += 1) {
     r.row = i;
     meter = r.safe(meter + r.svarint());
-    c.meter.push(meter);
-    c.register.push(r.uvarint());
+    c.meter[i] = meter;
+    c.register[i] = r.uvarint();
     captured = r.safe(captured + r.svarint());
-    c.capturedAtMs.push(captured);
-    c.valueWh.push(r.svarint());
-    c.quality.push(r.uvarint());
+    c.capturedAtMs[i] = captured;
+    c.valueWh[i] = r.svarint();
+    c.quality[i] = r.uvarint();
   }
   return c;
 }
 
 function unpackBalances(r: PackReader, n: number): BalanceColumns {
-  const c: BalanceColumns = { account: [], amountMinor: [], balanceAfterMinor: [] };
+  const c: BalanceColumns = {
+    account: column(n),
+    amountMinor: column(n),
+    balanceAfterMinor: column(n),
+  };
   let account = 0;
   r.field = 'balances';
   for (let i = 0; i < n; i += 1) {
     r.row = i;
     account = r.safe(account + r.svarint());
-    c.account.push(account);
-    c.amountMinor.push(r.money());
-    c.balanceAfterMinor.push(r.money());
+    c.account[i] = account;
+    c.amountMinor[i] = r.money();
+    c.balanceAfterMinor[i] = r.money();
   }
   return c;
 }

@@ -379,6 +379,16 @@ class Writer {
   /** Unsigned LEB128 of a safe integer ≥ 0. */
   uvarint(v: number): void {
     this.room(8);
+    if (v < 0x80) {
+      this.buf[this.at++] = v;
+      return;
+    }
+    if (v < 0x4000) {
+      // two bytes: a 15-minute start delta (900000 ms needs three), seconds, indexes
+      this.buf[this.at++] = (v & 0x7f) | 0x80;
+      this.buf[this.at++] = v >> 7;
+      return;
+    }
     let x = v;
     while (x >= 0x80) {
       this.buf[this.at++] = (x % 0x80) | 0x80;
