@@ -49,7 +49,7 @@ export type SendOutcome =
   | { kind: 'failed'; reason: string };
 
 export const DEFAULT_BATCH_SIZE = 2000;
-/** Central accepts 8 MiB sync bodies; a 1,000-meter cycle block is about 0.1 MB. */
+/** Central accepts 8 MiB sync bodies; a packed 1,000-meter cycle block is about 47 kB. */
 export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
 export const DEFAULT_IN_FLIGHT = 1;
 
