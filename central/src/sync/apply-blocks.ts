@@ -9,7 +9,7 @@ import type { UpstreamEvent } from '@gridbill/shared/sync';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../store/schema.js';
 import { insertBlockFacts } from './block-facts.js';
-import { storeBlockCharges } from './block-charges.js';
+import { type BatchDayGroups, storeBlockCharges } from './block-charges.js';
 import type { CurrencySums, FreshCharges } from './fresh-charges.js';
 import { PendingWrites } from './pending-writes.js';
 import { postEntriesOnce } from './post-entries.js';
@@ -32,11 +32,12 @@ export async function applyBlocks(
   blocks: readonly BlockEvent[],
   nowMs: number,
   pending?: PendingWrites,
+  day?: BatchDayGroups,
 ): Promise<number> {
   if (blocks.length === 0) return 0;
   const writes = pending ?? new PendingWrites();
   const raw = coreTrx as unknown as Kysely<unknown>;
-  const fresh = await storeBlockCharges(raw, gatewayId, blocks, writes);
+  const fresh = await storeBlockCharges(raw, gatewayId, blocks, writes, day);
   const drafts = batchEntries(blocks, fresh, gatewayId);
   writes.add(insertBlockFacts(syncTrx(coreTrx), gatewayId, blocks));
   const posted = (await postEntriesOnce(coreTrx, drafts, nowMs)).length;

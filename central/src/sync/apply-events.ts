@@ -8,7 +8,7 @@ import { storeChargesOnce } from './charge-days.js';
 import { chargeEntry } from './charge-postings.js';
 import { standingChargeEntry } from './fee-postings.js';
 import { alarmUnmerged } from './interval-alarms.js';
-import { IntervalColumns, mergeIntervalRows } from './interval-rows.js';
+import { groupByDay, IntervalColumns, mergeIntervalRows } from './interval-rows.js';
 import { PendingWrites } from './pending-writes.js';
 import { postEntriesOnce } from './post-entries.js';
 import { raiseAlarm } from './stream-repo.js';
@@ -78,11 +78,16 @@ export async function applyEvents(
   for (const b of blocks) intervals.addBlock(b.body);
   // the day-row, charge-day and facts writes run while the next part is computed
   const pending = new PendingWrites();
-  const merged = await mergeIntervalRows(trx, intervals, pending);
+  // one grouping per day row for the interval merge and the charge days
+  const day = {
+    groups: groupByDay(intervals),
+    firstBlockSegment: intervals.segments.length - blocks.length,
+  };
+  const merged = await mergeIntervalRows(trx, intervals, pending, day.groups);
   outcome.intervalConflicts = merged.conflicts.length;
   await alarmUnmerged(trx, gatewayId, merged, nowMs);
   outcome.ledgerEntriesPosted = await applyCharges(coreTrx, gatewayId, charges, nowMs);
-  outcome.ledgerEntriesPosted += await applyBlocks(coreTrx, gatewayId, blocks, nowMs, pending);
+  outcome.ledgerEntriesPosted += await applyBlocks(coreTrx, gatewayId, blocks, nowMs, pending, day);
   await pending.settle();
   await checkTokens(trx, facts, outcome.refused);
   outcome.ledgerEntriesPosted += await applyStandingCharges(coreTrx, gatewayId, facts, nowMs);

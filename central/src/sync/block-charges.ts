@@ -1,6 +1,5 @@
 import {
   appendChargeRun,
-  chargeDayStartMs,
   newChargeRun,
   PRICE_SOURCE_CODES,
   type UpstreamEvent,
@@ -18,7 +17,7 @@ import {
 } from './charge-days.js';
 import { FreshCharges } from './fresh-charges.js';
 import type { PendingWrites } from './pending-writes.js';
-import { ROW_REF } from './interval-rows.js';
+import { type DayGroup, groupByDay, IntervalColumns, ROW_REF } from './interval-rows.js';
 
 type BlockEvent = Extract<UpstreamEvent, { kind: 'interval-block' }>;
 
@@ -46,16 +45,18 @@ export interface BlockCharge extends ChargeInput {
  * columns (`appendChargeRun`: no object or bigint per charge); any other goes through
  * `packGroup` with charge objects. Example: 37 blocks × 1,000 meters, one account each →
  * 1,000 runs of 37 charges, one upsert; the same blocks again → no fresh charge. With
- * `pending`, the upsert is left running there.
+ * `pending`, the upsert is left running there; `day` is the interval merge's grouping of the
+ * batch when the caller has it.
  */
 export async function storeBlockCharges(
   db: Kysely<unknown>,
   gatewayId: string,
   blocks: readonly BlockEvent[],
   pending?: PendingWrites,
+  day: BatchDayGroups = blockDayGroups(blocks),
 ): Promise<FreshCharges> {
   const fresh = new FreshCharges();
-  const groups = groupRows(blocks);
+  const groups = groupRows(blocks, day);
   if (groups.list.length === 0) return fresh;
   const stored = await loadDays(db, gatewayId, groups);
   const rows: RowValues[] = [];
@@ -74,30 +75,41 @@ export async function storeBlockCharges(
   return fresh;
 }
 
-/** Rated rows grouped by meter, then UTC day, in order of first appearance. */
-function groupRows(blocks: readonly BlockEvent[]) {
-  const byMeter = new Map<string, Map<number, RowGroup>>();
+/**
+ * The batch's interval rows grouped per packed day row (`groupByDay`, what the interval merge
+ * groups by too) and where the blocks' segments start (blocks are added last, in order).
+ */
+export interface BatchDayGroups {
+  groups: readonly DayGroup[];
+  firstBlockSegment: number;
+}
+
+/** `BatchDayGroups` of the blocks alone. */
+function blockDayGroups(blocks: readonly BlockEvent[]): BatchDayGroups {
+  const columns = new IntervalColumns();
+  for (const b of blocks) columns.addBlock(b.body);
+  return { groups: groupByDay(columns), firstBlockSegment: 0 };
+}
+
+/**
+ * Rated block rows per meter-day (a charge day is the UTC day of the interval day rows, and
+ * blocks are channel 0), as block row references in batch order, from the day groups.
+ * Example: day group m1|0|D with rows of a per-fact segment and block 0 rows 3 (rated) and 5
+ *   (unrated) → one group 'm1|D' with refs [0 * ROW_REF + 3].
+ */
+function groupRows(blocks: readonly BlockEvent[], day: BatchDayGroups) {
   const list: RowGroup[] = [];
-  for (let b = 0; b < blocks.length; b += 1) {
-    const { meterIds, intervals: c } = blocks[b]!.body;
-    for (let i = 0; i < c.meter.length; i += 1) {
-      if (c.account[i]! < 0) continue;
-      const meterId = meterIds[c.meter[i]!]!;
-      let days = byMeter.get(meterId);
-      if (!days) {
-        days = new Map();
-        byMeter.set(meterId, days);
-      }
-      const dayStartMs = chargeDayStartMs(c.startMs[i]!);
-      const group = days.get(dayStartMs);
-      if (group) group.refs.push(b * ROW_REF + i);
-      else {
-        const key = `${meterId}|${dayStartMs}`;
-        const created = { key, meterId, dayStartMs, refs: [b * ROW_REF + i] };
-        days.set(dayStartMs, created);
-        list.push(created);
-      }
+  for (const g of day.groups) {
+    if (g.channel !== 0) continue;
+    const refs: number[] = [];
+    for (const ref of g.rows) {
+      const b = Math.floor(ref / ROW_REF) - day.firstBlockSegment;
+      const i = ref % ROW_REF;
+      if (b >= 0 && blocks[b]!.body.intervals.account[i]! >= 0) refs.push(b * ROW_REF + i);
     }
+    if (refs.length === 0) continue;
+    const { meterId, dayStartMs } = g;
+    list.push({ key: `${meterId}|${dayStartMs}`, meterId, dayStartMs, refs });
   }
   return { list, keys: new Set(list.map((g) => g.key)) };
 }

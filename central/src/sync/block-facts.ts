@@ -19,27 +19,49 @@ type TablesOf = Pick<IntervalBlockBody, 'meterIds' | 'accountIds' | 'tariffVersi
 
 /** Per parsed body (the hash and the facts row both ask). */
 const byBody = new WeakMap<object, BlockTables>();
-/** The last distinct set: a gateway's consecutive blocks mostly share theirs. */
-let last: BlockTables = { id: '', json: '' };
+/** The last distinct set and a body that had it: a gateway's consecutive blocks share theirs. */
+let last: { tables: BlockTables; body: TablesOf | null } = {
+  tables: { id: '', json: '' },
+  body: null,
+};
 
 /**
  * The id tables of a block: JSON `[meterIds, accountIds, tariffVersionIds, registers]` and
- * its SHA-256 (hashed once per distinct set, not per block).
+ * its SHA-256 — built and hashed once per distinct set: a block whose tables equal the last
+ * set's (compared id by id) gets that set.
  * Example: meterIds ['m1'], accountIds ['a1'], tariffVersionIds ['tv-1'], registers
  *   ['importWh'] → { json: '[["m1"],["a1"],["tv-1"],["importWh"]]', id: '<64 hex>' }.
  */
 export function blockTables(body: TablesOf): BlockTables {
   const known = byBody.get(body);
   if (known) return known;
-  const json = JSON.stringify([
-    body.meterIds,
-    body.accountIds,
-    body.tariffVersionIds,
-    body.registers,
-  ]);
-  if (json !== last.json) last = { id: createHash('sha256').update(json).digest('hex'), json };
-  byBody.set(body, last);
-  return last;
+  if (last.body === null || !sameTables(last.body, body)) {
+    const json = JSON.stringify([
+      body.meterIds,
+      body.accountIds,
+      body.tariffVersionIds,
+      body.registers,
+    ]);
+    const id = createHash('sha256').update(json).digest('hex');
+    last = { tables: { id, json }, body };
+  }
+  byBody.set(body, last.tables);
+  return last.tables;
+}
+
+function sameTables(a: TablesOf, b: TablesOf): boolean {
+  return (
+    sameIds(a.meterIds, b.meterIds) &&
+    sameIds(a.accountIds, b.accountIds) &&
+    sameIds(a.tariffVersionIds, b.tariffVersionIds) &&
+    sameIds(a.registers, b.registers)
+  );
+}
+
+function sameIds(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i += 1) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /**

@@ -131,7 +131,7 @@ export function dayKey(meterId: string, channel: number, intervalStartMs: number
 }
 
 /** The intervals (row references) of one packed row (meter × channel × UTC day). */
-interface DayGroup {
+export interface DayGroup {
   key: string;
   meterId: string;
   channel: number;
@@ -195,15 +195,16 @@ function newUpdates(capacity: number): IntervalUpdateColumns {
 /**
  * Merges intervals into their meter-channel-day rows (read, `mergeIntervalColumns`, upsert), so
  * a replay is a no-op and two different actual values are reported, never overwritten.
- * Days are UTC days (96 slots of 900 s). With `pending`, the upsert is left running there.
+ * Days are UTC days (96 slots of 900 s). With `pending`, the upsert is left running there;
+ * `groups` is `groupByDay(facts)` when the caller has it already.
  */
 export async function mergeIntervalRows(
   trx: SyncTrx,
   facts: IntervalColumns,
   pending?: PendingWrites,
+  groups: readonly DayGroup[] = groupByDay(facts),
 ): Promise<MergeReport> {
   const report: MergeReport = { rowsWritten: 0, conflicts: [], mismatched: [] };
-  const groups = groupByDay(facts);
   const stored = await loadRows(trx, groups);
   const rows: BulkValue[][] = [];
   for (const group of groups) {
