@@ -24,6 +24,8 @@
  *   quality: [] }, balances: { account: [0], amountMinor: ['-8'], balanceAfterMinor: ['992'] } })
  * // → bytes 01 01 00 01 · 00 c0 ee 6d 88 0e b8 06 00 00 00 10 00 · 00 11 c0 0f
  */
+import { VarintWriter } from './varint-writer.js';
+
 export const PACKED_FORMAT = 1;
 
 /** A packed section is malformed: where (byte offset, section, row) and why. */
@@ -77,31 +79,9 @@ function packRangeError(v: number): never {
 }
 
 /** A growing buffer with the layout's varint writers. */
-class PackWriter {
-  buf = new Uint8Array(4096);
-  at = 0;
-
-  private room(n: number): void {
-    if (this.at + n <= this.buf.length) return;
-    const next = new Uint8Array(Math.max(this.buf.length * 2, this.at + n));
-    next.set(this.buf.subarray(0, this.at));
-    this.buf = next;
-  }
-
-  /** Unsigned LEB128 of an integer in 0..2^53. */
-  uvarint(v: number): void {
-    if (!(v >= 0 && v <= TWO_53 && Math.floor(v) === v)) packRangeError(v);
-    this.room(9);
-    if (v < 0x80) {
-      this.buf[this.at++] = v;
-      return;
-    }
-    let x = v;
-    while (x >= 0x80) {
-      this.buf[this.at++] = (x % 0x80) | 0x80;
-      x = Math.floor(x / 0x80);
-    }
-    this.buf[this.at++] = x;
+class PackWriter extends VarintWriter {
+  constructor() {
+    super(4096);
   }
 
   /** Sign-magnitude varint of an integer with |v| ≤ 2^53. */

@@ -2,6 +2,7 @@
  * Packed edge charges of one meter × account × UTC day (central's `edge_charge_days` row): a
  * binary layout instead of one row per interval. Pure: bytes in, bytes out.
  */
+import { VarintWriter } from './varint-writer.js';
 
 export const CHARGE_DAY_FORMAT = 1;
 export const CHARGE_DAY_MS = 86_400_000;
@@ -360,42 +361,8 @@ const SCRATCH = new DataView(new ArrayBuffer(8));
 const SAFE_BYTES = new Uint8Array(8);
 
 /** A growing byte buffer with the varint writers of the layout. */
-class Writer {
-  buf: Uint8Array;
-  at = 0;
+class Writer extends VarintWriter {
   private readonly scratch = SCRATCH;
-
-  constructor(size: number) {
-    this.buf = new Uint8Array(Math.max(size, 64));
-  }
-
-  private room(n: number): void {
-    if (this.at + n <= this.buf.length) return;
-    const next = new Uint8Array(Math.max(this.buf.length * 2, this.at + n));
-    next.set(this.buf.subarray(0, this.at));
-    this.buf = next;
-  }
-
-  /** Unsigned LEB128 of a safe integer ≥ 0. */
-  uvarint(v: number): void {
-    this.room(8);
-    if (v < 0x80) {
-      this.buf[this.at++] = v;
-      return;
-    }
-    if (v < 0x4000) {
-      // two bytes: a 15-minute start delta (900000 ms needs three), seconds, indexes
-      this.buf[this.at++] = (v & 0x7f) | 0x80;
-      this.buf[this.at++] = v >> 7;
-      return;
-    }
-    let x = v;
-    while (x >= 0x80) {
-      this.buf[this.at++] = (x % 0x80) | 0x80;
-      x = Math.floor(x / 0x80);
-    }
-    this.buf[this.at++] = x;
-  }
 
   /**
    * Tag byte (flags | amount byte count << 1), uvarint |Wh|, then the amount's minimal
