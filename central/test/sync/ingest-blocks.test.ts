@@ -366,4 +366,33 @@ describe.each(BACKENDS)('central ingest of interval blocks on $name', (b) => {
       expect(await snapshot(h)).toEqual(before);
     },
   );
+
+  it.skipIf(b.skip)(
+    'quarantines a block with broken packed bytes, applies the rest of the batch',
+    async () => {
+      const before = await snapshot(h);
+      const receivableBefore = await receivable(h, a.accountId);
+      const good = blockEvent(24, rowsOf(a, 2, 80));
+      const broken = blockEvent(25, rowsOf(a, 2, 82));
+      const body = broken.body as { packed: string };
+      const bytes = Buffer.from(body.packed, 'base64');
+      body.packed = bytes.subarray(0, bytes.length - 1).toString('base64');
+      const res = await postSigned(h, batchText(INC_B, [good, broken], 25));
+      expect(res.body).toMatchObject({ ackedThroughSeq: 25 });
+      expect(res.body.quarantined).toEqual([
+        {
+          seq: 25,
+          reason:
+            `seq 25 (interval-block): body.packed: packed byte ${bytes.length - 1} ` +
+            '(balances row 0): the bytes end inside a value',
+        },
+      ]);
+      const after = await snapshot(h);
+      expect(after.edge_charges).toBe(before.edge_charges + 2);
+      expect(after.edge_facts).toBe(before.edge_facts + 1);
+      const sum = rowsOf(a, 2, 80).reduce((s, r) => s + r.minor, 0n);
+      expect(await receivable(h, a.accountId)).toBe(receivableBefore + sum);
+      expect(await count(h, 'sync_quarantine')).toBeGreaterThanOrEqual(1);
+    },
+  );
 });
