@@ -2,7 +2,7 @@
  * The packed form of an interval block's columns: what the gateway sends (base64 in the
  * body's `packed` field) instead of JSON arrays of numbers. JSON.parse of ~9,000 numbers and
  * ~3,000 money strings per 1,000-meter block cost central more than storing them; the packed
- * bytes decode in one loop, hash as they are and are about 5× smaller.
+ * bytes decode in one loop, hash as they are and are about 4× smaller.
  *
  * Layout (all varints LEB128, low group first):
  *   u8 format (1) · uvarint intervals · uvarint reads · uvarint balances ·
