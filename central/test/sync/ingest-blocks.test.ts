@@ -169,6 +169,21 @@ describe.each(BACKENDS)('central ingest of interval blocks on $name', (b) => {
     // the register reads are kept with the block, columnar, in one row
     const kept = await loadBlockFacts(syncDb(h.store.db), blockEvent(1, rows).eventId);
     if (!kept) throw new Error('no edge_facts row for the block');
+    expect(kept.meterIds).toEqual([a.meterId]);
+    // a row written before the packed form (JSON columns inline) reads back as it was stored
+    const old = { intervals: 1, meterIds: ['m-old'], registers: ['importWh'], reads: kept.reads };
+    await syncDb(h.store.db)
+      .insertInto('edge_facts')
+      .values({
+        event_id: 'old-block',
+        gateway_id: 'gw-1',
+        kind: 'interval-block',
+        body: JSON.stringify(old),
+        occurred_at_ms: BigInt(DAY),
+      })
+      .execute();
+    expect(await loadBlockFacts(syncDb(h.store.db), 'old-block')).toEqual(old);
+    await syncDb(h.store.db).deleteFrom('edge_facts').where('event_id', '=', 'old-block').execute();
     expect(kept.reads.capturedAtMs).toEqual(rows.map((r) => r.startMs + Q));
     expect(kept.balances.amountMinor).toEqual([(-total).toString()]);
     const again = await postSigned(h, batchText(INC_A, [blockEvent(1, rows)]));
