@@ -18,7 +18,12 @@ import {
   receivableAccounts,
   storedBalance,
 } from '../src/ledger/index.js';
-import { createCommitter, openSqliteConnection, type Store } from '../src/store/index.js';
+import {
+  createCommitter,
+  openSqliteConnection,
+  SQLITE_CACHE_KIB,
+  type Store,
+} from '../src/store/index.js';
 import { BACKENDS, backendTitle } from './helpers/backends.js';
 
 const T0 = 1_767_225_600_000;
@@ -161,7 +166,7 @@ describe.each(BACKENDS)('store conformance: $name', (b) => {
 });
 
 describe('SQLite durability settings', () => {
-  it('sets WAL and synchronous=FULL on every connection, including a reopen', async () => {
+  it('sets WAL, synchronous=FULL and the page cache on every connection, including a reopen', async () => {
     const { mkdtempSync, rmSync } = await import('node:fs');
     const { join } = await import('node:path');
     const { tmpdir } = await import('node:os');
@@ -171,6 +176,8 @@ describe('SQLite durability settings', () => {
         const conn = openSqliteConnection(join(dir, 'x.sqlite'));
         expect(conn.pragma('journal_mode', { simple: true })).toBe('wal');
         expect(BigInt(conn.pragma('synchronous', { simple: true }) as bigint)).toBe(2n);
+        const cache = conn.pragma('cache_size', { simple: true }) as bigint;
+        expect(BigInt(cache)).toBe(BigInt(-SQLITE_CACHE_KIB));
         conn.close();
       }
     } finally {
