@@ -166,7 +166,7 @@ describe.each(BACKENDS)('store conformance: $name', (b) => {
 });
 
 describe('SQLite durability settings', () => {
-  it('sets WAL, synchronous=FULL and the page cache on every connection, including a reopen', async () => {
+  it('sets WAL, synchronous=FULL and the page cache on every connection and reopen', async () => {
     const { mkdtempSync, rmSync } = await import('node:fs');
     const { join } = await import('node:path');
     const { tmpdir } = await import('node:os');
