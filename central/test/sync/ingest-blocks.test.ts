@@ -383,22 +383,39 @@ describe.each(BACKENDS)('central ingest of interval blocks on $name', (b) => {
   );
 
   it.skipIf(b.skip)(
+    'a per-fact charge and a block of the same meter-day in ONE batch',
+    async () => {
+      const before = await snapshot(h);
+      const receivableBefore = await receivable(h, a.accountId);
+      const rows = rowsOf(a, 3, 90);
+      const fact = chargeFact(24, rows[0]!);
+      // the block repeats the per-fact charge (row 90) and adds rows 91 and 92
+      const res = await postSigned(h, batchText(INC_B, [fact, blockEvent(25, rows)], 25));
+      expect(res.body).toMatchObject({ ackedThroughSeq: 25, quarantined: [] });
+      const after = await snapshot(h);
+      expect(after.edge_charges).toBe(before.edge_charges + 3);
+      const sum = rows.reduce((s, r) => s + r.minor, 0n);
+      expect(await receivable(h, a.accountId)).toBe(receivableBefore + sum);
+    },
+  );
+
+  it.skipIf(b.skip)(
     'quarantines a block with broken packed bytes, applies the rest of the batch',
     async () => {
       const before = await snapshot(h);
       const receivableBefore = await receivable(h, a.accountId);
-      const good = blockEvent(24, rowsOf(a, 2, 80));
-      const broken = blockEvent(25, rowsOf(a, 2, 82));
+      const good = blockEvent(26, rowsOf(a, 2, 80));
+      const broken = blockEvent(27, rowsOf(a, 2, 82));
       const body = broken.body as { packed: string };
       const bytes = Buffer.from(body.packed, 'base64');
       body.packed = bytes.subarray(0, bytes.length - 1).toString('base64');
-      const res = await postSigned(h, batchText(INC_B, [good, broken], 25));
-      expect(res.body).toMatchObject({ ackedThroughSeq: 25 });
+      const res = await postSigned(h, batchText(INC_B, [good, broken], 27));
+      expect(res.body).toMatchObject({ ackedThroughSeq: 27 });
       expect(res.body.quarantined).toEqual([
         {
-          seq: 25,
+          seq: 27,
           reason:
-            `seq 25 (interval-block): body.packed: packed byte ${bytes.length - 1} ` +
+            `seq 27 (interval-block): body.packed: packed byte ${bytes.length - 1} ` +
             '(balances row 0): the bytes end inside a value',
         },
       ]);
