@@ -22,9 +22,10 @@ export type BlockEvent = Extract<UpstreamEvent, { kind: 'interval-block' }>;
  * interval facts): charges packed per meter-day (`storeBlockCharges`, once per charge id), then
  * ONE ledger entry per batch for the charges stored now — a charge central already had (from
  * an older per-fact event or another block) is not posted again — and one `edge_facts` row per
- * block holding its register reads (columnar, as sent) and the edge's balances. Returns the
- * number of ledger entries posted; with `pending`, the charge-day and facts writes may still
- * be running there (the caller settles it before the commit).
+ * block holding its register reads and the edge's balances (packed, as sent; `block-facts.ts`,
+ * the block's id tables once per distinct set). Returns the number of ledger entries posted;
+ * with `pending`, the charge-day and facts writes may still be running there (the caller
+ * settles it before the commit).
  */
 export async function applyBlocks(
   coreTrx: Transaction<Database>,
