@@ -83,6 +83,18 @@ const FIELDS: [string, string][] = [
   ['balances', 'balanceAfterMinor'],
 ];
 
+/** A copy of `body` with one value of one column changed (or null: that column is empty). */
+function withOneValueChanged<B>(body: B, f: number, r: number): B | null {
+  const [section, field] = FIELDS[f % FIELDS.length]!;
+  const copy = structuredClone(body) as unknown as Record<string, Record<string, unknown[]>>;
+  const column = copy[section]![field]!;
+  if (column.length === 0) return null;
+  const row = r % column.length;
+  const v = column[row];
+  column[row] = typeof v === 'string' ? `${v}1` : (v as number) + 1;
+  return copy as unknown as B;
+}
+
 describe('block content hash v2', () => {
   it('is the same for the wire and the parsed block, and not the v1 hash', () => {
     fc.assert(
@@ -102,15 +114,8 @@ describe('block content hash v2', () => {
     fc.assert(
       fc.property(rowsArb, fc.nat(), fc.nat(), (rows, f, r) => {
         const body = parsedOf(block(rows));
-        const v2 = blockHashV2(wire(body));
-        const [section, field] = FIELDS[f % FIELDS.length]!;
-        const copy = structuredClone(body) as unknown as Record<string, Record<string, unknown[]>>;
-        const column = copy[section]![field]!;
-        if (column.length === 0) return;
-        const row = r % column.length;
-        const v = column[row];
-        column[row] = typeof v === 'string' ? `${v}1` : (v as number) + 1;
-        expect(blockHashV2(wire(copy as never))).not.toBe(v2);
+        const copy = withOneValueChanged(body, f, r);
+        if (copy) expect(blockHashV2(wire(copy))).not.toBe(blockHashV2(wire(body)));
       }),
       { numRuns: 200 },
     );
@@ -147,17 +152,11 @@ describe('block content hash v3', () => {
     fc.assert(
       fc.property(rowsArb, fc.nat(), fc.nat(), (rows, f, r) => {
         const body = block(rows);
-        const v3 = blockHashV3(wire(parsedOf(body)));
-        const [section, field] = FIELDS[f % FIELDS.length]!;
-        const copy = structuredClone(body) as unknown as Record<string, Record<string, unknown[]>>;
-        const column = copy[section]![field]!;
-        if (column.length === 0) return;
-        const row = r % column.length;
-        const v = column[row];
-        column[row] = typeof v === 'string' ? `${v}1` : (v as number) + 1;
-        const parsed = intervalBlockBodySchema.safeParse(copy);
-        if (!parsed.success) return;
-        expect(blockHashV3(wire(parsed.data))).not.toBe(v3);
+        // the changed columns packed anew (a value the check refuses has no v3 hash)
+        const parsed = intervalBlockBodySchema.safeParse(withOneValueChanged(body, f, r));
+        if (parsed.success) {
+          expect(blockHashV3(wire(parsed.data))).not.toBe(blockHashV3(wire(parsedOf(body))));
+        }
       }),
       { numRuns: 200 },
     );

@@ -192,15 +192,18 @@ describe('block-packing', () => {
   });
 
   it('refuses bad base64, bad bytes and bad packed values with their place', () => {
-    const body = packIntervalBlock({
-      meterIds: ['m1'],
-      accountIds: ['a1'],
-      tariffVersionIds: ['tv-1'],
-      registers: [],
-      currency: 'KES',
-      ...EXAMPLE,
-      intervals: { ...EXAMPLE.intervals, startMs: [1_767_224_700_000] },
-    });
+    /** The example's columns with a real start (and `meter`), packed with one-id tables. */
+    const packedWith = (meter: number) =>
+      packIntervalBlock({
+        meterIds: ['m1'],
+        accountIds: ['a1'],
+        tariffVersionIds: ['tv-1'],
+        registers: [],
+        currency: 'KES',
+        ...EXAMPLE,
+        intervals: { ...EXAMPLE.intervals, meter: [meter], startMs: [1_767_224_700_000] },
+      });
+    const body = packedWith(0);
     const issues = (v: unknown) => {
       const r = intervalBlockBodySchema.safeParse(v);
       return r.success ? [] : describeIssues(r.error);
@@ -215,16 +218,9 @@ describe('block-packing', () => {
       'packed: packed byte 23 (balances row 0): the bytes end inside a value',
     ]);
     // the meter index 0 → 1: the table has one meter
-    const other = packIntervalBlock({
-      meterIds: ['m1'],
-      accountIds: ['a1'],
-      tariffVersionIds: ['tv-1'],
-      registers: [],
-      currency: 'KES',
-      ...EXAMPLE,
-      intervals: { ...EXAMPLE.intervals, meter: [1], startMs: [1_767_224_700_000] },
-    });
-    expect(issues(other)).toEqual(['intervals.meter.0: row 0: meter index must be in 0..0, got 1']);
+    expect(issues(packedWith(1))).toEqual([
+      'intervals.meter.0: row 0: meter index must be in 0..0, got 1',
+    ]);
     expect(issues({ ...body, intervals: EXAMPLE.intervals })[0]).toMatch(/intervals/);
   });
 });
