@@ -16,7 +16,7 @@ import {
   upsertDays,
 } from './charge-days.js';
 import { FreshCharges } from './fresh-charges.js';
-import type { PendingWrites } from './pending-writes.js';
+import { type PendingWrites, writeOrDefer } from './pending-writes.js';
 import { type DayGroup, groupByDay, IntervalColumns, ROW_REF } from './interval-rows.js';
 
 type BlockEvent = Extract<UpstreamEvent, { kind: 'interval-block' }>;
@@ -69,9 +69,7 @@ export async function storeBlockCharges(
       fresh.add(c.currency, c.accountId, c.amountMinor, c.block, c.startMs + c.seconds * 1000);
     }
   }
-  const write = upsertDays(db, rows);
-  if (pending) pending.add(write);
-  else await write;
+  await writeOrDefer(upsertDays(db, rows), pending);
   return fresh;
 }
 

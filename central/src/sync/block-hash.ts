@@ -1,5 +1,10 @@
 import { createHash } from 'node:crypto';
-import { type EventParse, eventContentHash, type IntervalBlockBody } from '@gridbill/shared/sync';
+import {
+  type EventParse,
+  eventContentHash,
+  type IntervalBlockBody,
+  isPackedBlockWire,
+} from '@gridbill/shared/sync';
 import { blockTables } from './block-facts.js';
 
 /** Tag opening the v2 hash input (a v1 input is canonical JSON starting '{"body":'). */
@@ -153,10 +158,7 @@ export function sameContent(loose: HashedEvent, parse: EventParse | undefined, s
  * with its JSON columns (a packed event is hashed with its columns, as it was sent then).
  */
 function v1OfBlock(loose: HashedEvent, e: ParsedBlock): string {
-  if (!isPackedWire(loose.body)) return eventContentHash(loose);
+  if (!isPackedBlockWire(loose.body)) return eventContentHash(loose);
   const { packed: _, readsAt: __, ...columns } = e.body;
   return eventContentHash({ ...loose, body: columns });
 }
-
-const isPackedWire = (body: unknown) =>
-  typeof body === 'object' && body !== null && 'packed' in body;

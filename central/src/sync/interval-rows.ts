@@ -9,7 +9,7 @@ import {
 } from '@gridbill/shared/interval-pack';
 import { CompiledQuery, type Kysely } from 'kysely';
 import { type BulkValue, inList, upsertPacked, usesDollarPlaceholders } from './bulk-insert.js';
-import type { PendingWrites } from './pending-writes.js';
+import { type PendingWrites, writeOrDefer } from './pending-writes.js';
 import type { SyncTrx } from './sync-schema.js';
 
 export const DAY_MS = 86_400_000;
@@ -214,9 +214,7 @@ export async function mergeIntervalRows(
     const seconds = BigInt(merged.intervalSeconds);
     rows.push([meterId, BigInt(channel), BigInt(dayStartMs), seconds, encodeIntervalDay(merged)]);
   }
-  const write = upsertRows(trx, rows);
-  if (pending) pending.add(write);
-  else await write;
+  await writeOrDefer(upsertRows(trx, rows), pending);
   report.rowsWritten = rows.length;
   return report;
 }

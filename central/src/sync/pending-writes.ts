@@ -7,6 +7,15 @@
  * Example: pending.add(upsertRows(…)); …pack charges…; await pending.settle() → rejects with
  *   the upsert's error if it failed.
  */
+/**
+ * Leaves `write` running in `pending` when there is one, else awaits it.
+ * Example: await writeOrDefer(upsertRows(…), pending) → returns at once with `pending`.
+ */
+export async function writeOrDefer(write: Promise<unknown>, pending?: PendingWrites) {
+  if (pending) pending.add(write);
+  else await write;
+}
+
 export class PendingWrites {
   private readonly writes: Promise<unknown>[] = [];
 

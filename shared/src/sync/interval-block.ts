@@ -118,8 +118,9 @@ export type IntervalBlockBody = ColumnsBody & { packed: Uint8Array; readsAt: num
  * // packed, the same block: { meterIds: ['m1'], …, currency: 'KES', packed: 'AQEBAQ…' }
  */
 export const intervalBlockBodySchema = z.unknown().transform((v, ctx): IntervalBlockBody => {
-  const packedForm = typeof v === 'object' && v !== null && 'packed' in v;
-  const parsed = packedForm ? packedBodySchema.safeParse(v) : columnsBodySchema.safeParse(v);
+  const parsed = isPackedBlockWire(v)
+    ? packedBodySchema.safeParse(v)
+    : columnsBodySchema.safeParse(v);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, code: 'custom' });
     return z.NEVER;
@@ -137,6 +138,14 @@ export const intervalBlockBodySchema = z.unknown().transform((v, ctx): IntervalB
 }) as unknown as z.ZodType<IntervalBlockBody, IntervalBlockWire>;
 
 type Ctx = z.core.$RefinementCtx;
+
+/**
+ * True when a block body on the wire is the packed form (it has a `packed` field); else it is
+ * read as JSON columns. Example: isPackedBlockWire({ packed: 'AQ==' }) → true.
+ */
+export function isPackedBlockWire(body: unknown): boolean {
+  return typeof body === 'object' && body !== null && 'packed' in body;
+}
 
 function unpackBody(body: PackedBody, ctx: Ctx): IntervalBlockBody | null {
   const bytes = fromBase64(body.packed);
